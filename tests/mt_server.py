@@ -1,0 +1,204 @@
+"""A LibreTranslate-compatible HTTP server for tests, also imitating the Google page.
+
+It listens on 127.0.0.1 on a free port, in a background thread, while its ``with`` block runs::
+
+    from tests.mt_server import LibreServer
+
+    with LibreServer(translate=lambda q, source, target: q.upper()) as server:
+        engine = create_engine("libre", "ko", "en", url=server.url)
+        assert engine.translate("abc") == "ABC"
+        assert server.received[-1].params["q"] == "abc"
+
+As a pytest fixture::
+
+    @pytest.fixture
+    def server() -> Iterator[LibreServer]:
+        with LibreServer() as running:
+            yield running
+
+Endpoints:
+
+* ``POST /translate``: ``q``, ``source``, ``target``, ``format``, ``api_key`` from the query
+  string, a form or a JSON body; answers ``{"translatedText": translate(q, source, target)}``.
+  With ``LibreServer(api_key="k")`` a request without that key gets 403.
+* ``GET /languages``: the languages of :data:`LANGUAGES`.
+* ``GET /m`` (``server.google_url``): the Google page deep-translator scrapes, with ``q``, ``sl``
+  and ``tl`` in the query string; the translation is in ``<div class="result-container">``.
+
+``translate`` defaults to :func:`phrase_table`. Every request is recorded in ``server.received``
+(a list of :class:`Received`). Failure modes, which can be set at any time: ``server.status =
+429`` answers every request with that status, ``server.body = b"{garbage"`` with that body (status
+200 unless ``status`` is set), ``server.delay = 5.0`` waits that long before answering.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import cast
+from urllib.parse import parse_qsl, urlsplit
+
+Translate = Callable[[str, str, str], str]
+
+PHRASES = {
+    "안녕하세요": "Hello",
+    "감사합니다": "Thank you",
+    "치과 진료 안내": "Dental care guide",
+    "예약은 전화로 해 주세요.": "Please book by phone.",
+}
+LANGUAGES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese"}
+
+
+def phrase_table(q: str, source: str, target: str) -> str:
+    """The default translation: :data:`PHRASES` for known text, anything else as it is."""
+    return PHRASES.get(q.strip(), q)
+
+
+@dataclass(frozen=True)
+class Received:
+    """One request the server received; ``params`` merges the query string and the body."""
+
+    method: str
+    path: str
+    query: dict[str, str]
+    params: dict[str, str]
+    headers: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    content_type: str
+    body: bytes
+
+
+class LibreServer:
+    """A LibreTranslate imitation for tests; see the module docstring."""
+
+    def __init__(self, translate: Translate = phrase_table, *, api_key: str | None = None):
+        self.translate = translate
+        self.api_key = api_key
+        self.status: int | None = None
+        self.body: bytes | None = None
+        self.delay = 0.0
+        self.received: list[Received] = []
+        self._stopping = threading.Event()
+        self._httpd = _HTTPServer(self)
+        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
+
+    @property
+    def url(self) -> str:
+        """The LibreTranslate base URL, ending with "/"."""
+        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+
+    @property
+    def google_url(self) -> str:
+        """The URL of the imitated Google page."""
+        return self.url + "m"
+
+    def __enter__(self) -> LibreServer:
+        self._thread.start()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self._stopping.set()  # ends the waits of delayed answers
+        self._httpd.shutdown()
+        self._httpd.server_close()
+        self._thread.join()
+
+    def _answer(self, request: Received) -> _Answer:
+        self.received.append(request)
+        if self.delay:
+            self._stopping.wait(self.delay)
+        if self.status is not None or self.body is not None:
+            status = self.status or 200
+            if self.body is not None:
+                return _Answer(status, "text/plain; charset=utf-8", self.body)
+            return _json(status, {"error": f"the test server answers {status}"})
+        route = (request.method, request.path)
+        if route == ("POST", "/translate"):
+            return self._libre(request.params)
+        if route == ("GET", "/languages"):
+            targets = list(LANGUAGES)
+            return _json(
+                200, [{"code": c, "name": n, "targets": targets} for c, n in LANGUAGES.items()]
+            )
+        if route == ("GET", "/m"):
+            return self._google(request.query)
+        return _json(404, {"error": "Not Found"})
+
+    def _libre(self, params: dict[str, str]) -> _Answer:
+        if self.api_key is not None and params.get("api_key") != self.api_key:
+            return _json(403, {"error": "Invalid API key"})
+        missing = [name for name in ("q", "source", "target") if not params.get(name)]
+        if missing:
+            return _json(400, {"error": f"Invalid request: missing {missing[0]} parameter"})
+        text = self.translate(params["q"], params["source"], params["target"])
+        return _json(200, {"translatedText": text})
+
+    def _google(self, query: dict[str, str]) -> _Answer:
+        text = self.translate(query.get("q", ""), query.get("sl", "auto"), query.get("tl", ""))
+        page = (
+            "<!DOCTYPE html><html><head><title>Google Translate</title></head><body>"
+            f'<div class="result-container">{html.escape(text)}</div></body></html>'
+        )
+        return _Answer(200, "text/html; charset=utf-8", page.encode())
+
+
+def _json(status: int, value: object) -> _Answer:
+    return _Answer(status, "application/json", json.dumps(value, ensure_ascii=False).encode())
+
+
+class _HTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, owner: LibreServer):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.owner = owner
+
+
+class _Handler(BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        split = urlsplit(self.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        params = {**query, **_body_params(self.headers.get("Content-Type", ""), body)}
+        request = Received(self.command, split.path, query, params, dict(self.headers.items()))
+        answer = cast(_HTTPServer, self.server).owner._answer(request)
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except ConnectionError:
+            pass  # the client gave up (a timeout test)
+
+    def log_message(self, format: str, *args: object) -> None:
+        """Keep test output quiet."""
+
+
+def _body_params(content_type: str, body: bytes) -> dict[str, str]:
+    """The parameters of a form or JSON body, as LibreTranslate accepts them."""
+    if content_type.startswith("application/json") and body:
+        data = json.loads(body)
+        return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
+    if content_type.startswith("application/x-www-form-urlencoded"):
+        return dict(parse_qsl(body.decode(), keep_blank_values=True))
+    return {}

@@ -1,0 +1,269 @@
+"""The command line: a thin layer over the library. The only module that imports typer.
+
+Errors: every :class:`TranslateError` is rendered here, in one place, as one paragraph on
+stderr with its exit code (0 ok, 1 needs attention, 2 bad input, 3 engine failure).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shlex
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from translate import __version__
+from translate.draft import draft as run_draft
+from translate.errors import TranslateError
+from translate.extract import extract as run_extract
+from translate.model import Finding, State
+from translate.project import Project
+from translate.publish import publish as run_publish
+from translate.review import QUEUE_STATES, Decisions, QueueItem, approve, default_reviewer, edit, queue, reject
+from translate.status import status as run_status
+
+
+class _Group(TyperGroup):
+    """Renders TranslateError without a traceback: one paragraph, its exit code."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except TranslateError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+
+
+app = typer.Typer(cls=_Group, no_args_is_help=True, add_completion=False,
+                  help="Translate Korean Markdown articles: extract -> draft -> review -> publish.")
+review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, edit, reject (no subcommand: walk it).")
+app.add_typer(review_app, name="review")
+
+Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Only this target language.")]
+Article = Annotated[str | None, typer.Option("--article", "-a", help="Only this article (slug).")]
+Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
+Reviewer = Annotated[str | None, typer.Option("--reviewer", help="Your name (default: git user.name, else login).")]
+
+
+def _project(ctx: typer.Context) -> Project:
+    return Project.open(ctx.obj or ".")
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"translate {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    ctx: typer.Context,
+    root_dir: Annotated[Path, typer.Option("--root", "-C", help="The content root (default: current folder).")] = Path("."),
+    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+) -> None:
+    """Translate Korean Markdown articles: extract -> draft -> review -> publish."""
+    ctx.obj = root_dir
+
+
+@app.command("extract")
+def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
+    """Extract source articles into sentence segments (po/<lang>/<slug>.po)."""
+    report = run_extract(_project(ctx), article, lang)
+    for path in report.written:
+        typer.echo(f"updated {path}")
+    typer.echo(f"{report.segments} segments; {len(report.written)} PO files updated, "
+               f"{len(report.unchanged)} unchanged.")
+
+
+@app.command("draft")
+def draft_command(
+    ctx: typer.Context,
+    article: Article = None,
+    lang: Lang = None,
+    engine: Annotated[str | None, typer.Option("--engine", "-e", help="MT engine: libre or google.")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Engine server URL (libre: else $LIBRETRANSLATE_URL).")] = None,
+) -> None:
+    """Draft untranslated segments: translation memory first, then machine translation."""
+    report = run_draft(_project(ctx), article, lang, engine_name=engine, url=url)
+    typer.echo(f"{report.from_memory} drafted from translation memory, {report.from_engine} by machine "
+               f"translation, {report.left} left untranslated; {report.findings} findings for review.")
+    if report.engine_error is not None:
+        raise report.engine_error
+
+
+def _findings_text(findings: list[Finding]) -> str:
+    return "; ".join(f"{f.severity.value} {f.check}: {f.message}" for f in findings)
+
+
+@review_app.callback(invoke_without_command=True)
+def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, reviewer: Reviewer = None) -> None:
+    """Walk the review queue: approve, edit (in $EDITOR), reject, skip or quit, one segment at a time."""
+    if ctx.invoked_subcommand is not None:
+        return
+    project = _project(ctx)
+    name = reviewer or default_reviewer()
+    items = [i for i in queue(project, lang, article) if i.unit.state is not State.UNTRANSLATED]
+    if not items:
+        typer.echo("Nothing awaits review.")
+        return
+    for number, item in enumerate(items, 1):
+        _show(item, f"[{number}/{len(items)}]")
+        choice = typer.prompt("[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit", default="s").strip().lower()[:1]
+        scope = {"lang": item.lang, "article": item.article, "reviewer": name}
+        if choice == "q":
+            break
+        if choice == "a":
+            force = bool(item.unit.findings) and typer.confirm("It has findings. Approve anyway?", default=False)
+            _report(approve(project, [item.id], force=force, **scope))
+        elif choice == "e":
+            text = _edit_in_editor(item.unit.target)
+            if text and text.strip() != item.unit.target:
+                _report(edit(project, item.id, text, **scope))
+        elif choice == "r":
+            _report(reject(project, item.id, typer.prompt("Reason"), **scope))
+
+
+def _edit_in_editor(text: str) -> str:
+    """Open text in $VISUAL / $EDITOR (else nano, else vi) and return what the reviewer saved."""
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("nano" if shutil.which("nano") else "vi")
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "translation.txt"
+        path.write_text(text + "\n", encoding="utf-8")
+        subprocess.run([*shlex.split(editor), str(path)], check=False)
+        return path.read_text(encoding="utf-8").strip()
+
+
+def _show(item: QueueItem, prefix: str = "") -> None:
+    unit = item.unit
+    typer.echo(f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.state.value}"
+               f"{'  (' + unit.origin + ')' if unit.origin else ''}")
+    typer.echo(f"  source: {unit.source}")
+    typer.echo(f"  target: {unit.target}")
+    for note in unit.notes:
+        typer.echo(f"  {note}")
+    for finding in unit.findings:
+        typer.echo(f"  ! {finding.severity.value} {finding.check}: {finding.message}")
+    if unit.history:
+        typer.echo(f"  last: {unit.history[-1]}")
+
+
+def _report(decisions: Decisions, verb: str = "done") -> None:
+    for item in decisions.done:
+        typer.echo(f"{verb}: {item.id} {item.article} [{item.lang}]")
+    for item, reason in decisions.refused:
+        typer.echo(f"refused: {item.id} {item.article} [{item.lang}]: {reason}", err=True)
+
+
+@review_app.command("list")
+def review_list(ctx: typer.Context, lang: Lang = None, article: Article = None, as_json: Json = False,
+                all_states: Annotated[bool, typer.Option("--all", help="Approved segments too.")] = False) -> None:
+    """List what awaits review (drafts with findings first)."""
+    items = queue(_project(ctx), lang, article, tuple(State) if all_states else QUEUE_STATES)
+    if as_json:
+        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        return
+    for item in items:
+        _show(item)
+    typer.echo(f"\n{len(items)} segments.")
+
+
+@review_app.command("approve")
+def review_approve(
+    ctx: typer.Context,
+    ids: Annotated[list[str] | None, typer.Argument(help="Segment ids (or unique prefixes) to approve.")] = None,
+    all_drafts: Annotated[bool, typer.Option("--all", help="Approve every clean draft.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Approve despite findings (recorded).")] = False,
+    lang: Lang = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
+) -> None:
+    """Approve drafts; a draft with findings is refused unless --force."""
+    if not ids and not all_drafts:
+        raise typer.BadParameter("name the segment ids to approve, or use --all.")
+    decisions = approve(_project(ctx), None if all_drafts else ids, lang=lang, article=article,
+                        force=force, reviewer=reviewer)
+    _report(decisions, "approved")
+    typer.echo(f"{len(decisions.done)} approved, {len(decisions.refused)} refused.")
+    if decisions.refused:
+        raise typer.Exit(1)
+
+
+@review_app.command("edit")
+def review_edit(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help="Segment id.")],
+    text: Annotated[str, typer.Option("--text", "-t", help="Your translation.")],
+    force: Annotated[bool, typer.Option("--force", help="Approve despite findings (recorded).")] = False,
+    lang: Lang = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
+) -> None:
+    """Replace a translation with your own; it is checked, then approved (kept as a draft if checks find something)."""
+    decisions = edit(_project(ctx), segment, text, lang=lang, article=article, force=force, reviewer=reviewer)
+    pending = [i for i in decisions.done if i.unit.state is not State.APPROVED]
+    for item in decisions.done:
+        state = "approved" if item.unit.state is State.APPROVED else "saved as draft"
+        typer.echo(f"{state}: {item.id} {item.article} [{item.lang}]")
+        if item.unit.findings:
+            typer.echo(f"  findings: {_findings_text(item.unit.findings)}", err=True)
+    if pending:
+        typer.echo("Fix the findings and edit again, or add --force to approve anyway.", err=True)
+        raise typer.Exit(1)
+
+
+@review_app.command("reject")
+def review_reject(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help="Segment id.")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why: kept for the translator.")],
+    lang: Lang = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
+) -> None:
+    """Send a translation back to the translator with a reason."""
+    decisions = reject(_project(ctx), segment, reason, lang=lang, article=article, reviewer=reviewer)
+    _report(decisions, "rejected")
+    if decisions.refused:
+        raise typer.Exit(1)
+
+
+@app.command("publish")
+def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
+    """Write content/<lang>/<slug>.md for every article whose segments are all approved."""
+    report = run_publish(_project(ctx), article, lang)
+    for path in report.written:
+        typer.echo(f"published {path}")
+    for blocked in report.blocked:
+        counts = ", ".join(f"{n} {state}" for state, n in sorted(blocked.counts.items()))
+        typer.echo(f"not published: {blocked.article} [{blocked.lang}]: {counts}"
+                   f"{' (e.g. ' + ', '.join(blocked.sample_ids) + ')' if blocked.sample_ids else ''}", err=True)
+    typer.echo(f"{len(report.written)} published, {len(report.unchanged)} unchanged, "
+               f"{len(report.blocked)} waiting for review.")
+    if report.blocked:
+        raise typer.Exit(1)
+
+
+@app.command("status")
+def status_command(ctx: typer.Context, article: Article = None, lang: Lang = None, as_json: Json = False) -> None:
+    """Per article and language: segments by state, and whether the published page is up to date."""
+    rows = run_status(_project(ctx), article, lang)
+    if as_json:
+        typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
+        return
+    header = f"{'article':30} {'lang':5} {'total':>5} {'approved':>8} {'draft':>5} {'rejected':>8} {'untransl.':>9}  {'page':13} next"
+    typer.echo(header)
+    for r in rows:
+        c = r.counts
+        typer.echo(f"{r.article:30} {r.lang:5} {r.total:5} {c['approved']:8} {c['draft']:5} {c['rejected']:8} "
+                   f"{c['untranslated']:9}  {r.page:13} {r.next_step}")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

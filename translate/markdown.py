@@ -1,0 +1,484 @@
+"""Find the translatable segments of a Markdown article and where each sits in the text.
+
+Markdown is parsed with markdown-it-py; the parser is used to *find* text, never to write it.
+Each segment records its span in the document (skeleton-and-spans, as XLIFF tools do), so
+publishing splices translations into the untouched original and structure survives exactly.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+
+from translate.errors import InputError
+from translate.model import Document, Segment, Span
+from translate.sentences import split_sentences
+
+_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+MASK = "\ufffc"
+_SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_WRAPPERS = {"link_open": "link_close", "strong_open": "strong_close", "em_open": "em_close", "s_open": "s_close"}
+
+
+class _Unlocatable(Exception):
+    """The parser's view of a block could not be mapped back onto the source text."""
+
+
+@dataclass
+class _Piece:
+    kind: str  # text | soft | hard | code | image | open | close
+    start: int
+    end: int
+    match: int = -1  # open: end of its closer; close: start of its opener
+    alt: tuple[int, int] | None = None  # alt-text range of an image
+
+
+@dataclass(frozen=True)
+class _View:
+    """The text of one inline block as the scanner sees it, and where each char is in the file."""
+
+    text: str
+    offsets: tuple[int, ...]  # offsets[i] = document offset of text[i]; one extra entry at the end
+
+    def doc(self, i: int) -> int:
+        return self.offsets[i]
+
+    def doc_end(self, end: int) -> int:
+        return self.offsets[end - 1] + 1 if end > 0 else self.offsets[0]
+
+
+def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: object = None) -> Document:
+    """Split an article's text (LF line ends, NFC) into segments with their spans."""
+    segments: list[Segment] = []
+    body_start = 0
+    fm_span: Span | None = None
+    match = _FRONT_MATTER_RE.match(text)
+    if match:
+        body_start = match.end()
+        yaml_start = text.index("\n") + 1
+        yaml_text = match.group(1) or ""
+        fm_span = Span(yaml_start, yaml_start + len(yaml_text))
+        segments.extend(_front_matter_segments(yaml_text, yaml_start, front_matter_keys, text, path))
+    line_starts = _line_starts(text)
+    body = text[body_start:]
+    first_line = text.count("\n", 0, body_start)
+    tokens = _MD.parse(body)
+    _number_cells(tokens)
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or token.map is None:
+            continue
+        kind = _block_kind(tokens, index)
+        try:
+            view = _inline_view(text, line_starts, token, first_line, kind)
+            segments.extend(_segments_of(view, token.children or [], kind, text))
+        except _Unlocatable:
+            # Kept untouched in every language rather than risk a broken splice.
+            continue
+    segments.sort(key=lambda s: s.span.start)
+    return Document(text=text, segments=tuple(segments), front_matter=fm_span)
+
+
+def _line_starts(text: str) -> list[int]:
+    starts = [0]
+    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
+    return starts
+
+
+def line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _block_kind(tokens: Sequence[Token], index: int) -> str:
+    opener = tokens[index - 1].type if index else ""
+    if opener == "heading_open":
+        return "heading"
+    if opener in ("th_open", "td_open"):
+        return "table-cell"
+    depth = 0
+    for tok in reversed(tokens[:index]):
+        depth += tok.nesting
+        if depth > 0 and tok.type == "list_item_open":
+            return "list-item"
+        if depth > 0 and tok.type == "blockquote_open":
+            return "quote"
+    return "paragraph"
+
+
+def _inline_view(text: str, line_starts: list[int], token: Token, first_line: int, kind: str) -> _View:
+    assert token.map is not None
+    line_no = first_line + token.map[0]
+    if kind == "table-cell":
+        return _cell_view(text, line_starts, token, line_no)
+    chars: list[str] = []
+    offsets: list[int] = []
+    lines = token.content.split("\n")
+    for i, content_line in enumerate(lines):
+        start = line_starts[line_no + i]
+        end = line_starts[line_no + i + 1] - 1 if line_no + i + 1 < len(line_starts) else len(text)
+        source_line = text[start:end]
+        col = source_line.rfind(content_line)
+        if col < 0:
+            raise _Unlocatable
+        if i:
+            chars.append("\n")
+            offsets.append(start + col - 1)
+        chars.append(content_line)
+        offsets.extend(range(start + col, start + col + len(content_line)))
+    offsets.append(offsets[-1] + 1 if offsets else 0)
+    return _View("".join(chars), tuple(offsets))
+
+
+def _split_row(line: str) -> list[tuple[int, int]]:
+    """Cell ranges of a GFM table row: split on pipes that are not escaped."""
+    bounds = [i for i, ch in enumerate(line) if ch == "|" and (i == 0 or line[i - 1] != "\\")]
+    stripped = line.strip()
+    edges = [-1, *bounds, len(line)]
+    cells = [(edges[k] + 1, edges[k + 1]) for k in range(len(edges) - 1)]
+    if stripped.startswith("|"):
+        cells = cells[1:]
+    if stripped.endswith("|") and len(stripped) > 1:
+        cells = cells[:-1]
+    return cells
+
+
+def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) -> _View:
+    # The cell's position in its row: count the inline tokens of this row before it.
+    start = line_starts[line_no]
+    end = line_starts[line_no + 1] - 1 if line_no + 1 < len(line_starts) else len(text)
+    line = text[start:end]
+    cells = _split_row(line)
+    column = token.meta.get("cell")
+    if column is None or column >= len(cells):
+        raise _Unlocatable
+    a, b = cells[column]
+    raw = line[a:b]
+    lead = len(raw) - len(raw.lstrip())
+    content = raw.strip()
+    offsets = list(range(start + a + lead, start + a + lead + len(content)))
+    offsets.append(start + a + lead + len(content))
+    return _View(content, tuple(offsets))
+
+
+def _number_cells(tokens: Sequence[Token]) -> None:
+    column = 0
+    for tok in tokens:
+        if tok.type == "tr_open":
+            column = 0
+        elif tok.type == "inline" and column >= 0:
+            tok.meta["cell"] = column
+            column += 1
+
+
+def _match_text(view: str, pos: int, expected: str) -> int:
+    """Advance over the source text that markdown-it turned into ``expected``."""
+    i, j = pos, 0
+    while j < len(expected):
+        if i < len(view) and view[i] == expected[j]:
+            i += 1
+            j += 1
+        elif view.startswith("\\", i) and i + 1 < len(view) and view[i + 1] == expected[j]:
+            i += 2
+            j += 1
+        elif i < len(view) and view[i] == "&" and (m := _ENTITY_RE.match(view, i)):
+            decoded = html.unescape(m.group())
+            if not expected.startswith(decoded, j):
+                raise _Unlocatable
+            i = m.end()
+            j += len(decoded)
+        elif i < len(view) and view[i] in " \t\n" and expected[j] in " \t":
+            i += 1
+        else:
+            raise _Unlocatable
+    return i
+
+
+def _closing_bracket(view: str, pos: int) -> int:
+    """Index of the ']' closing the '[' at pos (backslash escapes and nesting honoured)."""
+    depth = 0
+    i = pos
+    while i < len(view):
+        ch = view[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "`":
+            run = len(view[i:]) - len(view[i:].lstrip("`"))
+            close = view.find("`" * run, i + run)
+            i = close + run if close >= 0 else i + run
+            continue
+        if ch == "[":
+            depth += 1
+        elif ch == "]":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise _Unlocatable
+
+
+def _link_tail(view: str, pos: int) -> int:
+    """End of the ``](dest "title")``, ``][ref]`` or ``]`` that closes a link or image."""
+    if not view.startswith("]", pos):
+        raise _Unlocatable
+    i = pos + 1
+    if view.startswith("(", i):
+        depth, k = 0, i
+        in_angle = False
+        while k < len(view):
+            ch = view[k]
+            if ch == "\\":
+                k += 2
+                continue
+            if ch == "<" and view[k - 1] == "(":
+                in_angle = True
+            elif ch == ">" and in_angle:
+                in_angle = False
+            elif ch == '"' and not in_angle:
+                close = view.find('"', k + 1)
+                k = close if close > 0 else k
+            elif ch == "(" and not in_angle:
+                depth += 1
+            elif ch == ")" and not in_angle:
+                depth -= 1
+                if depth == 0:
+                    return k + 1
+            k += 1
+        raise _Unlocatable
+    if view.startswith("[", i):
+        close = view.find("]", i)
+        if close < 0:
+            raise _Unlocatable
+        return close + 1
+    return i
+
+
+def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
+    """Locate every inline token of markdown-it in the source text, in order."""
+    pieces: list[_Piece] = []
+    stack: list[int] = []
+    pos = 0
+    skip_until_close = False
+    for child in children:
+        kind = child.type
+        if skip_until_close:
+            if kind == "link_close":
+                skip_until_close = False
+            continue
+        if kind == "text":
+            end = _match_text(view, pos, child.content)
+            pieces.extend(_text_pieces(view, pos, end))
+            pos = end
+        elif kind in ("softbreak", "hardbreak"):
+            start = pos
+            while pos < len(view) and view[pos] in " \t\\":
+                pos += 1
+            if not view.startswith("\n", pos):
+                raise _Unlocatable
+            pos += 1
+            while pos < len(view) and view[pos] in " \t":
+                pos += 1
+            pieces.append(_Piece("soft" if kind == "softbreak" else "hard", start, pos))
+        elif kind == "code_inline":
+            start = view.find(child.markup, pos)
+            close = view.find(child.markup, start + len(child.markup)) if start >= 0 else -1
+            if start < 0 or close < 0:
+                raise _Unlocatable
+            pos = close + len(child.markup)
+            pieces.append(_Piece("code", start, pos))
+        elif kind == "html_inline":
+            if not view.startswith(child.content, pos):
+                raise _Unlocatable
+            pieces.append(_Piece("code", pos, pos + len(child.content)))
+            pos += len(child.content)
+        elif kind == "link_open" and child.markup == "autolink":
+            close = view.find(">", pos)
+            if not view.startswith("<", pos) or close < 0:
+                raise _Unlocatable
+            pieces.append(_Piece("code", pos, close + 1))
+            pos = close + 1
+            skip_until_close = True
+        elif kind == "link_open" or kind.endswith("_open"):
+            marker = "[" if kind == "link_open" else child.markup
+            if not view.startswith(marker, pos):
+                raise _Unlocatable
+            stack.append(len(pieces))
+            pieces.append(_Piece("open", pos, pos + len(marker)))
+            pos += len(marker)
+        elif kind == "link_close" or kind.endswith("_close"):
+            end = _link_tail(view, pos) if kind == "link_close" else pos + len(child.markup)
+            if kind != "link_close" and not view.startswith(child.markup, pos):
+                raise _Unlocatable
+            opener = pieces[stack.pop()] if stack else None
+            pieces.append(_Piece("close", pos, end, match=opener.start if opener else -1))
+            if opener is not None:
+                opener.match = end
+            pos = end
+        elif kind == "image":
+            if not view.startswith("![", pos):
+                raise _Unlocatable
+            close = _closing_bracket(view, pos + 1)
+            end = _link_tail(view, close)
+            pieces.append(_Piece("image", pos, end, alt=(pos + 2, close)))
+            pos = end
+        else:
+            raise _Unlocatable
+    return pieces
+
+
+def _text_pieces(view: str, start: int, end: int) -> list[_Piece]:
+    """A text run, with Hugo shortcodes in it marked as code."""
+    pieces: list[_Piece] = []
+    cursor = start
+    for m in _SHORTCODE_RE.finditer(view, start, end):
+        if m.start() > cursor:
+            pieces.append(_Piece("text", cursor, m.start()))
+        pieces.append(_Piece("code", m.start(), m.end()))
+        cursor = m.end()
+    if cursor < end:
+        pieces.append(_Piece("text", cursor, end))
+    return pieces
+
+
+def _segments_of(view: _View, children: Sequence[Token], kind: str, doc_text: str) -> list[Segment]:
+    pieces = _scan(view.text, children)
+    segments: list[Segment] = []
+    run: list[_Piece] = []
+    for piece in [*pieces, _Piece("hard", len(view.text), len(view.text))]:
+        if piece.kind in ("hard", "image"):
+            segments.extend(_sentences_of(view, run, kind, doc_text))
+            run = []
+            if piece.kind == "image" and piece.alt is not None:
+                alt = _Piece("text", *piece.alt)
+                segments.extend(_sentences_of(view, [alt], "image-alt", doc_text, split=False))
+        else:
+            run.append(piece)
+    return segments
+
+
+def _sentences_of(
+    view: _View, run: list[_Piece], kind: str, doc_text: str, *, split: bool = True
+) -> list[Segment]:
+    if not run:
+        return []
+    start, end = run[0].start, run[-1].end
+    masked = list(view.text[start:end])
+    for piece in run:
+        if piece.kind in ("code", "open", "close"):
+            masked[piece.start - start : piece.end - start] = MASK * (piece.end - piece.start)
+    spans = split_sentences("".join(masked)) if split else [(0, end - start)]
+    # Never cut inside a link or emphasis: merge sentences that straddle a pair.
+    protected = [(p.start - start, p.match - start) for p in run if p.kind == "open"]
+    merged: list[tuple[int, int]] = []
+    for a, b in spans:
+        if merged and any(lo < a < hi for lo, hi in protected):
+            merged[-1] = (merged[-1][0], b)
+        else:
+            merged.append((a, b))
+    segments = []
+    for a, b in merged:
+        inside = [p for p in run if p.start < start + b and p.end > start + a]
+        segment = _make_segment(view, inside, start + a, start + b, kind, doc_text)
+        if segment is not None:
+            segments.append(segment)
+    return segments
+
+
+def _make_segment(
+    view: _View, pieces: list[_Piece], start: int, end: int, kind: str, doc_text: str
+) -> Segment | None:
+    """A segment for view.text[start:end], or None when it holds nothing to translate."""
+    # A sentence that is one link or one emphasis as a whole: the markers stay in the skeleton.
+    while (
+        len(pieces) >= 2
+        and pieces[0].kind == "open"
+        and pieces[0].start == start
+        and pieces[-1].kind == "close"
+        and pieces[-1].end == end
+        and pieces[0].match == end
+    ):
+        start, end = pieces[0].end, pieces[-1].start
+        kind = "link-text" if view.text.startswith("[", pieces[0].start) else kind
+        pieces = pieces[1:-1]
+    text = view.text
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if not any(p.kind == "text" and _has_letter(text[max(p.start, start) : min(p.end, end)]) for p in pieces):
+        return None
+    source_parts = [
+        " " if piece.kind == "soft" else text[max(piece.start, start) : min(piece.end, end)]
+        for piece in pieces
+        if max(piece.start, start) < min(piece.end, end)
+    ]
+    source = "".join(source_parts)
+    doc_start, doc_end = view.doc(start), view.doc_end(end)
+    return Segment(source=source, span=Span(doc_start, doc_end), line=line_of(doc_text, doc_start),
+                   kind=kind)
+
+
+def _has_letter(text: str) -> bool:
+    return any(ch.isalpha() for ch in text)
+
+
+def _front_matter_segments(
+    yaml_text: str, offset: int, keys: Sequence[str], doc_text: str, path: object
+) -> list[Segment]:
+    try:
+        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
+        problem = getattr(exc, "problem", None) or "invalid YAML"
+        raise InputError(f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
+                         path=path, line=line) from None
+    if root is None:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        raise InputError("the front matter must be a YAML mapping (key: value lines).", path=path,
+                         line=doc_text.count("\n", 0, offset) + 1)
+    segments = []
+    for key_node, value_node in root.value:
+        if key_node.value not in keys:
+            continue
+        scalars = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
+        for node in scalars:
+            if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+                continue
+            if not _has_letter(node.value):
+                continue
+            start = offset + node.start_mark.index
+            end = offset + node.end_mark.index
+            segments.append(Segment(source=" ".join(node.value.split()), span=Span(start, end),
+                                    line=line_of(doc_text, start), kind=f"front-matter:{key_node.value}"))
+    return segments
+
+
+def inline_codes(source: str) -> list[str]:
+    """The inline codes of a segment's text (inline code, link markup, emphasis markers, HTML, shortcodes), in order."""
+    return [source[span.start : span.end] for span in code_spans(source)]
+
+
+def code_spans(source: str) -> tuple[Span, ...]:
+    """Where the inline codes are in a segment's text; none when it cannot be parsed as inline Markdown."""
+    tokens = _MD.parseInline(source)
+    children = tokens[0].children if tokens and tokens[0].children else []
+    try:
+        pieces = _scan(source, children)
+    except _Unlocatable:
+        return ()
+    spans = []
+    for piece in pieces:
+        if piece.kind in ("code", "open", "close"):
+            spans.append(Span(piece.start, piece.end))
+        elif piece.kind == "image":
+            spans.append(Span(piece.start, piece.end))
+    return tuple(spans)

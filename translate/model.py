@@ -1,0 +1,115 @@
+"""The data model shared by every stage: plain dataclasses, no I/O."""
+
+from __future__ import annotations
+
+import hashlib
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+
+class State(StrEnum):
+    """Where a segment is in the review flow."""
+
+    UNTRANSLATED = "untranslated"
+    DRAFT = "draft"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Severity(StrEnum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Finding:
+    """Something a reviewer must look at, found by a check on one segment."""
+
+    check: str
+    message: str
+    severity: Severity = Severity.WARNING
+
+
+def normalize_text(text: str) -> str:
+    """NFC-normalise (macOS writes Hangul decomposed) and fold runs of white space to one space."""
+    return " ".join(unicodedata.normalize("NFC", text).split())
+
+
+def segment_id(source: str) -> str:
+    """The stable id of a segment: derived from its source text only."""
+    return hashlib.sha1(normalize_text(source).encode("utf-8")).hexdigest()[:10]
+
+
+@dataclass(frozen=True)
+class Span:
+    """A half-open character range [start, end) in a document's text."""
+
+    start: int
+    end: int
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One translatable unit of a source document and where it sits in the document.
+
+    ``source`` is what a translator sees (inline Markdown kept, soft line breaks as spaces);
+    ``span`` is the range of the document text that a translation replaces.
+    """
+
+    source: str
+    span: Span
+    line: int
+    kind: str
+
+    @property
+    def id(self) -> str:
+        return segment_id(self.source)
+
+
+@dataclass
+class Unit:
+    """One entry of a translation catalogue: a source segment and its translation state."""
+
+    source: str
+    target: str = ""
+    state: State = State.UNTRANSLATED
+    locations: list[tuple[str, int]] = field(default_factory=list)
+    origin: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    history: list[str] = field(default_factory=list)
+    previous_source: str | None = None
+    obsolete: bool = False
+
+    @property
+    def id(self) -> str:
+        return segment_id(self.source)
+
+
+@dataclass
+class Catalog:
+    """The translations of one article into one language (one PO file)."""
+
+    article: str
+    lang: str
+    source_lang: str
+    units: list[Unit] = field(default_factory=list)
+    metadata: dict[str, str] = field(default_factory=dict)
+
+    def active_units(self) -> list[Unit]:
+        return [u for u in self.units if not u.obsolete]
+
+    def by_source(self) -> dict[str, Unit]:
+        return {u.source: u for u in self.units if not u.obsolete}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed source article: its text and the segments found in it."""
+
+    text: str
+    segments: tuple[Segment, ...]
+    newline: str = "\n"
+    bom: bool = False
+    front_matter: Span | None = None

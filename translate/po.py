@@ -1,0 +1,163 @@
+"""Reading and writing catalogues as gettext PO files (the only module that knows polib).
+
+How the model maps onto standard PO, so Poedit, Lokalize and Weblate read the files as usual:
+
+* draft and rejected units are ``#, fuzzy``; approved units are translated and not fuzzy;
+* ``#:`` locations, ``#|`` previous msgid, ``#~`` obsolete entries;
+* ``#.`` extracted comments hold what the tool derives: glossary hints (``glossary: ...``),
+  provenance (``origin: ...``) and check findings (``[warning] check: message``);
+* ``#`` translator comments hold the review history (``approved by NAME on DATE`` ...); a fuzzy
+  unit whose latest history line is a rejection is in the rejected state.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import polib
+
+from translate import __version__
+from translate.errors import InputError
+from translate.fileio import atomic_write, read_text
+from translate.model import Catalog, Finding, Severity, State, Unit
+
+WRAP_WIDTH = 79
+_FINDING_RE = re.compile(r"^\[(error|warning)\] ([a-z0-9-]+): (.*)$")
+PLURAL_FORMS = {
+    "ja": "nplurals=1; plural=0;",
+    "ko": "nplurals=1; plural=0;",
+    "zh": "nplurals=1; plural=0;",
+    "vi": "nplurals=1; plural=0;",
+    "th": "nplurals=1; plural=0;",
+    "id": "nplurals=1; plural=0;",
+    "fr": "nplurals=2; plural=(n > 1);",
+    "ru": "nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);",
+}
+DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
+
+
+def po_language(lang: str) -> str:
+    """gettext spells regions with an underscore (zh_CN)."""
+    return lang.replace("-", "_")
+
+
+def _unit_from_entry(entry: polib.POEntry) -> Unit:
+    notes: list[str] = []
+    findings: list[Finding] = []
+    origin = None
+    for line in (entry.comment or "").splitlines():
+        if line.startswith("origin: "):
+            origin = line.removeprefix("origin: ")
+        elif m := _FINDING_RE.match(line):
+            findings.append(Finding(m.group(2), m.group(3), Severity(m.group(1))))
+        elif line.strip():
+            notes.append(line)
+    history = [line for line in (entry.tcomment or "").splitlines() if line.strip()]
+    fuzzy = "fuzzy" in entry.flags
+    if not entry.msgstr:
+        state = State.UNTRANSLATED
+    elif fuzzy:
+        state = State.REJECTED if history and history[-1].startswith("rejected") else State.DRAFT
+    else:
+        state = State.APPROVED
+    locations = [(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()]
+    return Unit(
+        source=entry.msgid,
+        target=entry.msgstr,
+        state=state,
+        locations=locations,
+        origin=origin,
+        findings=findings,
+        notes=notes,
+        history=history,
+        previous_source=entry.previous_msgid or None,
+        obsolete=bool(entry.obsolete),
+    )
+
+
+def _entry_from_unit(unit: Unit) -> polib.POEntry:
+    comments = [*unit.notes]
+    if unit.origin:
+        comments.append(f"origin: {unit.origin}")
+    comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
+    entry = polib.POEntry(
+        msgid=unit.source,
+        msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
+        occurrences=[(path, str(line)) for path, line in unit.locations],
+        comment="\n".join(comments),
+        tcomment="\n".join(unit.history),
+        obsolete=unit.obsolete,
+    )
+    if unit.state in (State.DRAFT, State.REJECTED) and entry.msgstr:
+        entry.flags.append("fuzzy")
+    if unit.previous_source:
+        entry.previous_msgid = unit.previous_source
+    return entry
+
+
+def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Catalog:
+    """Read a PO file; a missing file is an empty catalogue."""
+    if not path.exists():
+        return Catalog(article=article, lang=lang, source_lang=source_lang)
+    text, _, _ = read_text(path)
+    try:
+        pofile = polib.pofile(text, wrapwidth=WRAP_WIDTH)
+    except (OSError, ValueError) as exc:
+        line_match = re.search(r"line (\d+)", str(exc))
+        line = int(line_match.group(1)) if line_match else None
+        detail = re.sub(r"\s*\(line \d+\)", "", str(exc))
+        raise InputError(
+            f"cannot parse the PO file ({detail}). Fix it by hand, or restore it from version control.",
+            path=path,
+            line=line,
+        ) from None
+    seen: set[tuple[str | None, str, bool]] = set()
+    units = []
+    for entry in pofile:
+        if "fuzzy" in entry.flags and not entry.msgid:
+            continue
+        key = (entry.msgctxt, entry.msgid, bool(entry.obsolete))
+        if key in seen:
+            raise InputError(
+                f"the PO file has the entry {entry.msgid[:40]!r} twice; delete one of them.",
+                path=path,
+                line=getattr(entry, "linenum", None),
+            )
+        seen.add(key)
+        units.append(_unit_from_entry(entry))
+    for entry in pofile.obsolete_entries():
+        if (entry.msgctxt, entry.msgid, True) not in seen:
+            units.append(_unit_from_entry(entry))
+    return Catalog(article=article, lang=lang, source_lang=source_lang, units=units, metadata=dict(pofile.metadata))
+
+
+def render_catalog(catalog: Catalog) -> str:
+    """The PO text of a catalogue: headers, active units in order, obsolete units last."""
+    pofile = polib.POFile(wrapwidth=WRAP_WIDTH)
+    language = catalog.lang.split("-")[0]
+    metadata = {
+        "Project-Id-Version": catalog.article,
+        "Language": po_language(catalog.lang),
+        "MIME-Version": "1.0",
+        "Content-Type": "text/plain; charset=UTF-8",
+        "Content-Transfer-Encoding": "8bit",
+        "Plural-Forms": PLURAL_FORMS.get(language, DEFAULT_PLURAL_FORMS),
+        "X-Generator": f"translate {__version__}",
+        "X-Source-Language": catalog.source_lang,
+    }
+    for key, value in catalog.metadata.items():
+        metadata.setdefault(key, value)
+    pofile.metadata = metadata
+    for unit in sorted(catalog.units, key=lambda u: u.obsolete):
+        pofile.append(_entry_from_unit(unit))
+    return str(pofile) + "\n"
+
+
+def save_catalog(catalog: Catalog, path: Path) -> bool:
+    """Write the catalogue atomically; return False (and touch nothing) when the file is unchanged."""
+    text = render_catalog(catalog)
+    if path.is_file() and path.read_text(encoding="utf-8") == text:
+        return False
+    atomic_write(path, text)
+    return True

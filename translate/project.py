@@ -1,0 +1,157 @@
+"""The content root: its settings (``[tool.translate]`` in pyproject.toml) and its files."""
+
+from __future__ import annotations
+
+import os
+import re
+import tomllib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from translate.errors import ConfigError
+
+DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
+_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+
+
+@dataclass(frozen=True)
+class Settings:
+    source: str = "ko"
+    targets: tuple[str, ...] = ("en",)
+    content_dir: str = "content"
+    po_dir: str = "po"
+    glossary: str = "glossary.yaml"
+    engine: str = "libre"
+    engine_url: str | None = None
+    timeout: float = 20.0
+    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+
+
+_KEYS: dict[str, type | tuple[type, ...]] = {
+    "source": str,
+    "targets": list,
+    "content_dir": str,
+    "po_dir": str,
+    "glossary": str,
+    "engine": str,
+    "engine_url": str,
+    "timeout": (int, float),
+    "front_matter_keys": list,
+}
+
+
+def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
+    unknown = sorted(set(table) - set(_KEYS))
+    if unknown:
+        raise ConfigError(
+            f"unknown setting(s) {', '.join(unknown)} in [tool.translate]; "
+            f"known settings are: {', '.join(_KEYS)}.",
+            path=path,
+        )
+    for key, kind in _KEYS.items():
+        if key in table and not isinstance(table[key], kind):
+            raise ConfigError(f"[tool.translate] {key} has the wrong type.", path=path)
+    values: dict[str, Any] = dict(table)
+    for key in ("targets", "front_matter_keys"):
+        if key in values:
+            if not all(isinstance(v, str) and v for v in values[key]):
+                raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
+            values[key] = tuple(values[key])
+    settings = Settings(**values)
+    for lang in (settings.source, *settings.targets):
+        if not _LANG_RE.match(lang):
+            raise ConfigError(f"[tool.translate] {lang!r} is not a language code like ko, en or zh-CN.", path=path)
+    if not settings.targets:
+        raise ConfigError("[tool.translate] targets is empty: name at least one language.", path=path)
+    if settings.source in settings.targets:
+        raise ConfigError(f"[tool.translate] targets includes the source language {settings.source}.", path=path)
+    return settings
+
+
+def load_settings(root: Path) -> Settings:
+    """Settings from root/pyproject.toml; defaults where there is no file or no table."""
+    path = root / "pyproject.toml"
+    if not path.is_file():
+        return Settings()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot parse pyproject.toml ({exc}); fix the TOML syntax.", path=path) from None
+    table = data.get("tool", {}).get("translate")
+    if table is None:
+        return Settings()
+    if not isinstance(table, dict):
+        raise ConfigError("[tool.translate] must be a table.", path=path)
+    return _settings_from_table(table, path)
+
+
+@dataclass(frozen=True)
+class Project:
+    """A content root and its settings; all paths the stages use come from here."""
+
+    root: Path
+    settings: Settings = field(default_factory=Settings)
+
+    @classmethod
+    def open(cls, root: Path | str = ".") -> Project:
+        path = Path(root).resolve()
+        if not path.is_dir():
+            raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
+        return cls(path, load_settings(path))
+
+    @property
+    def source_dir(self) -> Path:
+        return self.root / self.settings.content_dir / self.settings.source
+
+    @property
+    def glossary_path(self) -> Path:
+        return self.root / self.settings.glossary
+
+    def content_path(self, lang: str, article: str) -> Path:
+        return self.root / self.settings.content_dir / lang / f"{article}.md"
+
+    def po_path(self, lang: str, article: str) -> Path:
+        return self.root / self.settings.po_dir / lang / f"{article}.po"
+
+    def source_path(self, article: str) -> Path:
+        return self.content_path(self.settings.source, article)
+
+    def languages(self, lang: str | None = None) -> tuple[str, ...]:
+        """The target languages, or just ``lang`` after checking it is one of them."""
+        if lang is None:
+            return self.settings.targets
+        if lang not in self.settings.targets:
+            raise ConfigError(
+                f"{lang!r} is not a target language of this project "
+                f"(targets: {', '.join(self.settings.targets)}); add it to [tool.translate] targets."
+            )
+        return (lang,)
+
+    def articles(self, article: str | None = None) -> list[str]:
+        """Slugs of the source articles (paths under content/<source>/ without .md), sorted."""
+        if article is not None:
+            slug = self.check_slug(article)
+            if not self.source_path(slug).is_file():
+                raise ConfigError(f"no source article {slug!r}: expected {self.source_path(slug)}.")
+            return [slug]
+        if not self.source_dir.is_dir():
+            return []
+        return sorted(self._walk_articles())
+
+    def _walk_articles(self) -> Iterator[str]:
+        for dirpath, dirnames, filenames in os.walk(self.source_dir):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            for name in filenames:
+                if name.endswith(".md") and not name.startswith("."):
+                    full = Path(dirpath) / name
+                    yield full.relative_to(self.source_dir).with_suffix("").as_posix()
+
+    def check_slug(self, slug: str) -> str:
+        """Refuse slugs that would point outside the project (absolute, ``..``)."""
+        slug = slug.removesuffix(".md")
+        parts = slug.replace("\\", "/").split("/")
+        if not slug or slug.startswith("/") or any(p in ("", ".", "..") for p in parts):
+            raise ConfigError(f"{slug!r} is not an article slug: use a path under content/{self.settings.source}/ without .md.")
+        return "/".join(parts)

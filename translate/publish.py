@@ -1,0 +1,144 @@
+"""publish: approved translations -> content/<lang>/<slug>.md, the source's structure intact."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections import Counter
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from translate.extract import load_source, source_hash
+from translate.fileio import write_if_changed
+from translate.model import Document, Segment, State
+from translate.po import load_catalog
+from translate.project import Project
+
+TRANSLATION_KEY = "translationKey"
+SOURCE_HASH_FIELD = "translationSourceHash"
+
+# Text that would start a different Markdown block if it began a line.
+_BLOCK_START_RE = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|-{3,}|_{3,}|\*{3,}|`{3,}|~{3,})")
+_LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
+_UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
+
+
+def _yaml_scalar(value: str, original: str) -> str:
+    """value as a YAML scalar, in the original's quoting style where that is safe."""
+    if original.startswith("'"):
+        return "'" + value.replace("'", "''") + "'"
+    if not original.startswith(('"', "|", ">")):
+        try:
+            plain_ok = (yaml.safe_load(f"k: {value}") == {"k": value}
+                        and yaml.safe_load(f"k: [{value}]") == {"k": [value]})
+        except yaml.YAMLError:
+            plain_ok = False
+        if plain_ok and "\n" not in value:
+            return value
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _body_text(segment: Segment, value: str, doc_text: str) -> str:
+    """value made safe to splice where the segment's source stood."""
+    value = " ".join(value.split())
+    if value == segment.source:
+        return doc_text[segment.span.start : segment.span.end]
+    if segment.kind == "table-cell":
+        value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+    line_start = doc_text.rfind("\n", 0, segment.span.start) + 1
+    if segment.kind != "heading" and _LINE_PREFIX_RE.match(doc_text[line_start : segment.span.start]):
+        match = _BLOCK_START_RE.match(value)
+        if match:
+            cut = match.end() if value[match.start()].isdigit() else match.start()
+            value = value[:cut] + "\\" + value[cut:]
+    return value
+
+
+def render(doc: Document, translations: Mapping[str, str], extra_front_matter: Mapping[str, str] = {}) -> str:
+    """The document with every segment's span replaced by its translation.
+
+    Everything between segments (the skeleton) is copied as it is. ``extra_front_matter`` keys are
+    added to the front matter unless the source already sets them.
+    """
+    text = doc.text
+    out: list[str] = []
+    cursor = 0
+    fm_end = doc.front_matter.end if doc.front_matter else None
+    for segment in doc.segments:
+        if fm_end is not None and cursor <= fm_end <= segment.span.start:
+            out.append(text[cursor:fm_end])
+            out.append(_front_matter_additions(doc, extra_front_matter))
+            cursor = fm_end
+        out.append(text[cursor : segment.span.start])
+        value = translations[segment.source]
+        original = text[segment.span.start : segment.span.end]
+        if value == segment.source:
+            out.append(original)
+        elif segment.kind.startswith("front-matter:"):
+            out.append(_yaml_scalar(value, original))
+        else:
+            out.append(_body_text(segment, value, text))
+        cursor = segment.span.end
+    if fm_end is not None and cursor <= fm_end:
+        out.append(text[cursor:fm_end])
+        out.append(_front_matter_additions(doc, extra_front_matter))
+        cursor = fm_end
+    out.append(text[cursor:])
+    result = "".join(out)
+    if doc.front_matter is None and extra_front_matter:
+        lines = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra_front_matter.items())
+        result = f"---\n{lines}---\n\n{result}"
+    return result
+
+
+def _front_matter_additions(doc: Document, extra: Mapping[str, str]) -> str:
+    assert doc.front_matter is not None
+    existing = yaml.safe_load(doc.text[doc.front_matter.start : doc.front_matter.end]) or {}
+    return "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra.items() if k not in existing)
+
+
+@dataclass
+class Blocked:
+    article: str
+    lang: str
+    counts: Counter[str]
+    sample_ids: list[str]
+
+
+@dataclass
+class PublishReport:
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    blocked: list[Blocked] = field(default_factory=list)
+
+
+def publish(project: Project, article: str | None = None, lang: str | None = None) -> PublishReport:
+    """Publish every article whose segments are all approved; report the others."""
+    report = PublishReport()
+    for slug in project.articles(article):
+        doc = load_source(project, slug)
+        for target in project.languages(lang):
+            catalog = load_catalog(project.po_path(target, slug), article=slug, lang=target,
+                                   source_lang=project.settings.source)
+            units = catalog.by_source()
+            counts: Counter[str] = Counter()
+            pending: list[str] = []
+            for source in dict.fromkeys(s.source for s in doc.segments):
+                unit = units.get(source)
+                state = unit.state.value if unit else "not extracted"
+                if unit is None or unit.state is not State.APPROVED:
+                    counts[state] += 1
+                    pending.append(unit.id if unit else "")
+            if counts:
+                report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5]))
+                continue
+            translations = {source: unit.target for source, unit in units.items()}
+            extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
+            text = render(doc, translations, extra)
+            path = project.content_path(target, slug)
+            changed = write_if_changed(path, text, newline=doc.newline, bom=doc.bom)
+            (report.written if changed else report.unchanged).append(path)
+    return report

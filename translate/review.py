@@ -1,0 +1,218 @@
+"""review: the queue of drafts, and a reviewer's approve / edit / reject decisions."""
+
+from __future__ import annotations
+
+import getpass
+import subprocess
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+from translate.checks import check_translation
+from translate.errors import ReviewError
+from translate.glossary import Glossary, load_glossary
+from translate.model import Catalog, Finding, Severity, State, Unit
+from translate.po import load_catalog, save_catalog
+from translate.project import Project
+
+QUEUE_STATES = (State.DRAFT, State.REJECTED, State.UNTRANSLATED)
+
+
+@dataclass
+class QueueItem:
+    """One unit of one article and language, as a reviewer sees it."""
+
+    article: str
+    lang: str
+    unit: Unit
+
+    @property
+    def id(self) -> str:
+        return self.unit.id
+
+    def as_json(self) -> dict[str, object]:
+        unit = self.unit
+        return {
+            "id": unit.id,
+            "article": self.article,
+            "lang": self.lang,
+            "source": unit.source,
+            "target": unit.target,
+            "state": unit.state.value,
+            "origin": unit.origin,
+            "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message}
+                         for f in unit.findings],
+            "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
+            "locations": [f"{path}:{line}" for path, line in unit.locations],
+            "history": unit.history,
+        }
+
+
+def default_reviewer() -> str:
+    """Who is reviewing: git's user.name, else the login name."""
+    try:
+        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
+                              timeout=5, check=False).stdout.strip()
+    except (OSError, subprocess.SubprocessError):
+        name = ""
+    return name or getpass.getuser()
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _catalogs(project: Project, lang: str | None, article: str | None) -> Iterator[tuple[Catalog, Path]]:
+    for target in project.languages(lang):
+        for slug in project.articles(article):
+            path = project.po_path(target, slug)
+            if path.exists():
+                yield load_catalog(path, article=slug, lang=target, source_lang=project.settings.source), path
+
+
+def queue(project: Project, lang: str | None = None, article: str | None = None,
+          states: Iterable[State] = QUEUE_STATES) -> list[QueueItem]:
+    """Units awaiting review (by default drafts, rejected and untranslated), errors first."""
+    wanted = set(states)
+    items = [QueueItem(c.article, c.lang, u) for c, _ in _catalogs(project, lang, article)
+             for u in c.active_units() if u.state in wanted]
+    return sorted(items, key=lambda i: (not _has_error(i.unit.findings), i.article, i.lang))
+
+
+def _has_error(findings: list[Finding]) -> bool:
+    return any(f.severity is Severity.ERROR for f in findings)
+
+
+@dataclass
+class Decisions:
+    """What a review action did: units changed, and units refused with the reason."""
+
+    done: list[QueueItem] = field(default_factory=list)
+    refused: list[tuple[QueueItem, str]] = field(default_factory=list)
+
+
+# A review decision on one unit: None when done, a reason when refused, "" when not concerned.
+Action = Callable[[QueueItem], str | None]
+
+
+def _matches(unit: Unit, ids: set[str]) -> str | None:
+    return next((i for i in ids if unit.id.startswith(i)), None)
+
+
+def _apply(project: Project, ids: list[str] | None, lang: str | None, article: str | None,
+           action: Action) -> Decisions:
+    """Run action on every matching active unit; save each changed catalogue atomically."""
+    wanted = {i.strip().lower() for i in ids} if ids else None
+    if wanted is not None and any(len(i) < 4 for i in wanted):
+        raise ReviewError("segment ids need at least 4 characters; copy them from `translate review list`.")
+    matched: set[str] = set()
+    decisions = Decisions()
+    for catalog, path in _catalogs(project, lang, article):
+        changed = False
+        for unit in catalog.active_units():
+            if wanted is not None:
+                hit = _matches(unit, wanted)
+                if hit is None:
+                    continue
+                matched.add(hit)
+            item = QueueItem(catalog.article, catalog.lang, unit)
+            refusal = action(item)
+            if refusal is None:
+                decisions.done.append(item)
+                changed = True
+            elif refusal:
+                decisions.refused.append((item, refusal))
+        if changed:
+            save_catalog(catalog, path)
+    if wanted is not None and wanted - matched:
+        raise ReviewError(f"no segment with id {', '.join(sorted(wanted - matched))}"
+                          f"{' in ' + article if article else ''}; see `translate review list`.")
+    return decisions
+
+
+@dataclass
+class _Approve:
+    reviewer: str
+    force: bool
+    explicit: bool
+
+    def __call__(self, item: QueueItem) -> str | None:
+        unit = item.unit
+        if unit.state is State.APPROVED:
+            return ""
+        if unit.state is State.UNTRANSLATED:
+            return "not translated yet: draft it or use `review edit`" if self.explicit else ""
+        if unit.state is State.REJECTED and not self.explicit:
+            return ""
+        if unit.findings and not self.force:
+            checks = ", ".join(dict.fromkeys(f.check for f in unit.findings))
+            return f"has findings ({checks}): fix it with `review edit`, or approve with --force"
+        note = f" (over findings: {', '.join(dict.fromkeys(f.check for f in unit.findings))})" if unit.findings else ""
+        unit.state = State.APPROVED
+        unit.history.append(f"approved by {self.reviewer} on {_now()}{note}")
+        return None
+
+
+def approve(project: Project, ids: list[str] | None, *, lang: str | None = None, article: str | None = None,
+            force: bool = False, reviewer: str | None = None) -> Decisions:
+    """Approve the drafts with these ids (all drafts when ids is None); findings block unless force."""
+    action = _Approve(reviewer or default_reviewer(), force, explicit=ids is not None)
+    return _apply(project, ids, lang, article, action)
+
+
+@dataclass
+class _Edit:
+    text: str
+    reviewer: str
+    force: bool
+    glossary: Glossary
+
+    def __call__(self, item: QueueItem) -> str | None:
+        unit = item.unit
+        unit.target = self.text
+        unit.origin = f"edit:{self.reviewer}"
+        unit.findings = check_translation(unit.source, self.text, item.lang, self.glossary)
+        if unit.findings and not self.force:
+            unit.state = State.DRAFT
+            unit.history.append(f"edited by {self.reviewer} on {_now()}")
+            return None
+        note = f" (over findings: {', '.join(f.check for f in unit.findings)})" if unit.findings else ""
+        unit.state = State.APPROVED
+        unit.history.append(f"edited and approved by {self.reviewer} on {_now()}{note}")
+        return None
+
+
+def edit(project: Project, segment: str, text: str, *, lang: str | None = None, article: str | None = None,
+         force: bool = False, reviewer: str | None = None) -> Decisions:
+    """Replace a segment's translation with the reviewer's text; approve it unless checks find
+    something (then it stays a draft with the findings, unless force)."""
+    text = " ".join(text.split())
+    if not text:
+        raise ReviewError("the new translation is empty; give the text with --text.")
+    glossary = load_glossary(project.glossary_path, project.settings.source)
+    action = _Edit(text, reviewer or default_reviewer(), force, glossary)
+    return _apply(project, [segment], lang, article, action)
+
+
+@dataclass
+class _Reject:
+    reason: str
+    reviewer: str
+
+    def __call__(self, item: QueueItem) -> str | None:
+        unit = item.unit
+        if unit.state is State.UNTRANSLATED:
+            return "nothing to reject: it is not translated yet"
+        unit.state = State.REJECTED
+        unit.history.append(f"rejected by {self.reviewer} on {_now()}: {self.reason}")
+        return None
+
+
+def reject(project: Project, segment: str, reason: str, *, lang: str | None = None,
+           article: str | None = None, reviewer: str | None = None) -> Decisions:
+    """Send a translation back with the reason kept in the PO file's review history."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReviewError("say why with --reason, so the translator knows what to fix.")
+    return _apply(project, [segment], lang, article, _Reject(reason, reviewer or default_reviewer()))
