@@ -23,6 +23,7 @@ from translate.fileio import atomic_write, read_text
 from translate.model import Catalog, Finding, Severity, State, Unit
 
 WRAP_WIDTH = 79
+_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
 _FINDING_RE = re.compile(r"^\[(error|warning)\] ([a-z0-9-]+): (.*)$")
 PLURAL_FORMS = {
     "ja": "nplurals=1; plural=0;",
@@ -101,6 +102,7 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     if not path.exists():
         return Catalog(article=article, lang=lang, source_lang=source_lang)
     text, _, _ = read_text(path)
+    _check_syntax(text, path)
     try:
         pofile = polib.pofile(text, wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
@@ -130,6 +132,21 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
         if (entry.msgctxt, entry.msgid, True) not in seen:
             units.append(_unit_from_entry(entry))
     return Catalog(article=article, lang=lang, source_lang=source_lang, units=units, metadata=dict(pofile.metadata))
+
+
+def _check_syntax(text: str, path: Path) -> None:
+    """Catch what polib silently accepts, such as an unterminated string (which loses the text)."""
+    for number, line in enumerate(text.split("\n"), 1):
+        line = line.strip()
+        if line.startswith("#~"):
+            line = line[2:].strip()
+        if line and not line.startswith("#") and not _PO_LINE_RE.match(line):
+            raise InputError(
+                "this line is not valid PO syntax (a keyword with a quoted string, or a quoted "
+                "continuation line). Fix it by hand, or restore the file from version control.",
+                path=path,
+                line=number,
+            )
 
 
 def render_catalog(catalog: Catalog) -> str:

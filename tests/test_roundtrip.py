@@ -1,0 +1,85 @@
+"""Property: publishing never breaks a document.
+
+extract -> publish with target = source gives the document back byte for byte, and with any
+translation at all (even text that looks like Markdown) gives the same block structure.
+"""
+
+from __future__ import annotations
+
+import json
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from tests.test_markdown import structure
+from translate.markdown import parse_document
+from translate.publish import render
+
+WORDS = st.sampled_from([
+    "피부", "탄력이", "엠페이스", "리프팅은", "1.5mm", "30분", "HIFES", "RF", "(표정근)", "'안면'",
+    '"좋아요"라는', "**강조**", "`code`", "[링크](/a)", "*기울임*", "~~취소~~", "<b>굵게</b>", "&amp;",
+    "\\*", "3~6개월", "100%", "₩350,000", "{{< ref \"x\" >}}", "습니다.", "해요!", "까?", "다.",
+])
+TRANSLATIONS = st.sampled_from([
+    "A plain sentence.", "- looks like a list", "1. looks numbered", "# looks like a heading",
+    "> looks quoted", "a | pipe", "=== underline", "```", "**bold** text", "",
+])
+
+
+@st.composite
+def lines(draw: st.DrawFn, min_lines: int = 1, max_lines: int = 3) -> str:
+    return "\n".join(" ".join(draw(st.lists(WORDS, min_size=1, max_size=6)))
+                     for _ in range(draw(st.integers(min_lines, max_lines))))
+
+
+@st.composite
+def blocks(draw: st.DrawFn) -> str:
+    kind = draw(st.sampled_from(["heading", "para", "bullets", "ordered", "table", "image", "link",
+                                 "fence", "quote", "shortcode", "html"]))
+    if kind == "heading":
+        return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1))
+    if kind == "para":
+        return draw(lines())
+    if kind == "bullets":
+        marker = draw(st.sampled_from(["-", "*", "+"]))
+        return "\n".join(f"{marker} {draw(lines(1, 1))}" for _ in range(draw(st.integers(1, 3))))
+    if kind == "ordered":
+        return "\n".join(f"{i}. {draw(lines(1, 1))}" for i in range(1, draw(st.integers(2, 4))))
+    if kind == "table":
+        cells = [draw(lines(1, 1)).replace("|", "") for _ in range(4)]
+        return f"| {cells[0]} | {cells[1]} |\n|---|:-:|\n| {cells[2]} | {cells[3]} |"
+    if kind == "image":
+        return f"![{draw(lines(1, 1)).replace(']', '')}](/images/a.jpg)\n출처: {draw(lines(1, 1))}"
+    if kind == "link":
+        return f"[ {draw(lines(1, 1)).replace(']', '').replace('[', '')} ](https://example.com/?q=피부)"
+    if kind == "fence":
+        return f"```\n{draw(lines())}\n```"
+    if kind == "quote":
+        return "\n".join("> " + line for line in draw(lines()).split("\n"))
+    if kind == "shortcode":
+        return '{{< youtube id="abc" >}}'
+    return "<div>\n피부 <b>안내</b>\n</div>"
+
+
+@st.composite
+def documents(draw: st.DrawFn) -> str:
+    front = ""
+    if draw(st.booleans()):
+        front = f"---\ntitle: {json.dumps(draw(lines(1, 1)), ensure_ascii=False)}\ndate: 2026-11-20\n---\n\n"
+    return front + "\n\n".join(draw(st.lists(blocks(), min_size=1, max_size=6))) + "\n"
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents())
+def test_publishing_the_source_as_its_own_translation_gives_it_back(text: str) -> None:
+    doc = parse_document(text, front_matter_keys=("title",))
+    assert render(doc, {s.source: s.source for s in doc.segments}) == text
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(documents(), st.data())
+def test_any_translation_keeps_the_block_structure(text: str, data: st.DataObject) -> None:
+    doc = parse_document(text, front_matter_keys=("title",))
+    translations = {s.source: data.draw(TRANSLATIONS) or "x" for s in doc.segments}
+    out = render(doc, translations)
+    assert structure(out) == structure(text)
