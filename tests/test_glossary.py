@@ -1,0 +1,401 @@
+"""Tests of translate.glossary: loading, source-side matching, target checks, apply_glossary."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from translate.errors import GlossaryError
+from translate.glossary import (
+    Glossary,
+    apply_glossary,
+    load_glossary,
+    parse_glossary,
+    target_contains,
+)
+from translate.model import Severity
+
+REPO = Path(__file__).resolve().parents[1]
+
+GLOSSARY_YAML = """\
+terms:
+  - ko: 특징
+    en: feature
+    forbidden: {en: [characteristic, trait]}
+    note: not "characteristic"
+  - ko: 피부
+    en: skin
+  - ko: 피부과
+    en: dermatology clinic
+  - ko: 피부과 전문의
+    en: dermatologist
+  - ko: 리프팅
+    en: lifting
+  - ko: 실리프팅
+    en: thread lift
+  - ko: 기미
+    en: melasma
+    ja: 肝斑
+  - ko: 상담
+    en: consultation
+  - ko: 시술
+    en: procedure
+    forbidden: {en: [surgery]}
+  - ko: 수술
+    en: surgery
+  - ko: 표정근
+    en: expression muscles
+  - ko: 엠페이스
+    en: Emface
+    keep: true
+  - ko: HIFES
+    en: HIFES
+    keep: true
+  - ko: RF
+    en: RF
+    keep: true
+"""
+
+
+@pytest.fixture
+def glossary(tmp_path: Path) -> Glossary:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(GLOSSARY_YAML, encoding="utf-8")
+    return load_glossary(path)
+
+
+def found(glossary: Glossary, text: str) -> list[tuple[str, str]]:
+    """(matched text, term) pairs of ``text``."""
+    return [(text[m.start : m.end], m.term.source) for m in glossary.find(text)]
+
+
+# --- source-side matching ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "word",
+    ["특징", "특징은", "특징이", "특징을", "특징의", "특징입니다", "특징이며", "특징에서는",
+     "특징으로는", "특징에도", "특징들이", "특징이라는", "특징처럼", "특징까지"],
+)  # fmt: skip
+def test_josa_variants_match_the_bare_term(glossary: Glossary, word: str) -> None:
+    text = f"엠페이스의 {word} 무엇일까요?"
+    assert found(glossary, text) == [("엠페이스", "엠페이스"), ("특징", "특징")]
+
+
+@pytest.mark.parametrize(
+    "text", ["특징적", "특징적인 변화", "무특징", "상담실", "상담한 후", "기미상궁"]
+)
+def test_derived_words_and_words_containing_a_term_do_not_match(
+    glossary: Glossary, text: str
+) -> None:
+    assert found(glossary, text) == []
+
+
+@pytest.mark.parametrize("text", ["“특징”", "'특징'이", "(특징)", "[특징]", "특징.", "-특징"])
+def test_a_term_may_follow_or_precede_punctuation(glossary: Glossary, text: str) -> None:
+    assert found(glossary, text) == [("특징", "특징")]
+
+
+def test_two_syllable_terms(glossary: Glossary) -> None:
+    assert found(glossary, "기미가 피부에 생겼습니다") == [("기미", "기미"), ("피부", "피부")]
+
+
+def test_longest_term_wins(glossary: Glossary) -> None:
+    assert found(glossary, "피부과 전문의에게 상담") == [
+        ("피부과 전문의", "피부과 전문의"),
+        ("상담", "상담"),
+    ]
+    assert found(glossary, "실리프팅을 받았다") == [("실리프팅", "실리프팅")]
+    assert found(glossary, "노리프팅") == []
+
+
+def test_shorter_term_does_not_match_inside_a_longer_term(glossary: Glossary) -> None:
+    assert found(glossary, "잠실 피부과에서 피부를 봅니다") == [
+        ("피부과", "피부과"),
+        ("피부", "피부"),
+    ]
+
+
+@pytest.mark.parametrize("text", ["피부과전문의", "피부과  전문의", "피부과\n전문의를"])
+def test_spacing_variants_match(glossary: Glossary, text: str) -> None:
+    (match,) = glossary.find(text)
+    assert match.term.source == "피부과 전문의"
+    assert (match.start, text[match.end :].strip("를")) == (0, "")
+
+
+def test_no_match_across_a_space_the_term_does_not_have(glossary: Glossary) -> None:
+    assert found(glossary, "피 부") == []
+
+
+def test_nfd_input_matches_with_spans_in_the_given_text(glossary: Glossary) -> None:
+    text = unicodedata.normalize("NFD", "그 특징은 피부과에서")
+    matches = glossary.find(text)
+    assert [m.term.source for m in matches] == ["특징", "피부과"]
+    assert [unicodedata.normalize("NFC", text[m.start : m.end]) for m in matches] == [
+        "특징",
+        "피부과",
+    ]
+
+
+def test_latin_terms_are_case_insensitive_whole_words(glossary: Glossary) -> None:
+    assert found(glossary, "고주파(RF)와 HIFES를, hifes") == [
+        ("RF", "RF"),
+        ("HIFES", "HIFES"),
+        ("hifes", "HIFES"),
+    ]
+    assert found(glossary, "RFID HIFESX") == []
+
+
+def test_compound_of_terms_matches_each_term(glossary: Glossary) -> None:
+    assert found(glossary, "엠페이스리프팅은") == [("엠페이스", "엠페이스"), ("리프팅", "리프팅")]
+
+
+def test_sentence_from_the_sample_article(glossary: Glossary) -> None:
+    text = "근육의 활성화와 균형까지 고려한다는 것이 특징입니다."
+    assert found(glossary, text) == [("특징", "특징")]
+
+
+def test_empty_glossary_finds_nothing() -> None:
+    assert Glossary().find("특징") == []
+
+
+def test_glossary_rejects_terms_that_match_alike(glossary: Glossary) -> None:
+    term = glossary.terms[0]
+    with pytest.raises(ValueError, match="share the match key"):
+        Glossary([term, replace(term, source=f" {term.source} ", line=99)])
+
+
+# --- target side ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("target", "term", "expected"),
+    [
+        ("Its key features are", "feature", True),
+        ("The feature's depth", "feature", True),
+        ("It was featured", "feature", True),
+        ("FEATURE", "feature", True),
+        ("a featureless face", "feature", False),
+        ("the feat is", "feature", False),
+        ("the expression muscle layer", "expression muscles", True),
+        ("muscles of expression", "expression muscles", False),
+        ("expression and muscles", "expression muscles", False),
+        ("a lift", "lifting", True),
+        ("lifting", "lift", True),
+        ("therapies", "therapy", True),
+        ("scarring", "scar", True),
+        ("portrait traits", "trait", True),
+        ("a portrait", "trait", False),
+        ("thread-lift", "thread lift", True),
+    ],
+)
+def test_english_target_contains(target: str, term: str, expected: bool) -> None:
+    assert target_contains(target, term, "en") is expected
+    assert target_contains(target, term, "en-US") is expected
+
+
+def test_other_languages_use_case_insensitive_substring() -> None:
+    assert target_contains("肝斑の治療", "肝斑", "ja")
+    assert target_contains("Die HIFES-Technik", "hifes", "de")
+    assert not target_contains("シミ", "肝斑", "ja")
+
+
+@given(st.text())
+def test_an_english_text_contains_itself(text: str) -> None:
+    assert target_contains(text, text, "en")
+
+
+# --- apply_glossary ------------------------------------------------------------------------
+
+SOURCE = "엠페이스는 고주파(RF)와 HIFES를 함께 사용한다는 것이 특징입니다."
+
+
+def test_leftover_source_term_is_replaced(glossary: Glossary) -> None:
+    target = "Emface uses RF and HIFES together. Its 특징 is that it goes further."
+    new, findings = apply_glossary(SOURCE, target, "en", glossary)
+    assert new == "Emface uses RF and HIFES together. Its feature is that it goes further."
+    assert not re.search("[\uac00-\ud7a3]", new)
+    assert [(f.check, f.severity) for f in findings] == [("glossary", Severity.WARNING)]
+    assert '"특징"' in findings[0].message and '"feature"' in findings[0].message
+
+
+def test_leftover_with_particle_is_replaced_without_the_particle(glossary: Glossary) -> None:
+    new, findings = apply_glossary("특징은 이것입니다", "특징은 this.", "en", glossary)
+    assert new == "Feature this."
+    assert findings[0].message == 'replaced untranslated "특징은" with "feature"'
+
+
+def test_missing_term_is_reported(glossary: Glossary) -> None:
+    target = "Emface uses RF and HIFES together; that is what sets it apart."
+    new, findings = apply_glossary(SOURCE, target, "en", glossary)
+    assert new == target
+    assert [(f.check, f.severity) for f in findings] == [("glossary", Severity.WARNING)]
+    assert findings[0].message.startswith('"특징" should be translated as "feature"')
+
+
+def test_forbidden_variant_is_reported(glossary: Glossary) -> None:
+    target = "Emface uses RF and HIFES together. A feature, or trait, is its characteristics."
+    _, findings = apply_glossary(SOURCE, target, "en", glossary)
+    assert [(f.check, f.severity) for f in findings] == [
+        ("glossary-forbidden", Severity.ERROR),
+        ("glossary-forbidden", Severity.ERROR),
+    ]
+    assert '"characteristic"' in findings[0].message
+    assert '"trait"' in findings[1].message
+
+
+def test_forbidden_variant_approved_for_another_term_is_not_reported(glossary: Glossary) -> None:
+    _, findings = apply_glossary("모든 시술/수술은", "All procedures/surgeries", "en", glossary)
+    assert findings == []
+
+
+def test_names_must_appear_verbatim(glossary: Glossary) -> None:
+    target = "EMFACE uses RF and hifes together; its feature is this."
+    new, findings = apply_glossary(SOURCE, target, "en", glossary)
+    assert new == target  # HIFES is written alike in both languages: never "replaced"
+    assert [(f.check, f.message.split(":")[0]) for f in findings] == [
+        ("do-not-translate", '"엠페이스" is a name'),
+        ("do-not-translate", '"HIFES" is a name'),
+    ]
+
+
+def test_terms_without_a_translation_for_the_language_are_ignored(glossary: Glossary) -> None:
+    assert apply_glossary("특징과 기미", "特徴と肝斑", "ja", glossary) == ("特徴と肝斑", [])
+    _, findings = apply_glossary("기미", "シミ", "ja", glossary)
+    assert [f.check for f in findings] == ["glossary"]
+
+
+# --- loading and validation ----------------------------------------------------------------
+
+
+def test_missing_file_is_an_empty_glossary(tmp_path: Path) -> None:
+    assert load_glossary(tmp_path / "nope.yaml").terms == ()
+
+
+@pytest.mark.parametrize("text", ["", "# nothing yet\n", "terms:\n", "terms: []\n"])
+def test_empty_glossary_files(tmp_path: Path, text: str) -> None:
+    assert parse_glossary(text, tmp_path / "g.yaml").terms == ()
+
+
+def test_terms_are_nfc_normalised_and_carry_their_line(tmp_path: Path) -> None:
+    text = unicodedata.normalize("NFD", "terms:\n  - ko: 피부과   전문의\n    en: dermatologist\n")
+    (term,) = parse_glossary(text, tmp_path / "g.yaml").terms
+    assert (term.source, term.line, term.keep, term.note) == ("피부과 전문의", 2, False, None)
+    assert dict(term.targets) == {"en": "dermatologist"}
+    assert hash(term) == hash(parse_glossary(text, tmp_path / "g.yaml").terms[0])
+
+
+def test_source_lang_is_a_parameter(tmp_path: Path) -> None:
+    g = parse_glossary("terms:\n  - ja: 肝斑\n    en: melasma\n", tmp_path / "g", source_lang="ja")
+    assert [(t.source, t.target_for("en")) for t in g.terms] == [("肝斑", "melasma")]
+
+
+BROKEN = [
+    ("terms:\n  - ko: 특징\n    en: [feature\n", 4, "invalid YAML"),
+    ("terms:\n\t- ko: 특징\n", 2, "invalid YAML"),
+    ("terms:\n  - ko: 특\x01징\n", 2, "invalid character"),
+    ("terms: []\n---\nterms: []\n", 2, "invalid YAML"),
+    ("- ko: 특징\n  en: feature\n", 1, "top level must be a mapping"),
+    ("term:\n  - ko: 특징\n", 1, 'unknown top-level key "term"'),
+    ("{}\n", 1, 'missing "terms:"'),
+    ("terms: 특징\n", 1, '"terms" must be a list'),
+    ("terms:\n  - 특징\n", 2, "each entry must be a mapping"),
+    ("terms:\n  - en: feature\n", 2, 'no "ko:" source term'),
+    ("terms:\n  - ko: ''\n    en: feature\n", 2, '"ko" is empty'),
+    ("terms:\n  - ko: 특징\n", 2, "has no translation"),
+    ("terms:\n  - ko: 특징\n    en:\n", 3, 'the "en" translation of "특징" is empty'),
+    ("terms:\n  - ko: 특징\n    en: [feature]\n", 3, '"en" must be text'),
+    ("terms:\n  - ko: 특징\n    en: yes\n", 3, "in quotes"),
+    ("terms:\n  - ko: 특징\n    en: feature\n    nots: x\n", 4, 'unknown key "nots"'),
+    ("terms:\n  - ko: 특징\n    en: a\n    en: b\n", 4, '"en" is given twice'),
+    ("terms:\n  - ko: 특징\n    en: feature\n    keep: maybe\n", 4, '"keep" must be true or false'),
+    ("terms:\n  - ko: 특징\n    en: feature\n    forbidden: [trait]\n", 4, '"forbidden" must map'),
+    ("terms:\n  - ko: 특징\n    en: feature\n    forbidden: {en: trait}\n", 4, "must be a list"),
+    ("terms:\n  - ko: 특징\n    en: a\n    forbidden: {ja: [x]}\n", 4, 'no "ja:" translation'),
+    ("terms:\n  - ko: 특징\n    en: feature\n    forbidden:\n      en: ['']\n", 5, "is empty"),
+    ("terms:\n  - ko: 특징\n    en: feature\n    forbidden: {en: [features]}\n", 4, "matches the"),
+    ("terms:\n  - ko: 피부과 전문의\n    en: a\n  - ko: 피부과전문의\n    en: b\n", 4, "line 2"),
+    ("terms:\n  - ko: HIFES\n    en: a\n  - ko: hifes\n    en: b\n", 4, "first at line 2"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "line", "fragment"), BROKEN)
+def test_validation_errors_name_the_line(
+    tmp_path: Path, text: str, line: int, fragment: str
+) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GlossaryError) as caught:
+        load_glossary(path)
+    assert (caught.value.path, caught.value.line) == (path, line)
+    assert fragment in str(caught.value)
+    assert str(caught.value).startswith(f"{path}:{line}: ")
+
+
+def test_non_utf8_file_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_bytes("terms:\n  - ko: 특징\n".encode() + "    en: café\n".encode("latin-1"))
+    with pytest.raises(GlossaryError) as caught:
+        load_glossary(path)
+    assert caught.value.line == 3
+
+
+def test_shipped_glossary_loads_and_covers_the_demo_terms() -> None:
+    glossary = load_glossary(REPO / "glossary.yaml")
+    assert len(glossary.terms) >= 40
+    terms = {t.source: t for t in glossary.terms}
+    expected = {
+        "특징": "feature", "엠페이스": "Emface", "HIFES": "HIFES", "고주파": "radiofrequency",
+        "리프팅": "lifting", "실리프팅": "thread lift", "표정근": "expression muscles",
+        "안면 근육": "facial muscles", "피부과 전문의": "dermatologist",
+        "피부과": "dermatology clinic", "피부 탄력": "skin elasticity", "하안면": "lower face",
+        "근막": "fascia", "부작용": "side effects", "시술": "procedure", "상담": "consultation",
+        "잠실고운세상피부과": "Jamsil Gowoonsesang Dermatology", "의료법": "Medical Service Act",
+        "보톡스": "Botox", "필러": "filler", "울쎄라": "Ulthera", "써마지": "Thermage",
+        "색소": "pigmentation", "기미": "melasma", "여드름": "acne", "흉터": "scar",
+        "모공": "pores", "하관": "lower jaw line",
+    }  # fmt: skip
+    assert {ko: terms[ko].target_for("en") for ko in expected} == expected
+    assert terms["특징"].forbidden_for("en") == ("characteristic", "trait")
+    assert all(terms[ko].keep for ko in ("엠페이스", "HIFES", "울쎄라", "써마지"))
+
+
+def test_shipped_glossary_fixes_the_old_english_sample() -> None:
+    glossary = load_glossary(REPO / "glossary.yaml")
+    source = (
+        "단순히 피부 탄력을 개선하는 것을 넘어\n"
+        "근육의 활성화와 균형까지 고려한다는 것이 특징입니다."
+    )
+    target = (
+        "Its 특징 is that it goes beyond simply improving skin elasticity\n"
+        "and also considers muscle activation and balance."
+    )
+    new, findings = apply_glossary(source, target, "en", glossary)
+    assert new.startswith("Its feature is that")
+    assert [f.check for f in findings] == ["glossary"]
+
+
+# --- properties ----------------------------------------------------------------------------
+
+PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실", "HIFES", "rf", "은", "에서는", "적",
+          "들이", " ", "  ", "\n", "(", "'", ".", "가", "노", "\u1100\u1161"]  # fmt: skip
+
+
+@settings(max_examples=300)
+@given(st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=30))
+def test_matches_never_overlap_and_lie_inside_the_text(pieces: list[str]) -> None:
+    glossary = parse_glossary(GLOSSARY_YAML, Path("glossary.yaml"))
+    text = "".join(pieces)
+    matches = glossary.find(text)
+    previous_end = 0
+    for match in matches:
+        assert previous_end <= match.start < match.end <= len(text)
+        matched = unicodedata.normalize("NFC", text[match.start : match.end])
+        assert "".join(matched.split()).lower() == "".join(match.term.source.split()).lower()
+        previous_end = match.end

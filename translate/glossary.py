@@ -1,0 +1,506 @@
+"""The terminology glossary: loading glossary.yaml, finding terms in sources, checking targets.
+
+Source-side matching rules (Korean):
+
+* Aho-Corasick over the NFC text; among the matches that pass the rules below the leftmost,
+  then longest wins and matches never overlap (피부과 전문의 beats 피부과 beats 피부).
+* Spacing is free where a term has a space: ``피부과 전문의`` also matches ``피부과전문의``,
+  but a term without a space never matches across one (피부 does not match ``피 부``).
+* A match starts a word (the previous character is not a letter or digit; a quote or bracket is
+  fine) and the rest of its word is empty or a chain of particles, copulas and the plural 들
+  (특징은, 특징입니다, 피부과에서는). Derivational suffixes make a new word and do not match:
+  특징적, 상담실, and verb forms such as 상담한. A word may also be a compound of terms
+  (엠페이스리프팅은 → 엠페이스 + 리프팅).
+* Latin letters are matched case-insensitively (HIFES, hifes) with the same word rules.
+"""
+
+from __future__ import annotations
+
+import re
+import types
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import ahocorasick
+import yaml
+
+from translate.errors import GlossaryError
+from translate.model import Finding, Severity, normalize_text
+
+_PARTICLE_GROUPS = (
+    # case particles
+    "은 는 이 가 을 를 의 에 에서 에게 에게서 께 께서 한테 한테서 과 와 로 으로 로서 으로서",
+    "로써 으로써",
+    # auxiliary particles
+    "부터 까지 도 만 보다 처럼 같이 만큼 마다 조차 마저 밖에 뿐 대로 이나 나 이나마 나마",
+    "이든 든 이든지 든지 이라도 라도 랑 이랑 하고",
+    # copula forms
+    "이다 다 입니다 이며 며 이고 고 인 이라 라 이라는 라는 이라고 라고 이란 란 이에요 예요",
+    "이었다 였다 이었고 였고 이었습니다 였습니다 이지만 지만 이죠 죠 이면 면 이므로 므로",
+    "이어서 여서 이어야 여야 이기에 기에",
+    # plural and honorific suffixes
+    "들 님",
+)
+_PARTICLES = frozenset(word for group in _PARTICLE_GROUPS for word in group.split())
+_MAX_PARTICLE = max(map(len, _PARTICLES))
+_MAX_TAIL = 12
+_LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
+_WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_STR_TAG = "tag:yaml.org,2002:str"
+_NULL_TAG = "tag:yaml.org,2002:null"
+_BOOL_TAG = "tag:yaml.org,2002:bool"
+
+
+@dataclass(frozen=True)
+class Term:
+    """One glossary entry: a source term, its approved translations and what to avoid."""
+
+    source: str
+    targets: Mapping[str, str] = field(hash=False)
+    forbidden: Mapping[str, tuple[str, ...]] = field(hash=False)
+    note: str | None
+    keep: bool
+    line: int
+
+    def target_for(self, lang: str) -> str | None:
+        """The approved translation for ``lang`` (``en-US`` falls back to ``en``)."""
+        return self.targets.get(lang) or self.targets.get(_primary(lang))
+
+    def forbidden_for(self, lang: str) -> tuple[str, ...]:
+        """The variants reviewers must not accept for ``lang``."""
+        return self.forbidden.get(lang) or self.forbidden.get(_primary(lang), ())
+
+
+@dataclass(frozen=True)
+class TermMatch:
+    """A term found in a text; ``start``/``end`` span the term itself, not its particle."""
+
+    term: Term
+    start: int
+    end: int
+
+
+class Glossary:
+    """The terms of a glossary and an Aho-Corasick matcher built over them."""
+
+    def __init__(self, terms: Iterable[Term] = ()) -> None:
+        self.terms = tuple(terms)
+        self._automaton: Any = ahocorasick.Automaton()
+        for index, term in enumerate(self.terms):
+            key, gaps = _match_key(term.source)
+            if key in self._automaton:
+                raise ValueError(f"two terms share the match key {key!r}")
+            self._automaton.add_word(key, (index, len(key), gaps))
+        if self.terms:
+            self._automaton.make_automaton()
+
+    def find(self, text: str) -> list[TermMatch]:
+        """Every term in ``text`` (leftmost-longest, no overlaps), spans in ``text``'s indices."""
+        return [match for match, _ in self._scan(text)]
+
+    def _scan(self, text: str) -> list[tuple[TermMatch, int]]:
+        """Like :meth:`find`, with the end of each match's attached particle."""
+        if not self.terms:
+            return []
+        nfc, orig_start, orig_end = _nfc_with_map(text)
+        positions = [i for i, char in enumerate(nfc) if not char.isspace()]
+        key = "".join(_fold(nfc[i]) for i in positions)
+        candidates: dict[int, list[tuple[int, int]]] = {}
+        for key_end, (index, length, gaps) in self._automaton.iter(key):
+            key_start = key_end - length + 1
+            if all(
+                positions[k + 1] == positions[k] + 1 or k + 1 - key_start in gaps
+                for k in range(key_start, key_end)
+            ):
+                span = (positions[key_end] + 1, index)
+                candidates.setdefault(positions[key_start], []).append(span)
+        word_end = _word_ends(nfc)
+        # best[start] = (end, term index, end of attached particle, chained to a next term)
+        best: dict[int, tuple[int, int, int, bool]] = {}
+        for start in sorted(candidates, reverse=True):
+            for end, index in sorted(candidates[start], reverse=True):
+                after = word_end[end]
+                if after == end or _is_particles(nfc[end:after]):
+                    best[start] = (end, index, after, False)
+                    break
+                if end in best:
+                    best[start] = (end, index, end, True)
+                    break
+        found: list[tuple[TermMatch, int]] = []
+        last = 0
+        for start in sorted(best):
+            if start < last or (start > 0 and nfc[start - 1].isalnum()):
+                continue
+            at = start
+            while True:
+                end, index, after, chained = best[at]
+                match = TermMatch(self.terms[index], orig_start[at], orig_end[end - 1])
+                found.append((match, orig_end[after - 1]))
+                if not chained:
+                    break
+                at = end
+            last = after
+        return found
+
+
+def load_glossary(path: Path, source_lang: str = "ko") -> Glossary:
+    """Read and validate glossary.yaml; a missing file is an empty glossary."""
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        return Glossary()
+    except OSError as exc:
+        raise GlossaryError(f"cannot read the glossary: {exc.strerror}", path=path) from exc
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise GlossaryError("not UTF-8 text; save the file as UTF-8", path=path, line=line) from exc
+    return parse_glossary(text, path, source_lang)
+
+
+def parse_glossary(text: str, path: Path, source_lang: str = "ko") -> Glossary:
+    """Parse and validate glossary YAML text; every error names ``path`` and a line."""
+    text = unicodedata.normalize("NFC", text)
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        context = ""
+        if exc.context and exc.context_mark:
+            context = f" ({exc.context} from line {exc.context_mark.line + 1})"
+        raise GlossaryError(
+            f"invalid YAML at column {column}: {exc.problem}{context}; check indentation, "
+            "quoting and brackets",
+            path=path,
+            line=line,
+        ) from exc
+    except yaml.reader.ReaderError as exc:
+        line = text.count("\n", 0, exc.position) + 1
+        raise GlossaryError(
+            f"invalid character U+{exc.character:04X} in the file; remove it", path=path, line=line
+        ) from exc
+    if root is None:
+        return Glossary()
+    parser = _Parser(path, source_lang)
+    return Glossary(parser.entries(root))
+
+
+class _Parser:
+    """Validates the composed YAML node tree of a glossary."""
+
+    def __init__(self, path: Path, source_lang: str) -> None:
+        self.path = path
+        self.source_lang = source_lang
+
+    def error(self, node: yaml.Node, message: str) -> GlossaryError:
+        return GlossaryError(message, path=self.path, line=node.start_mark.line + 1)
+
+    def mapping(self, node: yaml.MappingNode) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+        """The key -> (key node, value node) pairs of a mapping; keys must be unique text."""
+        items: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                raise self.error(key_node, "a key must be plain text, not a list or mapping")
+            key = str(key_node.value)
+            if key in items:
+                raise self.error(key_node, f'"{key}" is given twice here; keep one')
+            items[key] = (key_node, value_node)
+        return items
+
+    def text(self, node: yaml.Node, what: str) -> str:
+        """The normalised text of a scalar; null is the empty string."""
+        if not isinstance(node, yaml.ScalarNode):
+            raise self.error(node, f"{what} must be text, not a list or mapping")
+        if node.tag == _BOOL_TAG:
+            raise self.error(node, f'{what} must be text; write "{node.value}" in quotes')
+        return "" if node.tag == _NULL_TAG else normalize_text(str(node.value))
+
+    def entries(self, root: yaml.Node) -> list[Term]:
+        """All terms of the document, checked for duplicates."""
+        if not isinstance(root, yaml.MappingNode):
+            raise self.error(root, 'the top level must be a mapping with a "terms:" list')
+        items = self.mapping(root)
+        for key, (key_node, _) in items.items():
+            if key != "terms":
+                raise self.error(
+                    key_node, f'unknown top-level key "{key}"; only "terms" is allowed'
+                )
+        if "terms" not in items:
+            raise self.error(root, 'missing "terms:" list at the top level')
+        terms_node = items["terms"][1]
+        if isinstance(terms_node, yaml.ScalarNode) and terms_node.tag == _NULL_TAG:
+            return []
+        if not isinstance(terms_node, yaml.SequenceNode):
+            raise self.error(
+                terms_node, f'"terms" must be a list of entries "- {self.source_lang}: …"'
+            )
+        terms: list[Term] = []
+        seen: dict[str, Term] = {}
+        for entry in terms_node.value:
+            term = self.term(entry)
+            key = _match_key(term.source)[0]
+            if key in seen:
+                raise self.error(
+                    entry,
+                    f'"{term.source}" is defined twice (first at line {seen[key].line}); merge the '
+                    "entries (spacing and letter case do not distinguish terms)",
+                )
+            seen[key] = term
+            terms.append(term)
+        return terms
+
+    def term(self, entry: yaml.Node) -> Term:
+        """One validated entry."""
+        src = self.source_lang
+        if not isinstance(entry, yaml.MappingNode):
+            raise self.error(
+                entry, f'each entry must be a mapping such as "- {src}: 특징" with "en: feature"'
+            )
+        items = self.mapping(entry)
+        if src not in items:
+            raise self.error(entry, f'this entry has no "{src}:" source term; add it')
+        source = self.text(items[src][1], f'"{src}"')
+        if not source:
+            raise self.error(items[src][1], f'"{src}" is empty; write the source term')
+        targets: dict[str, str] = {}
+        for key, (key_node, value_node) in items.items():
+            if key in (src, "forbidden", "note", "keep"):
+                continue
+            if not _LANG_CODE.fullmatch(key):
+                raise self.error(
+                    key_node,
+                    f'unknown key "{key}"; expected "{src}", a language code such as "en" or '
+                    '"zh-CN", "forbidden", "note" or "keep"',
+                )
+            targets[key] = self.text(value_node, f'"{key}"')
+            if not targets[key]:
+                raise self.error(
+                    value_node,
+                    f'the "{key}" translation of "{source}" is empty; write it or remove the key',
+                )
+        if not targets:
+            raise self.error(entry, f'"{source}" has no translation; add one such as "en: …"')
+        note = None
+        if "note" in items:
+            note = self.text(items["note"][1], '"note"') or None
+        keep = False
+        if "keep" in items:
+            keep_node = items["keep"][1]
+            if not (isinstance(keep_node, yaml.ScalarNode) and keep_node.tag == _BOOL_TAG):
+                raise self.error(keep_node, '"keep" must be true or false')
+            keep = yaml.SafeLoader.bool_values[str(keep_node.value).lower()]
+        forbidden = self.forbidden(items["forbidden"][1], targets) if "forbidden" in items else {}
+        return Term(
+            source=source,
+            targets=types.MappingProxyType(targets),
+            forbidden=types.MappingProxyType(forbidden),
+            note=note,
+            keep=keep,
+            line=entry.start_mark.line + 1,
+        )
+
+    def forbidden(self, node: yaml.Node, targets: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
+        """The ``forbidden:`` mapping of an entry: language code -> list of variants."""
+        if not isinstance(node, yaml.MappingNode):
+            raise self.error(
+                node, '"forbidden" must map a language to a list, e.g. "forbidden: {en: [trait]}"'
+            )
+        result: dict[str, tuple[str, ...]] = {}
+        for lang, (key_node, list_node) in self.mapping(node).items():
+            if lang not in targets:
+                raise self.error(
+                    key_node,
+                    f'forbidden "{lang}" has no "{lang}:" translation in this entry; add one',
+                )
+            if not isinstance(list_node, yaml.SequenceNode):
+                raise self.error(
+                    list_node, f'"forbidden.{lang}" must be a list of text, e.g. [trait]'
+                )
+            variants = []
+            for item in list_node.value:
+                variant = self.text(item, f'an entry of "forbidden.{lang}"')
+                if not variant:
+                    raise self.error(item, f'an entry of "forbidden.{lang}" is empty; remove it')
+                if target_contains(targets[lang], variant, lang):
+                    raise self.error(
+                        item,
+                        f'forbidden "{variant}" matches the approved translation '
+                        f'"{targets[lang]}"; remove it',
+                    )
+                variants.append(variant)
+            result[lang] = tuple(variants)
+        return result
+
+
+def target_contains(target_text: str, term_target: str, lang: str) -> bool:
+    """Whether ``target_text`` uses ``term_target``.
+
+    English: case-insensitive, word by word with a light stemmer (plural, -ed, -ing, possessive),
+    the term's words consecutive and in order ("expression muscle layer" uses "expression
+    muscles"; "featureless" does not use "feature"). Other languages: case-insensitive substring.
+    """
+    if _primary(lang) == "en":
+        wanted = _stems(term_target)
+        if wanted:
+            have = _stems(target_text)
+            size = len(wanted)
+            return any(have[i : i + size] == wanted for i in range(len(have) - size + 1))
+    return normalize_text(term_target).casefold() in normalize_text(target_text).casefold()
+
+
+def apply_glossary(
+    source: str, target: str, lang: str, glossary: Glossary
+) -> tuple[str, list[Finding]]:
+    """Check a translation against the glossary terms found in its source.
+
+    Source terms left untranslated in the target are replaced by their translation (with any
+    attached particle dropped); missing translations, forbidden variants and altered names are
+    reported. Returns the new target and the findings.
+    """
+    found: dict[str, tuple[Term, str]] = {}
+    for match in glossary.find(source):
+        wanted = match.term.target_for(lang)
+        if wanted is not None:
+            found.setdefault(match.term.source, (match.term, wanted))
+    target, findings = _replace_leftovers(target, glossary, found)
+    approved = [wanted for _, wanted in found.values()]
+    for term, wanted in found.values():
+        hint = f" ({term.note})" if term.note else ""
+        if term.keep:
+            if wanted not in unicodedata.normalize("NFC", target):
+                message = f'"{term.source}" is a name: write it exactly as "{wanted}"{hint}'
+                findings.append(Finding("do-not-translate", message, Severity.ERROR))
+        elif not target_contains(target, wanted, lang):
+            message = f'"{term.source}" should be translated as "{wanted}"{hint}'
+            findings.append(Finding("glossary", message))
+        for variant in term.forbidden_for(lang):
+            if target_contains(target, variant, lang) and not any(
+                target_contains(other, variant, lang) for other in approved
+            ):
+                message = f'"{term.source}" should be translated as "{wanted}", not "{variant}"'
+                findings.append(Finding("glossary-forbidden", message, Severity.ERROR))
+    return target, findings
+
+
+def _replace_leftovers(
+    target: str, glossary: Glossary, found: Mapping[str, tuple[Term, str]]
+) -> tuple[str, list[Finding]]:
+    """Replace source terms copied into ``target`` (the "Its 특징 is" failure)."""
+    parts: list[str] = []
+    findings: list[Finding] = []
+    done = 0
+    for match, after in glossary._scan(target):
+        if match.term.source not in found:
+            continue
+        term, wanted = found[match.term.source]
+        if _match_key(term.source)[0] == _match_key(wanted)[0]:
+            continue  # a name written the same in both languages (HIFES): nothing to replace
+        prefix = "".join(parts) + target[done : match.start]
+        replacement = wanted
+        if not term.keep and (not prefix.strip() or prefix.rstrip()[-1] in ".!?"):
+            replacement = replacement[0].upper() + replacement[1:]
+        if prefix[-1:].isalnum():
+            replacement = " " + replacement
+        if target[after : after + 1].isalnum():
+            replacement += " "
+        parts += [target[done : match.start], replacement]
+        message = f'replaced untranslated "{target[match.start : after]}" with "{wanted}"'
+        findings.append(Finding("glossary", message, Severity.WARNING))
+        done = after
+    return "".join(parts) + target[done:], findings
+
+
+def _primary(lang: str) -> str:
+    """The primary language subtag: ``zh-CN`` -> ``zh``."""
+    return lang.split("-", 1)[0].lower()
+
+
+def _fold(char: str) -> str:
+    """Lower-case one character, keeping it one character so positions stay aligned."""
+    lower = char.lower()
+    return lower if len(lower) == 1 else char
+
+
+def _match_key(term: str) -> tuple[str, frozenset[int]]:
+    """A term as the matcher sees it: NFC, folded, no spaces; and where its spaces were."""
+    key: list[str] = []
+    gaps: set[int] = set()
+    for char in unicodedata.normalize("NFC", term):
+        if char.isspace():
+            gaps.add(len(key))
+        else:
+            key.append(_fold(char))
+    return "".join(key), frozenset(gaps)
+
+
+def _nfc_with_map(text: str) -> tuple[str, list[int], list[int]]:
+    """NFC ``text`` and, for each of its characters, the start and end in ``text``."""
+    if unicodedata.is_normalized("NFC", text):
+        return text, list(range(len(text))), list(range(1, len(text) + 1))
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    begin = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (
+            unicodedata.combining(text[i])
+            or len(unicodedata.normalize("NFC", text[begin : i + 1]))
+            == len(unicodedata.normalize("NFC", text[begin:i]))
+        ):
+            continue  # text[i] combines with the cluster that starts at ``begin``
+        piece = unicodedata.normalize("NFC", text[begin:i])
+        out.append(piece)
+        starts += [begin] * len(piece)
+        ends += [i] * len(piece)
+        begin = i
+    return "".join(out), starts, ends
+
+
+def _word_ends(text: str) -> list[int]:
+    """For each index, the end of the run of letters and digits that starts there."""
+    ends = list(range(len(text) + 1))
+    for i in range(len(text) - 1, -1, -1):
+        if text[i].isalnum():
+            ends[i] = ends[i + 1]
+    return ends
+
+
+def _is_particles(tail: str) -> bool:
+    """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이)."""
+    if len(tail) > _MAX_TAIL:
+        return False
+    ok = [True] + [False] * len(tail)
+    for j in range(1, len(tail) + 1):
+        ok[j] = any(ok[i] and tail[i:j] in _PARTICLES for i in range(max(0, j - _MAX_PARTICLE), j))
+    return ok[-1]
+
+
+def _stem(word: str) -> str:
+    """A light English stemmer: enough to equate feature/features/featured, lift/lifting."""
+    word = word.replace("’", "'")
+    if word.endswith("'s"):
+        word = word[:-2]
+    if len(word) > 4 and word.endswith("ies"):
+        word = word[:-3] + "y"
+    elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    for suffix in ("ing", "ed"):
+        base = word[: -len(suffix)]
+        if word.endswith(suffix) and len(base) >= 2 and re.search("[aeiouy]", base):
+            word = base
+            if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
+                word = word[:-1]
+            break
+    if len(word) >= 3 and word.endswith("e"):
+        word = word[:-1]
+    return word
+
+
+def _stems(text: str) -> list[str]:
+    """The stems of the words of ``text``."""
+    return [_stem(word) for word in _WORD.findall(normalize_text(text).casefold())]
