@@ -34,8 +34,13 @@ terms:
 """
 
 
-def make_project(root: Path, *, articles: dict[str, str] | None = None, settings: str | None = None,
-                 glossary: str = GLOSSARY) -> Path:
+def make_project(
+    root: Path,
+    *,
+    articles: dict[str, str] | None = None,
+    settings: str | None = None,
+    glossary: str = GLOSSARY,
+) -> Path:
     """A content root: pyproject settings, glossary and Korean articles (default: the sample)."""
     (root / "content" / "ko").mkdir(parents=True, exist_ok=True)
     if articles is None:

@@ -130,9 +130,7 @@ class LibreServer:
             return self._libre(request.params)
         if route == ("GET", "/languages"):
             targets = list(LANGUAGES)
-            return _json(
-                200, [{"code": c, "name": n, "targets": targets} for c, n in LANGUAGES.items()]
-            )
+            return _json(200, [{"code": c, "name": n, "targets": targets} for c, n in LANGUAGES.items()])
         if route == ("GET", "/m"):
             return self._google(request.query)
         return _json(404, {"error": "Not Found"})

@@ -100,8 +100,20 @@ def test_extracted_po_file_matches_the_golden_file(runner: CliRunner, project_di
 
 def approve_all_by_edit(runner: CliRunner, root: Path, slug: str, text: str = "Approved text.") -> None:
     for entry in entries(root, slug):
-        code, out = run(runner, root, "review", "edit", polib_id(entry), "--text", text, "--force",
-                        "--article", slug, "--reviewer", "Lee")
+        code, out = run(
+            runner,
+            root,
+            "review",
+            "edit",
+            polib_id(entry),
+            "--text",
+            text,
+            "--force",
+            "--article",
+            slug,
+            "--reviewer",
+            "Lee",
+        )
         assert code == 0, out
 
 
@@ -112,13 +124,27 @@ def polib_id(entry: polib.POEntry) -> str:
 
 
 def test_draft_without_a_reachable_engine_uses_memory_and_says_so(runner: CliRunner, tmp_path: Path) -> None:
-    root = make_project(tmp_path, articles={
-        "first": "첫 번째 글입니다.\n\n모든 시술은 부작용이 발생할 수 있습니다.\n",
-        "second": "두 번째 글입니다.\n\n모든 시술은 부작용이 발생할 수 있습니다.\n",
-    })
+    root = make_project(
+        tmp_path,
+        articles={
+            "first": "첫 번째 글입니다.\n\n모든 시술은 부작용이 발생할 수 있습니다.\n",
+            "second": "두 번째 글입니다.\n\n모든 시술은 부작용이 발생할 수 있습니다.\n",
+        },
+    )
     run(runner, root, "extract")
-    run(runner, root, "review", "edit", polib_id(entries(root, "first")[1]), "--text",
-        "Every procedure can have side effects.", "--article", "first", "--reviewer", "Lee")
+    run(
+        runner,
+        root,
+        "review",
+        "edit",
+        polib_id(entries(root, "first")[1]),
+        "--text",
+        "Every procedure can have side effects.",
+        "--article",
+        "first",
+        "--reviewer",
+        "Lee",
+    )
     first_before = (root / "po" / "en" / "first.po").read_bytes()
 
     code, out = run(runner, root, "draft", "--url", "http://127.0.0.1:9/")
@@ -145,15 +171,32 @@ def test_review_list_json_has_what_a_tool_needs(runner: CliRunner, project_dir: 
 def test_edit_checks_the_text_and_keeps_a_bad_one_as_draft(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     entry = next(e for e in entries(project_dir) if e.msgid.startswith("엠페이스는 고주파"))
-    code, out = run(runner, project_dir, "review", "edit", polib_id(entry), "--text",
-                    "엠페이스 uses RF and HIFES together.", "--reviewer", "Lee")
+    code, out = run(
+        runner,
+        project_dir,
+        "review",
+        "edit",
+        polib_id(entry),
+        "--text",
+        "엠페이스 uses RF and HIFES together.",
+        "--reviewer",
+        "Lee",
+    )
     assert code == 1 and "untranslated-korean" in out
     edited = next(e for e in entries(project_dir) if e.msgid == entry.msgid)
     assert edited.fuzzy and edited.msgstr == "엠페이스 uses RF and HIFES together."
 
-    code, out = run(runner, project_dir, "review", "edit", polib_id(entry), "--text",
-                    "Emface uses radiofrequency (RF) and HIFES together to reach the skin and the expression muscles.",
-                    "--reviewer", "Lee")
+    code, out = run(
+        runner,
+        project_dir,
+        "review",
+        "edit",
+        polib_id(entry),
+        "--text",
+        "Emface uses radiofrequency (RF) and HIFES together to reach the skin and the expression muscles.",
+        "--reviewer",
+        "Lee",
+    )
     assert code == 0, out
     edited = next(e for e in entries(project_dir) if e.msgid == entry.msgid)
     assert not edited.fuzzy and "edited and approved by Lee" in edited.tcomment
@@ -162,15 +205,37 @@ def test_edit_checks_the_text_and_keeps_a_bad_one_as_draft(runner: CliRunner, pr
 def test_reject_keeps_the_reason_for_the_translator(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     entry = entries(project_dir)[1]
-    run(runner, project_dir, "review", "edit", polib_id(entry), "--text", "Hello.", "--force", "--reviewer", "Lee")
-    code, _ = run(runner, project_dir, "review", "reject", polib_id(entry), "--reason", "too short", "--reviewer", "Park")
+    run(
+        runner,
+        project_dir,
+        "review",
+        "edit",
+        polib_id(entry),
+        "--text",
+        "Hello.",
+        "--force",
+        "--reviewer",
+        "Lee",
+    )
+    code, _ = run(
+        runner,
+        project_dir,
+        "review",
+        "reject",
+        polib_id(entry),
+        "--reason",
+        "too short",
+        "--reviewer",
+        "Park",
+    )
     assert code == 0
     items = json.loads(run(runner, project_dir, "review", "list", "--json")[1])
     rejected = next(i for i in items if i["id"] == polib_id(entry))
     assert rejected["state"] == "rejected" and "too short" in rejected["history"][-1]
     assert run(runner, project_dir, "review", "approve", "--all", "--reviewer", "Kim")[0] == 0
-    still = next(i for i in json.loads(run(runner, project_dir, "review", "list", "--json")[1])
-                 if i["id"] == polib_id(entry))
+    still = next(
+        i for i in json.loads(run(runner, project_dir, "review", "list", "--json")[1]) if i["id"] == polib_id(entry)
+    )
     assert still["state"] == "rejected"  # --all never approves what a reviewer sent back
 
 
@@ -209,8 +274,10 @@ def test_unknown_segment_id_is_a_clear_error(runner: CliRunner, project_dir: Pat
 def test_damaged_po_file_is_named_with_its_line(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     po = project_dir / "po" / "en" / f"{SAMPLE_SLUG}.po"
-    po.write_text(po.read_text(encoding="utf-8").replace('msgstr ""\n\n#:', 'msgstr "broken\n\n#:', 1),
-                  encoding="utf-8")
+    po.write_text(
+        po.read_text(encoding="utf-8").replace('msgstr ""\n\n#:', 'msgstr "broken\n\n#:', 1),
+        encoding="utf-8",
+    )
     line = po.read_text(encoding="utf-8").split("\n").index('msgstr "broken') + 1
     code, out = run(runner, project_dir, "status")
     assert code == 2 and f"{po}:{line}:" in out and "not valid PO syntax" in out

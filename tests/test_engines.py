@@ -69,9 +69,7 @@ def test_libre_translates_korean_to_english(server: LibreServer) -> None:
     assert sent.query == {"q": "안녕하세요", "source": "ko", "target": "en", "format": "text"}
 
 
-def test_libre_url_from_environment_gets_a_trailing_slash(
-    server: LibreServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_libre_url_from_environment_gets_a_trailing_slash(server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRETRANSLATE_URL", server.url.rstrip("/"))
     assert create_engine("libre", "ko", "en").translate("감사합니다") == "Thank you"
 
@@ -83,9 +81,7 @@ def test_libre_default_url_is_deep_translators(monkeypatch: pytest.MonkeyPatch) 
     assert create_engine("libre", "ko", "en").url == BASE_URLS["LIBRE"]  # type: ignore[attr-defined]
 
 
-def test_libre_sends_the_key_from_the_environment(
-    server: LibreServer, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_libre_sends_the_key_from_the_environment(server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
     create_engine("libre", "ko", "en", url=server.url).translate("안녕하세요")
     assert server.received[0].query["api_key"] == KEY
@@ -116,9 +112,7 @@ def test_missing_key_tells_which_variable_to_set() -> None:
 
 
 @pytest.mark.parametrize("status", [429, 500, 503])
-def test_libre_error_status_is_stated(
-    server: LibreServer, status: int, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_libre_error_status_is_stated(server: LibreServer, status: int, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
     server.status = status
     error = failure("libre", server.url)
@@ -165,9 +159,7 @@ def test_unknown_host_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket, "getaddrinfo", no_such_host)  # no DNS query leaves the machine
     error = failure("libre", "http://mt.example.invalid:5000/")
     assert isinstance(error, EngineUnreachable)
-    assert str(error) == (
-        "cannot reach libre at http://mt.example.invalid:5000/: Name or service not known"
-    )
+    assert str(error) == ("cannot reach libre at http://mt.example.invalid:5000/: Name or service not known")
 
 
 def test_request_errors_are_scrubbed(server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -230,9 +222,7 @@ def test_google_text_too_long(server: LibreServer) -> None:
 
 def test_server_accepts_form_and_json_like_libretranslate(server: LibreServer) -> None:
     params = {"q": "감사합니다", "source": "ko", "target": "en"}
-    assert requests.post(server.url + "translate", data=params, timeout=5).json() == {
-        "translatedText": "Thank you"
-    }
+    assert requests.post(server.url + "translate", data=params, timeout=5).json() == {"translatedText": "Thank you"}
     assert requests.post(server.url + "translate", json=params, timeout=5).ok
     assert server.received[-1].params == params
     languages = requests.get(server.url + "languages", timeout=5).json()
@@ -248,9 +238,7 @@ def test_unknown_engine_lists_the_known_ones() -> None:
         create_engine("deepl", "ko", "en")
 
 
-@pytest.mark.parametrize(
-    ("name", "source", "target"), [("libre", "ko", "xx"), ("google", "zz", "en")]
-)
+@pytest.mark.parametrize(("name", "source", "target"), [("libre", "ko", "xx"), ("google", "zz", "en")])
 def test_unsupported_language(name: str, source: str, target: str) -> None:
     with pytest.raises(EngineError, match=f"{name} cannot translate {source} to {target}"):
         create_engine(name, source, target)

@@ -88,12 +88,8 @@ def test_josa_variants_match_the_bare_term(glossary: Glossary, word: str) -> Non
     assert found(glossary, text) == [("엠페이스", "엠페이스"), ("특징", "특징")]
 
 
-@pytest.mark.parametrize(
-    "text", ["특징적", "특징적인 변화", "무특징", "상담실", "상담한 후", "기미상궁"]
-)
-def test_derived_words_and_words_containing_a_term_do_not_match(
-    glossary: Glossary, text: str
-) -> None:
+@pytest.mark.parametrize("text", ["특징적", "특징적인 변화", "무특징", "상담실", "상담한 후", "기미상궁"])
+def test_derived_words_and_words_containing_a_term_do_not_match(glossary: Glossary, text: str) -> None:
     assert found(glossary, text) == []
 
 
@@ -326,9 +322,7 @@ BROKEN = [
 
 
 @pytest.mark.parametrize(("text", "line", "fragment"), BROKEN)
-def test_validation_errors_name_the_line(
-    tmp_path: Path, text: str, line: int, fragment: str
-) -> None:
+def test_validation_errors_name_the_line(tmp_path: Path, text: str, line: int, fragment: str) -> None:
     path = tmp_path / "glossary.yaml"
     path.write_text(text, encoding="utf-8")
     with pytest.raises(GlossaryError) as caught:
@@ -368,10 +362,7 @@ def test_shipped_glossary_loads_and_covers_the_demo_terms() -> None:
 
 def test_shipped_glossary_fixes_the_old_english_sample() -> None:
     glossary = load_glossary(REPO / "glossary.yaml")
-    source = (
-        "단순히 피부 탄력을 개선하는 것을 넘어\n"
-        "근육의 활성화와 균형까지 고려한다는 것이 특징입니다."
-    )
+    source = "단순히 피부 탄력을 개선하는 것을 넘어\n근육의 활성화와 균형까지 고려한다는 것이 특징입니다."
     target = (
         "Its 특징 is that it goes beyond simply improving skin elasticity\n"
         "and also considers muscle activation and balance."

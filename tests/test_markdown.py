@@ -25,7 +25,7 @@ def structure(text: str) -> list[tuple[str, str, int]]:
 
 
 def test_a_sentence_across_soft_line_breaks_is_one_segment() -> None:
-    text = "진료실에서 상담을 하다 보면\n\"피부 탄력이 떨어진 것 같아요\",\n말씀을 자주 듣습니다.\n다음 문장입니다.\n"
+    text = '진료실에서 상담을 하다 보면\n"피부 탄력이 떨어진 것 같아요",\n말씀을 자주 듣습니다.\n다음 문장입니다.\n'
     assert sources(text) == [
         '진료실에서 상담을 하다 보면 "피부 탄력이 떨어진 것 같아요", 말씀을 자주 듣습니다.',
         "다음 문장입니다.",
@@ -63,24 +63,29 @@ def test_decimals_and_article_numbers_do_not_split() -> None:
 
 def test_code_html_and_shortcodes_are_not_segments() -> None:
     text = (
-        "```python\nprint('안녕')\n```\n\n"
-        "<div class=\"note\">주의</div>\n\n"
-        "{{< youtube abc123 >}}\n\n"
-        "    들여쓴 코드\n"
+        "```python\nprint('안녕')\n```\n\n<div class=\"note\">주의</div>\n\n{{< youtube abc123 >}}\n\n    들여쓴 코드\n"
     )
     assert sources(text) == []
 
 
 def test_inline_markup_stays_in_the_segment_and_is_marked_as_code() -> None:
-    text = "자세한 내용은 **3~6개월** 뒤 [예약 페이지](/book \"예약\")와 {{< ref \"x\" >}}에서 `code`를 확인하세요.\n"
+    text = '자세한 내용은 **3~6개월** 뒤 [예약 페이지](/book "예약")와 {{< ref "x" >}}에서 `code`를 확인하세요.\n'
     [source] = sources(text)
     assert source == text.strip()
     assert inline_codes(source) == ["**", "**", "[", '](/book "예약")', '{{< ref "x" >}}', "`code`"]
 
 
 def test_front_matter_keys_are_segments_and_others_are_copied() -> None:
-    text = '---\ntitle: "얼굴 노화"\ndate: 2026-11-20\ntags: [리프팅, 엠페이스]\nsummary: 요약 문장\n---\n\n본문입니다.\n'
-    assert sources(text, ("title", "summary", "tags")) == ["얼굴 노화", "리프팅", "엠페이스", "요약 문장", "본문입니다."]
+    text = (
+        '---\ntitle: "얼굴 노화"\ndate: 2026-11-20\ntags: [리프팅, 엠페이스]\nsummary: 요약 문장\n---\n\n본문입니다.\n'
+    )
+    assert sources(text, ("title", "summary", "tags")) == [
+        "얼굴 노화",
+        "리프팅",
+        "엠페이스",
+        "요약 문장",
+        "본문입니다.",
+    ]
 
 
 def test_identity_translation_gives_back_the_document_byte_for_byte() -> None:
@@ -102,7 +107,12 @@ def test_translations_keep_the_structure_of_the_sample() -> None:
 def test_translations_that_look_like_markdown_blocks_are_escaped() -> None:
     text = "첫 문장입니다.\n\n- 항목\n\n| 가 | 나 |\n|---|---|\n| 다 | 라 |\n"
     doc = parse_document(text)
-    risky = {"첫 문장입니다.": "1. Not a list", "항목": "- not nested", "다": "a | b", "라": "# no heading"}
+    risky = {
+        "첫 문장입니다.": "1. Not a list",
+        "항목": "- not nested",
+        "다": "a | b",
+        "라": "# no heading",
+    }
     out = render(doc, {s.source: risky.get(s.source, "ok") for s in doc.segments})
     assert structure(out) == structure(text)
     assert "1\\. Not a list" in out and "a \\| b" in out

@@ -15,27 +15,79 @@ from tests.test_markdown import structure
 from translate.markdown import parse_document
 from translate.publish import render
 
-WORDS = st.sampled_from([
-    "피부", "탄력이", "엠페이스", "리프팅은", "1.5mm", "30분", "HIFES", "RF", "(표정근)", "'안면'",
-    '"좋아요"라는', "**강조**", "`code`", "[링크](/a)", "*기울임*", "~~취소~~", "<b>굵게</b>", "&amp;",
-    "\\*", "3~6개월", "100%", "₩350,000", "{{< ref \"x\" >}}", "습니다.", "해요!", "까?", "다.",
-])
-TRANSLATIONS = st.sampled_from([
-    "A plain sentence.", "- looks like a list", "1. looks numbered", "# looks like a heading",
-    "> looks quoted", "a | pipe", "=== underline", "```", "**bold** text", "",
-])
+WORDS = st.sampled_from(
+    [
+        "피부",
+        "탄력이",
+        "엠페이스",
+        "리프팅은",
+        "1.5mm",
+        "30분",
+        "HIFES",
+        "RF",
+        "(표정근)",
+        "'안면'",
+        '"좋아요"라는',
+        "**강조**",
+        "`code`",
+        "[링크](/a)",
+        "*기울임*",
+        "~~취소~~",
+        "<b>굵게</b>",
+        "&amp;",
+        "\\*",
+        "3~6개월",
+        "100%",
+        "₩350,000",
+        '{{< ref "x" >}}',
+        "습니다.",
+        "해요!",
+        "까?",
+        "다.",
+    ]
+)
+TRANSLATIONS = st.sampled_from(
+    [
+        "A plain sentence.",
+        "- looks like a list",
+        "1. looks numbered",
+        "# looks like a heading",
+        "> looks quoted",
+        "a | pipe",
+        "=== underline",
+        "```",
+        "**bold** text",
+        "",
+    ]
+)
 
 
 @st.composite
 def lines(draw: st.DrawFn, min_lines: int = 1, max_lines: int = 3) -> str:
-    return "\n".join(" ".join(draw(st.lists(WORDS, min_size=1, max_size=6)))
-                     for _ in range(draw(st.integers(min_lines, max_lines))))
+    return "\n".join(
+        " ".join(draw(st.lists(WORDS, min_size=1, max_size=6))) for _ in range(draw(st.integers(min_lines, max_lines)))
+    )
 
 
 @st.composite
 def blocks(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["heading", "para", "bullets", "ordered", "table", "image", "link",
-                                 "fence", "quote", "shortcode", "html"]))
+    kind = draw(
+        st.sampled_from(
+            [
+                "heading",
+                "para",
+                "bullets",
+                "ordered",
+                "table",
+                "image",
+                "link",
+                "fence",
+                "quote",
+                "shortcode",
+                "html",
+            ]
+        )
+    )
     if kind == "heading":
         return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1))
     if kind == "para":

@@ -28,8 +28,13 @@ def check_untranslated(target: str, lang: str) -> list[Finding]:
     words = _HANGUL_RE.findall(_prose(target))
     if not words:
         return []
-    return [Finding("untranslated-korean", f"Korean text left untranslated: {', '.join(dict.fromkeys(words))}",
-                    Severity.ERROR)]
+    return [
+        Finding(
+            "untranslated-korean",
+            f"Korean text left untranslated: {', '.join(dict.fromkeys(words))}",
+            Severity.ERROR,
+        )
+    ]
 
 
 def check_markup(source: str, target: str) -> list[Finding]:
@@ -39,11 +44,15 @@ def check_markup(source: str, target: str) -> list[Finding]:
     extra = found - expected
     findings = []
     if missing:
-        findings.append(Finding("markup", f"markup missing from the translation: {' '.join(missing.elements())}",
-                                Severity.ERROR))
+        findings.append(
+            Finding(
+                "markup",
+                f"markup missing from the translation: {' '.join(missing.elements())}",
+                Severity.ERROR,
+            )
+        )
     if extra:
-        findings.append(Finding("markup", f"markup not in the source: {' '.join(extra.elements())}",
-                                Severity.ERROR))
+        findings.append(Finding("markup", f"markup not in the source: {' '.join(extra.elements())}", Severity.ERROR))
     return findings
 
 

@@ -25,7 +25,16 @@ from translate.extract import extract as run_extract
 from translate.model import Finding, State
 from translate.project import Project
 from translate.publish import publish as run_publish
-from translate.review import QUEUE_STATES, Decisions, QueueItem, approve, default_reviewer, edit, queue, reject
+from translate.review import (
+    QUEUE_STATES,
+    Decisions,
+    QueueItem,
+    approve,
+    default_reviewer,
+    edit,
+    queue,
+    reject,
+)
 from translate.status import status as run_status
 
 
@@ -40,8 +49,12 @@ class _Group(TyperGroup):
             raise typer.Exit(exc.exit_code) from None
 
 
-app = typer.Typer(cls=_Group, no_args_is_help=True, add_completion=False,
-                  help="Translate Korean Markdown articles: extract -> draft -> review -> publish.")
+app = typer.Typer(
+    cls=_Group,
+    no_args_is_help=True,
+    add_completion=False,
+    help="Translate Korean Markdown articles: extract -> draft -> review -> publish.",
+)
 review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, edit, reject (no subcommand: walk it).")
 app.add_typer(review_app, name="review")
 
@@ -64,8 +77,12 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    root_dir: Annotated[Path, typer.Option("--root", "-C", help="The content root (default: current folder).")] = Path("."),
-    version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")] = False,
+    root_dir: Annotated[Path, typer.Option("--root", "-C", help="The content root (default: current folder).")] = Path(
+        "."
+    ),
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
+    ] = False,
 ) -> None:
     """Translate Korean Markdown articles: extract -> draft -> review -> publish."""
     ctx.obj = root_dir
@@ -77,8 +94,9 @@ def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = No
     report = run_extract(_project(ctx), article, lang)
     for path in report.written:
         typer.echo(f"updated {path}")
-    typer.echo(f"{report.segments} segments; {len(report.written)} PO files updated, "
-               f"{len(report.unchanged)} unchanged.")
+    typer.echo(
+        f"{report.segments} segments; {len(report.written)} PO files updated, {len(report.unchanged)} unchanged."
+    )
 
 
 @app.command("draft")
@@ -87,12 +105,17 @@ def draft_command(
     article: Article = None,
     lang: Lang = None,
     engine: Annotated[str | None, typer.Option("--engine", "-e", help="MT engine: libre or google.")] = None,
-    url: Annotated[str | None, typer.Option("--url", help="Engine server URL (libre: else $LIBRETRANSLATE_URL).")] = None,
+    url: Annotated[
+        str | None,
+        typer.Option("--url", help="Engine server URL (libre: else $LIBRETRANSLATE_URL)."),
+    ] = None,
 ) -> None:
     """Draft untranslated segments: translation memory first, then machine translation."""
     report = run_draft(_project(ctx), article, lang, engine_name=engine, url=url)
-    typer.echo(f"{report.from_memory} drafted from translation memory, {report.from_engine} by machine "
-               f"translation, {report.left} left untranslated; {report.findings} findings for review.")
+    typer.echo(
+        f"{report.from_memory} drafted from translation memory, {report.from_engine} by machine "
+        f"translation, {report.left} left untranslated; {report.findings} findings for review."
+    )
     if report.engine_error is not None:
         raise report.engine_error
 
@@ -115,18 +138,18 @@ def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, 
     for number, item in enumerate(items, 1):
         _show(item, f"[{number}/{len(items)}]")
         choice = typer.prompt("[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit", default="s").strip().lower()[:1]
-        scope = {"lang": item.lang, "article": item.article, "reviewer": name}
         if choice == "q":
             break
         if choice == "a":
             force = bool(item.unit.findings) and typer.confirm("It has findings. Approve anyway?", default=False)
-            _report(approve(project, [item.id], force=force, **scope))
+            _report(approve(project, [item.id], lang=item.lang, article=item.article, force=force, reviewer=name))
         elif choice == "e":
             text = _edit_in_editor(item.unit.target)
             if text and text.strip() != item.unit.target:
-                _report(edit(project, item.id, text, **scope))
+                _report(edit(project, item.id, text, lang=item.lang, article=item.article, reviewer=name))
         elif choice == "r":
-            _report(reject(project, item.id, typer.prompt("Reason"), **scope))
+            reason = typer.prompt("Reason")
+            _report(reject(project, item.id, reason, lang=item.lang, article=item.article, reviewer=name))
 
 
 def _edit_in_editor(text: str) -> str:
@@ -141,8 +164,10 @@ def _edit_in_editor(text: str) -> str:
 
 def _show(item: QueueItem, prefix: str = "") -> None:
     unit = item.unit
-    typer.echo(f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.state.value}"
-               f"{'  (' + unit.origin + ')' if unit.origin else ''}")
+    typer.echo(
+        f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.state.value}"
+        f"{'  (' + unit.origin + ')' if unit.origin else ''}"
+    )
     typer.echo(f"  source: {unit.source}")
     typer.echo(f"  target: {unit.target}")
     for note in unit.notes:
@@ -161,8 +186,13 @@ def _report(decisions: Decisions, verb: str = "done") -> None:
 
 
 @review_app.command("list")
-def review_list(ctx: typer.Context, lang: Lang = None, article: Article = None, as_json: Json = False,
-                all_states: Annotated[bool, typer.Option("--all", help="Approved segments too.")] = False) -> None:
+def review_list(
+    ctx: typer.Context,
+    lang: Lang = None,
+    article: Article = None,
+    as_json: Json = False,
+    all_states: Annotated[bool, typer.Option("--all", help="Approved segments too.")] = False,
+) -> None:
     """List what awaits review (drafts with findings first)."""
     items = queue(_project(ctx), lang, article, tuple(State) if all_states else QUEUE_STATES)
     if as_json:
@@ -186,8 +216,14 @@ def review_approve(
     """Approve drafts; a draft with findings is refused unless --force."""
     if not ids and not all_drafts:
         raise typer.BadParameter("name the segment ids to approve, or use --all.")
-    decisions = approve(_project(ctx), None if all_drafts else ids, lang=lang, article=article,
-                        force=force, reviewer=reviewer)
+    decisions = approve(
+        _project(ctx),
+        None if all_drafts else ids,
+        lang=lang,
+        article=article,
+        force=force,
+        reviewer=reviewer,
+    )
     _report(decisions, "approved")
     typer.echo(f"{len(decisions.done)} approved, {len(decisions.refused)} refused.")
     if decisions.refused:
@@ -241,10 +277,14 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
         typer.echo(f"published {path}")
     for blocked in report.blocked:
         counts = ", ".join(f"{n} {state}" for state, n in sorted(blocked.counts.items()))
-        typer.echo(f"not published: {blocked.article} [{blocked.lang}]: {counts}"
-                   f"{' (e.g. ' + ', '.join(blocked.sample_ids) + ')' if blocked.sample_ids else ''}", err=True)
-    typer.echo(f"{len(report.written)} published, {len(report.unchanged)} unchanged, "
-               f"{len(report.blocked)} waiting for review.")
+        typer.echo(
+            f"not published: {blocked.article} [{blocked.lang}]: {counts}"
+            f"{' (e.g. ' + ', '.join(blocked.sample_ids) + ')' if blocked.sample_ids else ''}",
+            err=True,
+        )
+    typer.echo(
+        f"{len(report.written)} published, {len(report.unchanged)} unchanged, {len(report.blocked)} waiting for review."
+    )
     if report.blocked:
         raise typer.Exit(1)
 
@@ -256,12 +296,17 @@ def status_command(ctx: typer.Context, article: Article = None, lang: Lang = Non
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
         return
-    header = f"{'article':30} {'lang':5} {'total':>5} {'approved':>8} {'draft':>5} {'rejected':>8} {'untransl.':>9}  {'page':13} next"
+    header = (
+        f"{'article':30} {'lang':5} {'total':>5} {'approved':>8} {'draft':>5} {'rejected':>8} "
+        f"{'untransl.':>9}  {'page':13} next"
+    )
     typer.echo(header)
     for r in rows:
         c = r.counts
-        typer.echo(f"{r.article:30} {r.lang:5} {r.total:5} {c['approved']:8} {c['draft']:5} {c['rejected']:8} "
-                   f"{c['untranslated']:9}  {r.page:13} {r.next_step}")
+        typer.echo(
+            f"{r.article:30} {r.lang:5} {r.total:5} {c['approved']:8} {c['draft']:5} {c['rejected']:8} "
+            f"{c['untranslated']:9}  {r.page:13} {r.next_step}"
+        )
 
 
 def main() -> None:

@@ -58,8 +58,12 @@ def translation_memory(project: Project, lang: str) -> dict[str, str]:
     """Approved translations anywhere in the project: source sentence -> target."""
     memory: dict[str, str] = {}
     for slug in project.articles():
-        catalog = load_catalog(project.po_path(lang, slug), article=slug, lang=lang,
-                               source_lang=project.settings.source)
+        catalog = load_catalog(
+            project.po_path(lang, slug),
+            article=slug,
+            lang=lang,
+            source_lang=project.settings.source,
+        )
         for unit in catalog.units:
             if unit.state is State.APPROVED and unit.target:
                 memory.setdefault(unit.source, unit.target)
@@ -124,8 +128,13 @@ def draft(
                     continue
                 try:
                     if engine is None:
-                        engine = create_engine(name, settings.source, target,
-                                               url=url or settings.engine_url, timeout=settings.timeout)
+                        engine = create_engine(
+                            name,
+                            settings.source,
+                            target,
+                            url=url or settings.engine_url,
+                            timeout=settings.timeout,
+                        )
                     machine_draft(unit, engine, target, glossary)
                     report.from_engine += 1
                 except EngineError as exc:

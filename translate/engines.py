@@ -168,9 +168,7 @@ class LibreEngine(_DeepTranslatorEngine):
 
     name = "libre"
 
-    def __init__(
-        self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT
-    ) -> None:
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         key = os.environ.get(LIBRE_KEY_ENV, "").strip()
         default = BASE_URLS["LIBRE" if key else "LIBRE_FREE"]
         base = _checked_url(self.name, url or os.environ.get(LIBRE_URL_ENV) or default)
@@ -195,9 +193,7 @@ class GoogleEngine(_DeepTranslatorEngine):
 
     name = "google"
 
-    def __init__(
-        self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT
-    ) -> None:
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
         languages = _codes(self.name, source, target, GOOGLE_LANGUAGES_TO_CODES, {})
         translator = GoogleTranslator(*languages)
         if url:
@@ -235,17 +231,14 @@ def create_engine(
     return engine(source, target, url=url, timeout=timeout)
 
 
-def _codes(
-    engine: str, source: str, target: str, known: dict[str, str], aliases: dict[str, str]
-) -> tuple[str, str]:
+def _codes(engine: str, source: str, target: str, known: dict[str, str], aliases: dict[str, str]) -> tuple[str, str]:
     """Our language codes as the provider's deep-translator class spells them."""
     mapped = []
     for code in (source, target):
         provider = aliases.get(code, code)
         if provider not in known.values():
             raise EngineError(
-                f"{engine} cannot translate {source} to {target}: "
-                f"it does not know the language code {code!r}"
+                f"{engine} cannot translate {source} to {target}: it does not know the language code {code!r}"
             )
         mapped.append(provider)
     return mapped[0], mapped[1]

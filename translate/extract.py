@@ -7,11 +7,11 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate.fileio import read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
 from translate.model import Catalog, Document, Segment, State, Unit
 from translate.po import load_catalog, save_catalog
-from translate.fileio import read_text
 from translate.project import Project
 
 SOURCE_HASH_KEY = "X-Source-Hash"
@@ -28,8 +28,13 @@ def load_source(project: Project, article: str) -> Document:
     text, newline, bom = read_text(path)
     text = unicodedata.normalize("NFC", text)
     doc = parse_document(text, front_matter_keys=project.settings.front_matter_keys, path=path)
-    return Document(text=doc.text, segments=doc.segments, newline=newline, bom=bom,
-                    front_matter=doc.front_matter)
+    return Document(
+        text=doc.text,
+        segments=doc.segments,
+        newline=newline,
+        bom=bom,
+        front_matter=doc.front_matter,
+    )
 
 
 def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
@@ -44,8 +49,7 @@ def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
     return notes
 
 
-def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: str,
-                   glossary: Glossary) -> Catalog:
+def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: str, glossary: Glossary) -> Catalog:
     """The catalogue updated to the article's current segments.
 
     Units whose source is unchanged keep their translation and review state; new sentences are
@@ -69,8 +73,13 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
             unit.obsolete = True
             unit.locations = []
             units[source] = unit
-    return Catalog(article=catalog.article, lang=catalog.lang, source_lang=catalog.source_lang,
-                   units=list(units.values()), metadata=dict(catalog.metadata))
+    return Catalog(
+        article=catalog.article,
+        lang=catalog.lang,
+        source_lang=catalog.source_lang,
+        units=list(units.values()),
+        metadata=dict(catalog.metadata),
+    )
 
 
 @dataclass

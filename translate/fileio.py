@@ -57,7 +57,10 @@ def read_text(path: Path) -> tuple[str, str, bool]:
     if bom:
         raw = raw[3:]
     if b"\x00" in raw:
-        raise InputError("this is a binary file, not a text article; remove it or move it out of the folder.", path=path)
+        raise InputError(
+            "this is a binary file, not a text article; remove it or move it out of the folder.",
+            path=path,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -112,8 +112,7 @@ class Glossary:
         for key_end, (index, length, gaps) in self._automaton.iter(key):
             key_start = key_end - length + 1
             if all(
-                positions[k + 1] == positions[k] + 1 or k + 1 - key_start in gaps
-                for k in range(key_start, key_end)
+                positions[k + 1] == positions[k] + 1 or k + 1 - key_start in gaps for k in range(key_start, key_end)
             ):
                 span = (positions[key_end] + 1, index)
                 candidates.setdefault(positions[key_start], []).append(span)
@@ -174,8 +173,7 @@ def parse_glossary(text: str, path: Path, source_lang: str = "ko") -> Glossary:
         if exc.context and exc.context_mark:
             context = f" ({exc.context} from line {exc.context_mark.line + 1})"
         raise GlossaryError(
-            f"invalid YAML at column {column}: {exc.problem}{context}; check indentation, "
-            "quoting and brackets",
+            f"invalid YAML at column {column}: {exc.problem}{context}; check indentation, quoting and brackets",
             path=path,
             line=line,
         ) from exc
@@ -227,18 +225,14 @@ class _Parser:
         items = self.mapping(root)
         for key, (key_node, _) in items.items():
             if key != "terms":
-                raise self.error(
-                    key_node, f'unknown top-level key "{key}"; only "terms" is allowed'
-                )
+                raise self.error(key_node, f'unknown top-level key "{key}"; only "terms" is allowed')
         if "terms" not in items:
             raise self.error(root, 'missing "terms:" list at the top level')
         terms_node = items["terms"][1]
         if isinstance(terms_node, yaml.ScalarNode) and terms_node.tag == _NULL_TAG:
             return []
         if not isinstance(terms_node, yaml.SequenceNode):
-            raise self.error(
-                terms_node, f'"terms" must be a list of entries "- {self.source_lang}: …"'
-            )
+            raise self.error(terms_node, f'"terms" must be a list of entries "- {self.source_lang}: …"')
         terms: list[Term] = []
         seen: dict[str, Term] = {}
         for entry in terms_node.value:
@@ -258,9 +252,7 @@ class _Parser:
         """One validated entry."""
         src = self.source_lang
         if not isinstance(entry, yaml.MappingNode):
-            raise self.error(
-                entry, f'each entry must be a mapping such as "- {src}: 특징" with "en: feature"'
-            )
+            raise self.error(entry, f'each entry must be a mapping such as "- {src}: 특징" with "en: feature"')
         items = self.mapping(entry)
         if src not in items:
             raise self.error(entry, f'this entry has no "{src}:" source term; add it')
@@ -307,9 +299,7 @@ class _Parser:
     def forbidden(self, node: yaml.Node, targets: Mapping[str, str]) -> dict[str, tuple[str, ...]]:
         """The ``forbidden:`` mapping of an entry: language code -> list of variants."""
         if not isinstance(node, yaml.MappingNode):
-            raise self.error(
-                node, '"forbidden" must map a language to a list, e.g. "forbidden: {en: [trait]}"'
-            )
+            raise self.error(node, '"forbidden" must map a language to a list, e.g. "forbidden: {en: [trait]}"')
         result: dict[str, tuple[str, ...]] = {}
         for lang, (key_node, list_node) in self.mapping(node).items():
             if lang not in targets:
@@ -318,9 +308,7 @@ class _Parser:
                     f'forbidden "{lang}" has no "{lang}:" translation in this entry; add one',
                 )
             if not isinstance(list_node, yaml.SequenceNode):
-                raise self.error(
-                    list_node, f'"forbidden.{lang}" must be a list of text, e.g. [trait]'
-                )
+                raise self.error(list_node, f'"forbidden.{lang}" must be a list of text, e.g. [trait]')
             variants = []
             for item in list_node.value:
                 variant = self.text(item, f'an entry of "forbidden.{lang}"')
@@ -329,8 +317,7 @@ class _Parser:
                 if target_contains(targets[lang], variant, lang):
                     raise self.error(
                         item,
-                        f'forbidden "{variant}" matches the approved translation '
-                        f'"{targets[lang]}"; remove it',
+                        f'forbidden "{variant}" matches the approved translation "{targets[lang]}"; remove it',
                     )
                 variants.append(variant)
             result[lang] = tuple(variants)
@@ -353,9 +340,7 @@ def target_contains(target_text: str, term_target: str, lang: str) -> bool:
     return normalize_text(term_target).casefold() in normalize_text(target_text).casefold()
 
 
-def apply_glossary(
-    source: str, target: str, lang: str, glossary: Glossary
-) -> tuple[str, list[Finding]]:
+def apply_glossary(source: str, target: str, lang: str, glossary: Glossary) -> tuple[str, list[Finding]]:
     """Check a translation against the glossary terms found in its source.
 
     Source terms left untranslated in the target are replaced by their translation (with any

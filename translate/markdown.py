@@ -25,7 +25,12 @@ MASK = "\ufffc"
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_WRAPPERS = {"link_open": "link_close", "strong_open": "strong_close", "em_open": "em_close", "s_open": "s_close"}
+_WRAPPERS = {
+    "link_open": "link_close",
+    "strong_open": "strong_close",
+    "em_open": "em_close",
+    "s_open": "s_close",
+}
 
 
 class _Unlocatable(Exception):
@@ -363,9 +368,7 @@ def _segments_of(view: _View, children: Sequence[Token], kind: str, doc_text: st
     return segments
 
 
-def _sentences_of(
-    view: _View, run: list[_Piece], kind: str, doc_text: str, *, split: bool = True
-) -> list[Segment]:
+def _sentences_of(view: _View, run: list[_Piece], kind: str, doc_text: str, *, split: bool = True) -> list[Segment]:
     if not run:
         return []
     start, end = run[0].start, run[-1].end
@@ -391,9 +394,7 @@ def _sentences_of(
     return segments
 
 
-def _make_segment(
-    view: _View, pieces: list[_Piece], start: int, end: int, kind: str, doc_text: str
-) -> Segment | None:
+def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind: str, doc_text: str) -> Segment | None:
     """A segment for view.text[start:end], or None when it holds nothing to translate."""
     # A sentence that is one link or one emphasis as a whole: the markers stay in the skeleton.
     while (
@@ -421,8 +422,7 @@ def _make_segment(
     ]
     source = "".join(source_parts)
     doc_start, doc_end = view.doc(start), view.doc_end(end)
-    return Segment(source=source, span=Span(doc_start, doc_end), line=line_of(doc_text, doc_start),
-                   kind=kind)
+    return Segment(source=source, span=Span(doc_start, doc_end), line=line_of(doc_text, doc_start), kind=kind)
 
 
 def _has_letter(text: str) -> bool:
@@ -438,13 +438,19 @@ def _front_matter_segments(
         mark = getattr(exc, "problem_mark", None)
         line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
         problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
-                         path=path, line=line) from None
+        raise InputError(
+            f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
+            path=path,
+            line=line,
+        ) from None
     if root is None:
         return []
     if not isinstance(root, yaml.MappingNode):
-        raise InputError("the front matter must be a YAML mapping (key: value lines).", path=path,
-                         line=doc_text.count("\n", 0, offset) + 1)
+        raise InputError(
+            "the front matter must be a YAML mapping (key: value lines).",
+            path=path,
+            line=doc_text.count("\n", 0, offset) + 1,
+        )
     segments = []
     for key_node, value_node in root.value:
         if key_node.value not in keys:
@@ -457,8 +463,14 @@ def _front_matter_segments(
                 continue
             start = offset + node.start_mark.index
             end = offset + node.end_mark.index
-            segments.append(Segment(source=" ".join(node.value.split()), span=Span(start, end),
-                                    line=line_of(doc_text, start), kind=f"front-matter:{key_node.value}"))
+            segments.append(
+                Segment(
+                    source=" ".join(node.value.split()),
+                    span=Span(start, end),
+                    line=line_of(doc_text, start),
+                    kind=f"front-matter:{key_node.value}",
+                )
+            )
     return segments
 
 
@@ -477,8 +489,6 @@ def code_spans(source: str) -> tuple[Span, ...]:
         return ()
     spans = []
     for piece in pieces:
-        if piece.kind in ("code", "open", "close"):
-            spans.append(Span(piece.start, piece.end))
-        elif piece.kind == "image":
+        if piece.kind in ("code", "open", "close") or piece.kind == "image":
             spans.append(Span(piece.start, piece.end))
     return tuple(spans)

@@ -131,7 +131,13 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     for entry in pofile.obsolete_entries():
         if (entry.msgctxt, entry.msgid, True) not in seen:
             units.append(_unit_from_entry(entry))
-    return Catalog(article=article, lang=lang, source_lang=source_lang, units=units, metadata=dict(pofile.metadata))
+    return Catalog(
+        article=article,
+        lang=lang,
+        source_lang=source_lang,
+        units=units,
+        metadata=dict(pofile.metadata),
+    )
 
 
 def _check_syntax(text: str, path: Path) -> None:

@@ -46,8 +46,7 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     unknown = sorted(set(table) - set(_KEYS))
     if unknown:
         raise ConfigError(
-            f"unknown setting(s) {', '.join(unknown)} in [tool.translate]; "
-            f"known settings are: {', '.join(_KEYS)}.",
+            f"unknown setting(s) {', '.join(unknown)} in [tool.translate]; known settings are: {', '.join(_KEYS)}.",
             path=path,
         )
     for key, kind in _KEYS.items():
@@ -153,5 +152,7 @@ class Project:
         slug = slug.removesuffix(".md")
         parts = slug.replace("\\", "/").split("/")
         if not slug or slug.startswith("/") or any(p in ("", ".", "..") for p in parts):
-            raise ConfigError(f"{slug!r} is not an article slug: use a path under content/{self.settings.source}/ without .md.")
+            raise ConfigError(
+                f"{slug!r} is not an article slug: use a path under content/{self.settings.source}/ without .md."
+            )
         return "/".join(parts)

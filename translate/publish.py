@@ -21,7 +21,9 @@ TRANSLATION_KEY = "translationKey"
 SOURCE_HASH_FIELD = "translationSourceHash"
 
 # Text that would start a different Markdown block if it began a line.
-_BLOCK_START_RE = re.compile(r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|-{3,}|_{3,}|\*{3,}|`{3,}|~{3,})")
+_BLOCK_START_RE = re.compile(
+    r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|-{3,}|_{3,}|\*{3,}|`{3,}|~{3,})"
+)
 _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 
@@ -32,8 +34,9 @@ def _yaml_scalar(value: str, original: str) -> str:
         return "'" + value.replace("'", "''") + "'"
     if not original.startswith(('"', "|", ">")):
         try:
-            plain_ok = (yaml.safe_load(f"k: {value}") == {"k": value}
-                        and yaml.safe_load(f"k: [{value}]") == {"k": [value]})
+            plain_ok = yaml.safe_load(f"k: {value}") == {"k": value} and yaml.safe_load(f"k: [{value}]") == {
+                "k": [value]
+            }
         except yaml.YAMLError:
             plain_ok = False
         if plain_ok and "\n" not in value:
@@ -121,8 +124,12 @@ def publish(project: Project, article: str | None = None, lang: str | None = Non
     for slug in project.articles(article):
         doc = load_source(project, slug)
         for target in project.languages(lang):
-            catalog = load_catalog(project.po_path(target, slug), article=slug, lang=target,
-                                   source_lang=project.settings.source)
+            catalog = load_catalog(
+                project.po_path(target, slug),
+                article=slug,
+                lang=target,
+                source_lang=project.settings.source,
+            )
             units = catalog.by_source()
             counts: Counter[str] = Counter()
             pending: list[str] = []

@@ -41,8 +41,7 @@ class QueueItem:
             "target": unit.target,
             "state": unit.state.value,
             "origin": unit.origin,
-            "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message}
-                         for f in unit.findings],
+            "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message} for f in unit.findings],
             "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
             "locations": [f"{path}:{line}" for path, line in unit.locations],
             "history": unit.history,
@@ -52,8 +51,9 @@ class QueueItem:
 def default_reviewer() -> str:
     """Who is reviewing: git's user.name, else the login name."""
     try:
-        name = subprocess.run(["git", "config", "user.name"], capture_output=True, text=True,
-                              timeout=5, check=False).stdout.strip()
+        name = subprocess.run(
+            ["git", "config", "user.name"], capture_output=True, text=True, timeout=5, check=False
+        ).stdout.strip()
     except (OSError, subprocess.SubprocessError):
         name = ""
     return name or getpass.getuser()
@@ -68,15 +68,26 @@ def _catalogs(project: Project, lang: str | None, article: str | None) -> Iterat
         for slug in project.articles(article):
             path = project.po_path(target, slug)
             if path.exists():
-                yield load_catalog(path, article=slug, lang=target, source_lang=project.settings.source), path
+                yield (
+                    load_catalog(path, article=slug, lang=target, source_lang=project.settings.source),
+                    path,
+                )
 
 
-def queue(project: Project, lang: str | None = None, article: str | None = None,
-          states: Iterable[State] = QUEUE_STATES) -> list[QueueItem]:
+def queue(
+    project: Project,
+    lang: str | None = None,
+    article: str | None = None,
+    states: Iterable[State] = QUEUE_STATES,
+) -> list[QueueItem]:
     """Units awaiting review (by default drafts, rejected and untranslated), errors first."""
     wanted = set(states)
-    items = [QueueItem(c.article, c.lang, u) for c, _ in _catalogs(project, lang, article)
-             for u in c.active_units() if u.state in wanted]
+    items = [
+        QueueItem(c.article, c.lang, u)
+        for c, _ in _catalogs(project, lang, article)
+        for u in c.active_units()
+        if u.state in wanted
+    ]
     return sorted(items, key=lambda i: (not _has_error(i.unit.findings), i.article, i.lang))
 
 
@@ -100,8 +111,7 @@ def _matches(unit: Unit, ids: set[str]) -> str | None:
     return next((i for i in ids if unit.id.startswith(i)), None)
 
 
-def _apply(project: Project, ids: list[str] | None, lang: str | None, article: str | None,
-           action: Action) -> Decisions:
+def _apply(project: Project, ids: list[str] | None, lang: str | None, article: str | None, action: Action) -> Decisions:
     """Run action on every matching active unit; save each changed catalogue atomically."""
     wanted = {i.strip().lower() for i in ids} if ids else None
     if wanted is not None and any(len(i) < 4 for i in wanted):
@@ -126,8 +136,10 @@ def _apply(project: Project, ids: list[str] | None, lang: str | None, article: s
         if changed:
             save_catalog(catalog, path)
     if wanted is not None and wanted - matched:
-        raise ReviewError(f"no segment with id {', '.join(sorted(wanted - matched))}"
-                          f"{' in ' + article if article else ''}; see `translate review list`.")
+        raise ReviewError(
+            f"no segment with id {', '.join(sorted(wanted - matched))}"
+            f"{' in ' + article if article else ''}; see `translate review list`."
+        )
     return decisions
 
 
@@ -154,8 +166,15 @@ class _Approve:
         return None
 
 
-def approve(project: Project, ids: list[str] | None, *, lang: str | None = None, article: str | None = None,
-            force: bool = False, reviewer: str | None = None) -> Decisions:
+def approve(
+    project: Project,
+    ids: list[str] | None,
+    *,
+    lang: str | None = None,
+    article: str | None = None,
+    force: bool = False,
+    reviewer: str | None = None,
+) -> Decisions:
     """Approve the drafts with these ids (all drafts when ids is None); findings block unless force."""
     action = _Approve(reviewer or default_reviewer(), force, explicit=ids is not None)
     return _apply(project, ids, lang, article, action)
@@ -183,8 +202,16 @@ class _Edit:
         return None
 
 
-def edit(project: Project, segment: str, text: str, *, lang: str | None = None, article: str | None = None,
-         force: bool = False, reviewer: str | None = None) -> Decisions:
+def edit(
+    project: Project,
+    segment: str,
+    text: str,
+    *,
+    lang: str | None = None,
+    article: str | None = None,
+    force: bool = False,
+    reviewer: str | None = None,
+) -> Decisions:
     """Replace a segment's translation with the reviewer's text; approve it unless checks find
     something (then it stays a draft with the findings, unless force)."""
     text = " ".join(text.split())
@@ -209,8 +236,15 @@ class _Reject:
         return None
 
 
-def reject(project: Project, segment: str, reason: str, *, lang: str | None = None,
-           article: str | None = None, reviewer: str | None = None) -> Decisions:
+def reject(
+    project: Project,
+    segment: str,
+    reason: str,
+    *,
+    lang: str | None = None,
+    article: str | None = None,
+    reviewer: str | None = None,
+) -> Decisions:
     """Send a translation back with the reason kept in the PO file's review history."""
     reason = " ".join(reason.split())
     if not reason:

@@ -51,8 +51,11 @@ def status(project: Project, article: str | None = None, lang: str | None = None
             if not page_path.exists():
                 page = "not published"
             elif complete:
-                expected = render(doc, {s: units[s].target for s in sources},
-                                  {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash})
+                expected = render(
+                    doc,
+                    {s: units[s].target for s in sources},
+                    {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash},
+                )
                 page = "up to date" if read_text(page_path)[0] == expected else "outdated"
             else:
                 page = "outdated"
