@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from translate import __version__
 from translate.draft import draft as run_draft
-from translate.errors import TranslateError
+from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
 from translate.model import Finding, State
 from translate.project import Project
@@ -117,7 +117,11 @@ def draft_command(
         f"translation, {report.left} left untranslated; {report.findings} findings for review."
     )
     if report.engine_error is not None:
-        raise report.engine_error
+        raise EngineError(
+            f"machine translation is needed for {report.left} segments and failed: {report.engine_error} "
+            "Drafts from memory are saved. Start the engine (e.g. a LibreTranslate server) and set "
+            "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
+        )
 
 
 def _findings_text(findings: list[Finding]) -> str:

@@ -144,7 +144,7 @@ def _check_syntax(text: str, path: Path) -> None:
     """Catch what polib silently accepts, such as an unterminated string (which loses the text)."""
     for number, line in enumerate(text.split("\n"), 1):
         line = line.strip()
-        if line.startswith("#~"):
+        if line.startswith("#~") and not line.startswith("#~|"):
             line = line[2:].strip()
         if line and not line.startswith("#") and not _PO_LINE_RE.match(line):
             raise InputError(
