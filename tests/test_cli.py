@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 import os
 import re
 import shutil
@@ -325,3 +327,51 @@ def test_a_source_sentence_change_keeps_the_old_translation_in_the_memory(runner
     pofile = polib.pofile(str(root / "po" / "en" / "note.po"))
     assert [e.msgstr for e in pofile.obsolete_entries()] == ["Skin care guide."]
     assert [e.msgid for e in pofile.untranslated_entries()] == ["새로운 피부 관리 안내입니다."]
+
+
+def draft_with_server(runner: CliRunner, root: Path, *extra: str) -> LibreServer:
+    with LibreServer(translate=fake_mt(root / "glossary.yaml")) as server:
+        url = server.google_url if "google" in extra else server.url
+        code, out = run(runner, root, "draft", "--url", url, *extra)
+        assert code == 0, out
+    return server
+
+
+def test_interactive_review_walks_the_queue(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path, articles={"note": "피부 관리 안내입니다.\n\n리프팅 시술 안내입니다.\n"})
+    run(runner, root, "extract")
+    draft_with_server(runner, root)
+    result = runner.invoke(app, ["-C", str(root), "review", "--reviewer", "Kim"], input="a\nr\ntoo literal\n")
+    assert result.exit_code == 0, result.output
+    assert "source: 피부 관리 안내입니다." in result.output and "glossary: 피부 = skin" in result.output
+    first, second = entries(root, "note")
+    assert not first.fuzzy and "approved by Kim" in first.tcomment
+    assert second.fuzzy and "rejected by Kim" in second.tcomment and "too literal" in second.tcomment
+
+
+def test_draft_with_the_google_engine(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path, articles={"note": "피부 관리 안내입니다.\n"})
+    run(runner, root, "extract")
+    server = draft_with_server(runner, root, "--engine", "google")
+    assert server.received and server.received[0].path.startswith("/m")
+    [entry] = entries(root, "note")
+    assert entry.msgstr == "Translated text about skin." and "origin: mt:google" in entry.comment
+
+
+def test_publish_keeps_crlf_line_endings_and_the_bom(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path, articles={})
+    source = "\ufeff---\r\ntitle: 안내\r\n---\r\n\r\n피부 관리 안내입니다.\r\n\r\n- 항목입니다\r\n"
+    (root / "content" / "ko" / "note.md").write_bytes(source.encode("utf-8"))
+    run(runner, root, "extract")
+    approve_all_by_edit(runner, root, "note", "Skin care.")
+    assert run(runner, root, "publish")[0] == 0
+    page = (root / "content" / "en" / "note.md").read_bytes()
+    assert page.startswith(b"\xef\xbb\xbf---\r\ntitle: Skin care.\r\n")
+    assert page.count(b"\r\n") == page.count(b"\n") and b"- Skin care.\r\n" in page
+
+
+def test_version_and_module_entry_point(runner: CliRunner) -> None:
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0 and result.output.startswith("translate ")
+    module = subprocess.run([sys.executable, "-m", "translate", "--help"], capture_output=True, text=True)
+    assert module.returncode == 0 and "extract" in module.stdout
