@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import polib
