@@ -196,9 +196,10 @@ def review_list(
     article: Article = None,
     as_json: Json = False,
     all_states: Annotated[bool, typer.Option("--all", help="Approved segments too.")] = False,
+    state: Annotated[list[State] | None, typer.Option("--state", help="Only segments in this state.")] = None,
 ) -> None:
     """List what awaits review (drafts with findings first)."""
-    items = queue(_project(ctx), lang, article, tuple(State) if all_states else QUEUE_STATES)
+    items = queue(_project(ctx), lang, article, state or (tuple(State) if all_states else QUEUE_STATES))
     if as_json:
         typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
         return
