@@ -119,7 +119,8 @@ def draft_command(
     if report.engine_error is not None:
         raise EngineError(
             f"machine translation is needed for {report.left} segments and failed: "
-            f"{str(report.engine_error).rstrip('.')}. Drafts from memory are saved. Start the engine (e.g. a LibreTranslate server) and set "
+            f"{str(report.engine_error).rstrip('.')}. Drafts from memory are saved. "
+            "Start the engine (e.g. a LibreTranslate server) and set "
             "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
         )
 
