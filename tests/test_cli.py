@@ -375,3 +375,22 @@ def test_version_and_module_entry_point(runner: CliRunner) -> None:
     assert result.exit_code == 0 and result.output.startswith("translate ")
     module = subprocess.run([sys.executable, "-m", "translate", "--help"], capture_output=True, text=True)
     assert module.returncode == 0 and "extract" in module.stdout
+
+
+def test_a_broken_glossary_is_named_with_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path, glossary="terms:\n  - ko: 피부\n    en: skin\n  - ko: 피부\n    en: dermis\n")
+    code, out = run(runner, root, "extract")
+    assert code == 2 and "glossary.yaml:4" in out
+
+
+def test_a_legacy_encoded_article_is_named_with_a_way_out(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path, articles={})
+    (root / "content" / "ko" / "old.md").write_bytes("피부 관리 안내입니다.\n".encode("cp949"))
+    code, out = run(runner, root, "extract")
+    assert code == 2 and "old.md:1" in out and "CP949" in out and "iconv" in out
+    assert not (root / "po").exists()
+
+
+def test_a_slug_outside_the_project_is_refused(runner: CliRunner, project_dir: Path) -> None:
+    code, out = run(runner, project_dir, "publish", "--article", "../../etc/passwd")
+    assert code == 2 and "is not an article slug" in out
