@@ -25,12 +25,6 @@ MASK = "\ufffc"
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
-_WRAPPERS = {
-    "link_open": "link_close",
-    "strong_open": "strong_close",
-    "em_open": "em_close",
-    "s_open": "s_close",
-}
 
 
 class _Unlocatable(Exception):
