@@ -23,10 +23,13 @@ class Settings:
     content_dir: str = "content"
     po_dir: str = "po"
     glossary: str = "glossary.yaml"
+    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+    # --- machine translation and memory ---
     engine: str = "libre"
     engine_url: str | None = None
     timeout: float = 20.0
-    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+    # --- quality checks ---
+    # --- sync ---
 
 
 _KEYS: dict[str, type | tuple[type, ...]] = {
@@ -35,10 +38,13 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "content_dir": str,
     "po_dir": str,
     "glossary": str,
+    "front_matter_keys": list,
+    # --- machine translation and memory ---
     "engine": str,
     "engine_url": str,
     "timeout": (int, float),
-    "front_matter_keys": list,
+    # --- quality checks ---
+    # --- sync ---
 }
 
 
@@ -53,11 +59,11 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
         if key in table and not isinstance(table[key], kind):
             raise ConfigError(f"[tool.translate] {key} has the wrong type.", path=path)
     values: dict[str, Any] = dict(table)
-    for key in ("targets", "front_matter_keys"):
-        if key in values:
-            if not all(isinstance(v, str) and v for v in values[key]):
+    for key, value in values.items():
+        if isinstance(value, list):
+            if not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
-            values[key] = tuple(values[key])
+            values[key] = tuple(value)
     settings = Settings(**values)
     for lang in (settings.source, *settings.targets):
         if not _LANG_RE.match(lang):
