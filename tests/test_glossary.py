@@ -390,3 +390,24 @@ def test_matches_never_overlap_and_lie_inside_the_text(pieces: list[str]) -> Non
         matched = unicodedata.normalize("NFC", text[match.start : match.end])
         assert "".join(matched.split()).lower() == "".join(match.term.source.split()).lower()
         previous_end = match.end
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("특징은 다음과 같습니다.", ["특징"]),
+        ("피부과에서 상담합니다.", []),  # 피부 + 과 would need 와: this is the word 피부과
+        ("피부와 근육을 함께 봅니다.", ["피부"]),
+        ("피부는 얇습니다.", ["피부"]),
+        ("특징는 틀린 조사입니다.", []),
+        ("얼굴로 이동합니다.", ["얼굴"]),
+        ("HIFES를 함께 사용합니다.", ["HIFES"]),
+    ],
+)
+def test_particles_must_fit_the_final_syllable(text: str, found: list[str]) -> None:
+    glossary = parse_glossary(
+        "terms:\n  - ko: 특징\n    en: feature\n  - ko: 피부\n    en: skin\n"
+        "  - ko: 얼굴\n    en: face\n  - ko: HIFES\n    en: HIFES\n",
+        Path("glossary.yaml"),
+    )
+    assert [m.term.source for m in glossary.find(text)] == found

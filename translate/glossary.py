@@ -45,6 +45,14 @@ _PARTICLE_GROUPS = (
     "들 님",
 )
 _PARTICLES = frozenset(word for group in _PARTICLE_GROUPS for word in group.split())
+_AFTER_CONSONANT = frozenset({"은", "이", "을", "과", "으로", "으로서", "으로써"})
+_AFTER_VOWEL = frozenset(
+    {
+        "는", "가", "를", "와", "로", "로서", "로써", "나", "나마", "든", "든지", "라도", "랑", "다", "며", "고",
+        "라", "라는", "라고", "란", "예요", "였다", "였고", "였습니다", "지만", "죠", "면", "므로", "여서",
+        "여야", "기에",
+    }
+)  # fmt: skip
 _MAX_PARTICLE = max(map(len, _PARTICLES))
 _MAX_TAIL = 12
 _LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
@@ -122,7 +130,7 @@ class Glossary:
         for start in sorted(candidates, reverse=True):
             for end, index in sorted(candidates[start], reverse=True):
                 after = word_end[end]
-                if after == end or _is_particles(nfc[end:after]):
+                if after == end or _is_particles(nfc[end:after], nfc[end - 1]):
                     best[start] = (end, index, after, False)
                     break
                 if end in best:
@@ -455,13 +463,33 @@ def _word_ends(text: str) -> list[int]:
     return ends
 
 
-def _is_particles(tail: str) -> bool:
-    """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이)."""
+def _agrees(final: str, particle: str) -> bool:
+    """Whether a particle's form fits the word it follows: 특징은 but 피부는; 피부과 is not 피부 + 과.
+
+    Korean particles alternate with the last syllable: after a final consonant 은/이/을/과/으로, after
+    a vowel 는/가/를/와/로 (로 also after ㄹ). Words that do not end in Hangul (HIFES) take either.
+    """
+    if not "가" <= final <= "힣":
+        return True
+    coda = (ord(final) - 0xAC00) % 28
+    if particle in _AFTER_CONSONANT:
+        return coda != 0
+    if particle in _AFTER_VOWEL:
+        return coda == 0 or (coda == 8 and particle in ("로", "로서", "로써"))
+    return True
+
+
+def _is_particles(tail: str, final: str) -> bool:
+    """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이) whose first
+    particle fits ``final``, the last character of the word it is attached to."""
     if len(tail) > _MAX_TAIL:
         return False
     ok = [True] + [False] * len(tail)
     for j in range(1, len(tail) + 1):
-        ok[j] = any(ok[i] and tail[i:j] in _PARTICLES for i in range(max(0, j - _MAX_PARTICLE), j))
+        ok[j] = any(
+            ok[i] and tail[i:j] in _PARTICLES and (i > 0 or _agrees(final, tail[:j]))
+            for i in range(max(0, j - _MAX_PARTICLE), j)
+        )
     return ok[-1]
 
 

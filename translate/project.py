@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import re
 import tomllib
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +29,9 @@ class Settings:
     engine_url: str | None = None
     timeout: float = 20.0
     # --- quality checks ---
+    checks: Mapping[str, str] = field(default_factory=dict)
+    disclaimers: Mapping[str, Any] = field(default_factory=dict)
+    prohibited_claims: Mapping[str, Any] = field(default_factory=dict)
     # --- sync ---
 
 
@@ -44,6 +47,9 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "engine_url": str,
     "timeout": (int, float),
     # --- quality checks ---
+    "checks": dict,
+    "disclaimers": dict,
+    "prohibited_claims": dict,
     # --- sync ---
 }
 
