@@ -326,7 +326,9 @@ def test_a_source_sentence_change_keeps_the_old_translation_in_the_memory(runner
     run(runner, root, "extract")
     pofile = polib.pofile(str(root / "po" / "en" / "note.po"))
     assert [e.msgstr for e in pofile.obsolete_entries()] == ["Skin care guide."]
-    assert [e.msgid for e in pofile.untranslated_entries()] == ["새로운 피부 관리 안내입니다."]
+    [changed] = pofile.fuzzy_entries()
+    assert changed.msgid == "새로운 피부 관리 안내입니다." and changed.msgstr == "Skin care guide."
+    assert changed.previous_msgid == "피부 관리 안내입니다."
 
 
 def draft_with_server(runner: CliRunner, root: Path, *extra: str) -> LibreServer:

@@ -66,3 +66,15 @@ def test_the_demo_runs_offline_and_says_which_step_needs_an_engine(tmp_path: Pat
     result = runner.invoke(app, ["-C", str(root), "publish"])
     assert result.exit_code == 1 and "not published: ulthera-before-after-care [en]" in result.output
     assert "1 unchanged" in result.output
+
+
+def test_the_demo_passes_every_check_without_a_false_alarm(tmp_path: Path) -> None:
+    root = demo_copy(tmp_path)
+    runner = CliRunner()
+    result = runner.invoke(app, ["-C", str(root), "check"])
+    assert result.exit_code == 0 and "0 errors, 0 warnings." in result.output
+    result = runner.invoke(app, ["-C", str(root), "check", str(root / "content" / "ko")])
+    assert result.exit_code == 0 and "0 errors, 0 warnings." in result.output
+    runner.invoke(app, ["-C", str(root), "draft", "--url", "http://127.0.0.1:9/"])
+    result = runner.invoke(app, ["-C", str(root), "check"])
+    assert result.exit_code == 0 and "0 errors" in result.output

@@ -8,15 +8,19 @@ check has a name and a default severity that the project's settings can change o
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
-from translate.errors import ConfigError
-from translate.glossary import Glossary, apply_glossary
+from translate.errors import ConfigError, InputError
+from translate.fileio import read_text
+from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans, inline_codes, parse_document
-from translate.model import Finding, Severity, normalize_text
-from translate.project import Settings
+from translate.model import Finding, Severity, State, normalize_text
+from translate.po import load_catalog
+from translate.project import Project, Settings
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -355,11 +359,13 @@ class PageFinding:
 def check_page(
     text: str, lang: str, front_matter_keys: Iterable[str], config: CheckConfig = DEFAULT_CONFIG
 ) -> list[PageFinding]:
-    """Checks of a whole published page: Korean left in its prose, the required notices present."""
+    """Checks of a whole published page: Korean left in its prose, advertising claims, the required notices."""
     doc = parse_document(text, front_matter_keys=tuple(front_matter_keys))
     results: list[PageFinding] = []
     for segment in doc.segments:
-        for finding in config.apply(check_untranslated(segment.source, lang)):
+        for finding in config.apply(
+            [*check_untranslated(segment.source, lang), *check_claims(segment.source, lang, config)]
+        ):
             results.append(PageFinding(segment.line, finding))
     body = normalize_text(text).casefold()
     for notice in config.disclaimers.get(lang, ()):
@@ -367,3 +373,69 @@ def check_page(
             message = f'the required notice is missing: "{notice}" (configured in [tool.translate.disclaimers])'
             results.extend(PageFinding(None, f) for f in config.apply([Finding("disclaimer", message, ERROR)]))
     return results
+
+
+# --- a project's files ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A finding in a project file: a PO entry or a line of a published page."""
+
+    path: Path
+    line: int | None
+    lang: str
+    finding: Finding
+    segment: str | None = None  # the segment id, for PO entries
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "path": str(self.path),
+            "line": self.line,
+            "lang": self.lang,
+            "id": self.segment,
+            "check": self.finding.check,
+            "severity": self.finding.severity.value,
+            "message": self.finding.message,
+        }
+
+
+def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None = None) -> list[Problem]:
+    """Check PO files and published pages: the given files and folders, else every target language's."""
+    config = check_config(project.settings)
+    glossary = load_glossary(project.glossary_path, project.settings.source)
+    files: list[Path] = []
+    if paths:
+        for path in paths:
+            if not path.exists():
+                raise InputError("no such file or folder; give PO files, Markdown pages or folders.", path=path)
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in (".po", ".md")) if path.is_dir() else [path])
+    else:
+        for target in project.languages(lang):
+            files.extend(sorted((project.root / project.settings.po_dir / target).rglob("*.po")))
+            files.extend(sorted((project.root / project.settings.content_dir / target).rglob("*.md")))
+    problems: list[Problem] = []
+    for path in files:
+        file_lang = lang or _language_of(project, path)
+        if path.suffix == ".po":
+            catalog = load_catalog(path, article=path.stem, lang=file_lang, source_lang=project.settings.source)
+            for unit in catalog.active_units():
+                if unit.state is State.UNTRANSLATED:
+                    continue
+                for finding in check_translation(unit.source, unit.target, file_lang, glossary, config):
+                    problems.append(Problem(path, unit.po_line, file_lang, finding, unit.id))
+        else:
+            text = unicodedata.normalize("NFC", read_text(path)[0])
+            for found in check_page(text, file_lang, project.settings.front_matter_keys, config):
+                problems.append(Problem(path, found.line, file_lang, found.finding))
+    return problems
+
+
+def _language_of(project: Project, path: Path) -> str:
+    """The language of a file from its folder (po/<lang>/, content/<lang>/), else the first target."""
+    for base in (project.root / project.settings.po_dir, project.root / project.settings.content_dir):
+        try:
+            return path.resolve().relative_to(base).parts[0]
+        except (ValueError, IndexError):
+            continue
+    return project.settings.targets[0]

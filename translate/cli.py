@@ -22,6 +22,7 @@ from translate import __version__
 from translate.draft import draft as run_draft
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
+from translate.extract import word_diff
 from translate.model import Finding, State
 from translate.project import Project
 from translate.publish import publish as run_publish
@@ -92,6 +93,8 @@ def root(
 def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
     """Extract source articles into sentence segments (po/<lang>/<slug>.po)."""
     report = run_extract(_project(ctx), article, lang)
+    for target, old, new in report.renamed:
+        typer.echo(f"renamed {old} -> {new} [{target}]: its translations and page moved with it")
     for path in report.written:
         typer.echo(f"updated {path}")
     typer.echo(
@@ -174,6 +177,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
         f"{'  (' + unit.origin + ')' if unit.origin else ''}"
     )
     typer.echo(f"  source: {unit.source}")
+    if unit.previous_source:
+        typer.echo(f"  source changed: {word_diff(unit.previous_source, unit.source)}")
     typer.echo(f"  target: {unit.target}")
     for note in unit.notes:
         typer.echo(f"  {note}")
@@ -202,7 +207,8 @@ def review_list(
     """List what awaits review (drafts with findings first)."""
     items = queue(_project(ctx), lang, article, state or (tuple(State) if all_states else QUEUE_STATES))
     if as_json:
-        typer.echo(json.dumps([i.as_json() for i in items], ensure_ascii=False, indent=2))
+        rows = [{**i.as_json(), "previous_source": i.unit.previous_source} for i in items]
+        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
         return
     for item in items:
         _show(item)

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
 import hashlib
+import os
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rapidfuzz import fuzz
+
+from translate.checks import check_translation
 from translate.fileio import read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
@@ -49,20 +54,85 @@ def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
     return notes
 
 
-def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: str, glossary: Glossary) -> Catalog:
-    """The catalogue updated to the article's current segments.
+FUZZY_THRESHOLD = 70.0  # rapidfuzz ratio (0-100) over the jamo of two sentences, spaces ignored
 
-    Units whose source is unchanged keep their translation and review state; new sentences are
-    added untranslated; sentences no longer in the article become obsolete (kept for the memory)
-    when they carry a translation, and are dropped when they do not.
+
+def _jamo(text: str) -> str:
+    """A sentence as the fuzzy matcher compares it: jamo (NFD), no white space.
+
+    Comparing jamo rather than syllables makes a changed particle (은 -> 는) a small change, and
+    ignoring spaces makes Korean spacing variants (피부과전문의 / 피부과 전문의) equal.
+    """
+    return unicodedata.normalize("NFD", "".join(text.split()))
+
+
+def fuzzy_matches(new: list[str], old: list[Unit]) -> dict[str, Unit]:
+    """For each new sentence, the most similar old translated unit, if similar enough.
+
+    Best pairs are taken first and one-to-one; a sentence left over (a split sentence) may then
+    share an old unit with another one.
+    """
+    if not new or not old:
+        return {}
+    keys = [_jamo(u.source) for u in old]
+    scored = []
+    for sentence in new:
+        key = _jamo(sentence)
+        for index, other in enumerate(keys):
+            score = fuzz.ratio(key, other, score_cutoff=FUZZY_THRESHOLD)
+            if score:
+                approved = old[index].state is State.APPROVED
+                scored.append((score, approved, sentence, index))
+    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    result: dict[str, Unit] = {}
+    used: set[int] = set()
+    for _, _, sentence, index in scored:
+        if sentence not in result and index not in used:
+            result[sentence] = old[index]
+            used.add(index)
+    for _, _, sentence, index in scored:
+        result.setdefault(sentence, old[index])
+    return result
+
+
+def _from_previous(source: str, previous: Unit, lang: str, glossary: Glossary) -> Unit:
+    """A changed sentence: the old translation as a draft, with the old source for the reviewer."""
+    return Unit(
+        source=source,
+        target=previous.target,
+        state=State.DRAFT,
+        origin=previous.origin,
+        findings=check_translation(source, previous.target, lang, glossary),
+        previous_source=previous.source,
+    )
+
+
+def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: str, glossary: Glossary) -> Catalog:
+    """The catalogue updated to the article's current segments (msgmerge semantics).
+
+    Units whose source is unchanged keep their translation and review state. A changed sentence
+    (similar to a sentence that left the article) gets the old translation as a draft, with the
+    old source as its previous msgid (``#|``). Other new sentences are added untranslated.
+    Sentences no longer in the article become obsolete (kept, so the memory keeps them) when
+    they carry a translation, and are dropped when they do not.
     """
     old = {u.source: u for u in catalog.units}
+    current = list(dict.fromkeys(s.source for s in segments))
+    gone = [u for s, u in old.items() if s not in current and u.state is not State.UNTRANSLATED and u.target]
+    similar = fuzzy_matches([s for s in current if s not in old], gone)
     units: dict[str, Unit] = {}
     for segment in segments:
         unit = units.get(segment.source)
         if unit is None:
             previous = old.get(segment.source)
-            unit = Unit(source=segment.source) if previous is None else previous
+            if previous is not None:
+                unit = previous
+                if unit.state is State.APPROVED:
+                    unit.previous_source = None  # reviewed: the change was seen
+            elif segment.source in similar:
+                unit = _from_previous(segment.source, similar[segment.source], catalog.lang, glossary)
+            else:
+                unit = Unit(source=segment.source)
             unit.obsolete = False
             unit.locations = []
             unit.notes = glossary_notes(glossary, segment.source, catalog.lang)
@@ -82,15 +152,62 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
     )
 
 
+def word_diff(old: str, new: str) -> str:
+    """A word-level diff of two sentences: removed words as [-...-], added words as {+...+}."""
+    a, b = old.split(), new.split()
+    parts: list[str] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.extend(a[i1:i2])
+            continue
+        if i2 > i1:
+            parts.append("[-" + " ".join(a[i1:i2]) + "-]")
+        if j2 > j1:
+            parts.append("{+" + " ".join(b[j1:j2]) + "+}")
+    return " ".join(parts)
+
+
+def orphan_catalogs(project: Project, lang: str) -> list[str]:
+    """Slugs of the PO files of a language whose source article no longer exists."""
+    folder = project.po_path(lang, "x").parent
+    if not folder.is_dir():
+        return []
+    slugs = (p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po"))
+    return sorted(s for s in slugs if not project.source_path(s).is_file())
+
+
+def find_renamed(project: Project, lang: str, doc: Document, orphans: list[str]) -> str | None:
+    """The orphan catalogue that most likely belonged to this article before it was renamed or moved:
+    the same source hash, else more than half of its translated sentences (or of the article's) shared."""
+    current = {s.source for s in doc.segments}
+    best, best_share = None, 0.5
+    for slug in orphans:
+        catalog = load_catalog(
+            project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source
+        )
+        if catalog.metadata.get(SOURCE_HASH_KEY) == source_hash(doc.text):
+            return slug
+        sources = {u.source for u in catalog.units if u.target}
+        share = len(sources & current) / max(min(len(sources), len(current)), 1)
+        if share > best_share:
+            best, best_share = slug, share
+    return best
+
+
 @dataclass
 class ExtractReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (lang, old slug, new slug)
     segments: int = 0
 
 
 def extract(project: Project, article: str | None = None, lang: str | None = None) -> ExtractReport:
-    """Extract every (or one) source article into its PO catalogues; unchanged files are not touched."""
+    """Extract every (or one) source article into its PO catalogues; unchanged files are not touched.
+
+    A new article whose sentences match the PO file of an article that no longer exists (renamed
+    or moved) takes that PO file over, and its published page moves with it.
+    """
     report = ExtractReport()
     glossary = load_glossary(project.glossary_path, project.settings.source)
     langs = project.languages(lang)
@@ -100,8 +217,26 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
         report.segments += len({s.source for s in doc.segments})
         for target in langs:
             path = project.po_path(target, slug)
-            catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
+            renamed_from = None
+            if not path.exists():
+                renamed_from = find_renamed(project, target, doc, orphan_catalogs(project, target))
+            old_path = project.po_path(target, renamed_from) if renamed_from else path
+            catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
             merged = merge_segments(catalog, doc.segments, location, glossary)
             merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
+            if renamed_from:
+                merged.metadata["Project-Id-Version"] = slug
             (report.written if save_catalog(merged, path) else report.unchanged).append(path)
+            if renamed_from:
+                _move_page(project, target, renamed_from, slug)
+                old_path.unlink()
+                report.renamed.append((target, renamed_from, slug))
     return report
+
+
+def _move_page(project: Project, lang: str, old: str, new: str) -> None:
+    """Move a published page along with its renamed article (never over an existing page)."""
+    source, dest = project.content_path(lang, old), project.content_path(lang, new)
+    if source.is_file() and not dest.exists():
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, dest)

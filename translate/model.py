@@ -81,6 +81,7 @@ class Unit:
     history: list[str] = field(default_factory=list)
     previous_source: str | None = None
     obsolete: bool = False
+    po_line: int | None = field(default=None, compare=False)  # where it was read from, for messages
 
     @property
     def id(self) -> str:

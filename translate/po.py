@@ -74,6 +74,7 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
         history=history,
         previous_source=entry.previous_msgid or None,
         obsolete=bool(entry.obsolete),
+        po_line=getattr(entry, "linenum", None),
     )
 
 

@@ -11,9 +11,10 @@ from pathlib import Path
 
 import yaml
 
+from translate.checks import CheckConfig, check_config, check_page
 from translate.extract import load_source, source_hash
 from translate.fileio import write_if_changed
-from translate.model import Document, Segment, State
+from translate.model import Document, Segment, Severity, State
 from translate.po import load_catalog
 from translate.project import Project
 
@@ -103,12 +104,22 @@ def _front_matter_additions(doc: Document, extra: Mapping[str, str]) -> str:
     return "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra.items() if k not in existing)
 
 
+def page_errors(text: str, lang: str, project: Project, config: CheckConfig) -> list[str]:
+    """The errors the page checks find on a page about to be published, as "line N: message"."""
+    return [
+        f"{'line ' + str(r.line) + ': ' if r.line else ''}{r.finding.check}: {r.finding.message}"
+        for r in check_page(text, lang, project.settings.front_matter_keys, config)
+        if r.finding.severity is Severity.ERROR
+    ]
+
+
 @dataclass
 class Blocked:
     article: str
     lang: str
     counts: Counter[str]
     sample_ids: list[str]
+    errors: list[str] = field(default_factory=list)  # check findings on the page that block it
 
 
 @dataclass
@@ -121,6 +132,7 @@ class PublishReport:
 def publish(project: Project, article: str | None = None, lang: str | None = None) -> PublishReport:
     """Publish every article whose segments are all approved; report the others."""
     report = PublishReport()
+    config = check_config(project.settings)
     for slug in project.articles(article):
         doc = load_source(project, slug)
         for target in project.languages(lang):
@@ -145,6 +157,10 @@ def publish(project: Project, article: str | None = None, lang: str | None = Non
             translations = {source: unit.target for source, unit in units.items()}
             extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
             text = render(doc, translations, extra)
+            errors = page_errors(text, target, project, config)
+            if errors:
+                report.blocked.append(Blocked(slug, target, Counter(), [], errors))
+                continue
             path = project.content_path(target, slug)
             changed = write_if_changed(path, text, newline=doc.newline, bom=doc.bom)
             (report.written if changed else report.unchanged).append(path)

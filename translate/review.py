@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from translate.checks import check_translation
+from translate.checks import CheckConfig, check_config, check_translation
 from translate.errors import ReviewError
 from translate.glossary import Glossary, load_glossary
 from translate.model import Catalog, Finding, Severity, State, Unit
@@ -64,14 +64,16 @@ def _now() -> str:
 
 
 def _catalogs(project: Project, lang: str | None, article: str | None) -> Iterator[tuple[Catalog, Path]]:
+    """The catalogues in scope, their findings seen through the project's check settings."""
+    config = check_config(project.settings)
     for target in project.languages(lang):
         for slug in project.articles(article):
             path = project.po_path(target, slug)
             if path.exists():
-                yield (
-                    load_catalog(path, article=slug, lang=target, source_lang=project.settings.source),
-                    path,
-                )
+                catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
+                for unit in catalog.units:
+                    unit.findings = config.apply(unit.findings)
+                yield catalog, path
 
 
 def queue(
@@ -186,12 +188,13 @@ class _Edit:
     reviewer: str
     force: bool
     glossary: Glossary
+    config: CheckConfig
 
     def __call__(self, item: QueueItem) -> str | None:
         unit = item.unit
         unit.target = self.text
         unit.origin = f"edit:{self.reviewer}"
-        unit.findings = check_translation(unit.source, self.text, item.lang, self.glossary)
+        unit.findings = check_translation(unit.source, self.text, item.lang, self.glossary, self.config)
         if unit.findings and not self.force:
             unit.state = State.DRAFT
             unit.history.append(f"edited by {self.reviewer} on {_now()}")
@@ -218,7 +221,7 @@ def edit(
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
     glossary = load_glossary(project.glossary_path, project.settings.source)
-    action = _Edit(text, reviewer or default_reviewer(), force, glossary)
+    action = _Edit(text, reviewer or default_reviewer(), force, glossary, check_config(project.settings))
     return _apply(project, [segment], lang, article, action)
 
 
