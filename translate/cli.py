@@ -19,11 +19,12 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__
+from translate.checks import check_project
 from translate.draft import draft as run_draft
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
 from translate.extract import word_diff
-from translate.model import Finding, State
+from translate.model import Finding, Severity, State
 from translate.project import Project
 from translate.publish import publish as run_publish
 from translate.review import (
@@ -281,6 +282,28 @@ def review_reject(
         raise typer.Exit(1)
 
 
+@app.command("check")
+def check_command(
+    ctx: typer.Context,
+    paths: Annotated[list[Path] | None, typer.Argument(help="PO files, pages or folders (default: all).")] = None,
+    lang: Lang = None,
+    as_json: Json = False,
+) -> None:
+    """Run the quality checks over PO files and published pages; exit 1 when any finds an error."""
+    problems = check_project(_project(ctx), paths or [], lang)
+    errors = sum(p.finding.severity is Severity.ERROR for p in problems)
+    if as_json:
+        typer.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
+    else:
+        for p in problems:
+            where = f"{p.path}:{p.line}" if p.line else str(p.path)
+            ident = f" [{p.segment}]" if p.segment else ""
+            typer.echo(f"{where}:{ident} {p.finding.severity.value} {p.finding.check}: {p.finding.message}")
+        typer.echo(f"{errors} errors, {len(problems) - errors} warnings.")
+    if errors:
+        raise typer.Exit(1)
+
+
 @app.command("publish")
 def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
     """Write content/<lang>/<slug>.md for every article whose segments are all approved."""
@@ -289,6 +312,8 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
         typer.echo(f"published {path}")
     for blocked in report.blocked:
         counts = ", ".join(f"{n} {state}" for state, n in sorted(blocked.counts.items()))
+        if blocked.errors:
+            counts = "the page checks found errors: " + "; ".join(blocked.errors)
         typer.echo(
             f"not published: {blocked.article} [{blocked.lang}]: {counts}"
             f"{' (e.g. ' + ', '.join(blocked.sample_ids) + ')' if blocked.sample_ids else ''}",
