@@ -95,6 +95,12 @@ def test_markup_must_survive_with_the_same_urls() -> None:
     assert names(findings) == ["markup", "markup"] and "](/book)" in findings[0].message
 
 
+def test_image_alt_text_is_translated_but_the_path_is_kept() -> None:
+    source = "아래 ![엠페이스 장비](/images/device.jpg) 사진을 보세요."
+    assert check_markup(source, "See the ![Emface device](/images/device.jpg) photo below.") == []
+    assert names(check_markup(source, "See the ![Emface device](/images/other.jpg) photo.")) == ["markup", "markup"]
+
+
 def test_form_checks() -> None:
     assert names(check_form("피부 관리 안내입니다.", "", "en")) == ["empty"]
     assert "same-as-source" in names(check_form("피부 관리", "피부 관리", "en"))

@@ -483,6 +483,8 @@ def code_spans(source: str) -> tuple[Span, ...]:
         return ()
     spans = []
     for piece in pieces:
-        if piece.kind in ("code", "open", "close") or piece.kind == "image":
+        if piece.kind in ("code", "open", "close"):
             spans.append(Span(piece.start, piece.end))
+        elif piece.kind == "image" and piece.alt is not None:
+            spans.extend((Span(piece.start, piece.alt[0]), Span(piece.alt[1], piece.end)))
     return tuple(spans)
