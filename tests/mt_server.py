@@ -24,11 +24,25 @@ Endpoints:
 * ``GET /languages``: the languages of :data:`LANGUAGES`.
 * ``GET /m`` (``server.google_url``): the Google page deep-translator scrapes, with ``q``, ``sl``
   and ``tl`` in the query string; the translation is in ``<div class="result-container">``.
+* ``POST /deepl/v2/translate`` (``server.deepl_url``): DeepL's API as it is since 2026: a form
+  with ``text``, ``source_lang``, ``target_lang`` and the key in ``Authorization: DeepL-Auth-Key
+  K``; a GET or an ``auth_key`` parameter gets 403 like the real service.
+* ``POST /microsoft/translate`` (``server.microsoft_url``): Azure AI Translator v3, ``from`` and
+  ``to`` in the query string, ``[{"text": ...}]`` as body, key in ``Ocp-Apim-Subscription-Key``.
+* ``POST /papago/nmt/v1/translation`` (``server.papago_url``): NAVER Cloud Papago Translation,
+  a form with ``source``, ``target``, ``text``; keys in ``X-NCP-APIGW-API-KEY-ID`` / ``-KEY``.
+* ``GET /mymemory/get`` (``server.mymemory_url``): MyMemory, ``q`` and ``langpair``;
+  ``server.quota_used = True`` answers like MyMemory once the daily quota is gone.
 
-``translate`` defaults to :func:`phrase_table`. Every request is recorded in ``server.received``
-(a list of :class:`Received`). Failure modes, which can be set at any time: ``server.status =
-429`` answers every request with that status, ``server.body = b"{garbage"`` with that body (status
-200 unless ``status`` is set), ``server.delay = 5.0`` waits that long before answering.
+With ``LibreServer(api_key="k")`` the keyed APIs (libre, deepl, microsoft; papago's secret)
+refuse other keys. ``translate`` defaults to :func:`phrase_table`. Every request is recorded in
+``server.received`` (a list of :class:`Received`); ``server.max_in_flight`` is the most requests
+it was answering at once. Failure modes, which can be set at any time: ``server.status = 429``
+answers every request with that status (``server.headers`` adds headers such as
+``Retry-After``), ``server.body = b"{garbage"`` with that body (status 200 unless ``status`` is
+set), ``server.delay = 5.0`` waits that long before answering; ``server.script`` is a list of
+:class:`Scripted` answers given to the next requests, one each, before answering normally;
+``server.fail = lambda q: 500 if "x" in q else None`` fails chosen texts.
 """
 
 from __future__ import annotations
@@ -68,6 +82,23 @@ class Received:
     query: dict[str, str]
     params: dict[str, str]
     headers: dict[str, str]
+    body: bytes = b""
+
+    @property
+    def text(self) -> str:
+        """The text to translate, whichever API the request was for."""
+        if self.path.startswith("/microsoft"):
+            return str(json.loads(self.body)[0]["text"])
+        return self.params.get("q") or self.params.get("text", "")
+
+
+@dataclass(frozen=True)
+class Scripted:
+    """One canned answer: ``status``, optional ``body`` (JSON error otherwise) and ``headers``."""
+
+    status: int
+    body: bytes | None = None
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -75,6 +106,7 @@ class _Answer:
     status: int
     content_type: str
     body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
 
 
 class LibreServer:
@@ -86,7 +118,14 @@ class LibreServer:
         self.status: int | None = None
         self.body: bytes | None = None
         self.delay = 0.0
+        self.headers: dict[str, str] = {}
+        self.script: list[Scripted] = []
+        self.fail: Callable[[str], int | None] = lambda q: None
+        self.quota_used = False
         self.received: list[Received] = []
+        self.max_in_flight = 0
+        self._in_flight = 0
+        self._lock = threading.Lock()
         self._stopping = threading.Event()
         self._httpd = _HTTPServer(self)
         self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
@@ -100,6 +139,28 @@ class LibreServer:
     def google_url(self) -> str:
         """The URL of the imitated Google page."""
         return self.url + "m"
+
+    @property
+    def deepl_url(self) -> str:
+        return self.url + "deepl/v2/"
+
+    @property
+    def microsoft_url(self) -> str:
+        return self.url + "microsoft/translate?api-version=3.0"
+
+    @property
+    def papago_url(self) -> str:
+        return self.url + "papago/nmt/v1/translation"
+
+    @property
+    def mymemory_url(self) -> str:
+        return self.url + "mymemory/get"
+
+    def url_for(self, engine: str) -> str:
+        """The URL to give ``create_engine(engine, ..., url=...)`` for this server."""
+        if engine == "libre":
+            return self.url
+        return str(getattr(self, f"{engine}_url"))
 
     def __enter__(self) -> LibreServer:
         self._thread.start()
@@ -117,14 +178,34 @@ class LibreServer:
         self._thread.join()
 
     def _answer(self, request: Received) -> _Answer:
-        self.received.append(request)
-        if self.delay:
-            self._stopping.wait(self.delay)
+        with self._lock:
+            self.received.append(request)
+            self._in_flight += 1
+            self.max_in_flight = max(self.max_in_flight, self._in_flight)
+            scripted = self.script.pop(0) if self.script else None
+        try:
+            if self.delay:
+                self._stopping.wait(self.delay)
+            return self._route(request, scripted)
+        finally:
+            with self._lock:
+                self._in_flight -= 1
+
+    def _route(self, request: Received, scripted: Scripted | None) -> _Answer:
+        if scripted is not None:
+            if scripted.body is not None:
+                return _Answer(scripted.status, "text/plain; charset=utf-8", scripted.body, scripted.headers)
+            answer = _json(scripted.status, {"error": f"the test server answers {scripted.status}"})
+            return _Answer(answer.status, answer.content_type, answer.body, scripted.headers)
+        headers = tuple(self.headers.items())
         if self.status is not None or self.body is not None:
             status = self.status or 200
             if self.body is not None:
-                return _Answer(status, "text/plain; charset=utf-8", self.body)
-            return _json(status, {"error": f"the test server answers {status}"})
+                return _Answer(status, "text/plain; charset=utf-8", self.body, headers)
+            answer = _json(status, {"error": f"the test server answers {status}"})
+            return _Answer(answer.status, answer.content_type, answer.body, headers)
+        if request.path != "/languages" and (status := self.fail(request.text)) is not None:
+            return _json(status, {"error": f"the test server fails this text with {status}"})
         route = (request.method, request.path)
         if route == ("POST", "/translate"):
             return self._libre(request.params)
@@ -133,7 +214,49 @@ class LibreServer:
             return _json(200, [{"code": c, "name": n, "targets": targets} for c, n in LANGUAGES.items()])
         if route == ("GET", "/m"):
             return self._google(request.query)
+        if request.path == "/deepl/v2/translate":
+            return self._deepl(request)
+        if route == ("POST", "/microsoft/translate"):
+            return self._microsoft(request)
+        if route == ("POST", "/papago/nmt/v1/translation"):
+            return self._papago(request)
+        if route == ("GET", "/mymemory/get"):
+            return self._mymemory(request.query)
         return _json(404, {"error": "Not Found"})
+
+    def _deepl(self, request: Received) -> _Answer:
+        if request.method != "POST" or "auth_key" in request.params:
+            return _json(403, {"message": "Legacy authentication method is no longer supported."})
+        if self.api_key is not None and request.headers.get("Authorization") != f"DeepL-Auth-Key {self.api_key}":
+            return _json(403, {"message": "Wrong endpoint or key"})
+        params = request.params
+        text = self.translate(params["text"], params["source_lang"], params["target_lang"])
+        return _json(200, {"translations": [{"detected_source_language": params["source_lang"], "text": text}]})
+
+    def _microsoft(self, request: Received) -> _Answer:
+        if self.api_key is not None and request.headers.get("Ocp-Apim-Subscription-Key") != self.api_key:
+            return _json(401, {"error": {"code": 401000, "message": "The request is not authorized."}})
+        text = self.translate(request.text, request.query.get("from", ""), request.query["to"])
+        return _json(200, [{"translations": [{"text": text, "to": request.query["to"]}]}])
+
+    def _papago(self, request: Received) -> _Answer:
+        if self.api_key is not None and request.headers.get("X-NCP-APIGW-API-KEY") != self.api_key:
+            return _json(401, {"error": {"errorCode": "200", "message": "Authentication Failed"}})
+        params = request.params
+        if params.get("source") not in LANGUAGES or params.get("target") not in LANGUAGES:
+            return _json(400, {"error": {"errorCode": "N2MT05", "message": "target is not supported"}})
+        text = self.translate(params["text"], params["source"], params["target"])
+        result = {"srcLangType": params["source"], "tarLangType": params["target"], "translatedText": text}
+        return _json(200, {"message": {"result": result}})
+
+    def _mymemory(self, query: dict[str, str]) -> _Answer:
+        if self.quota_used:
+            warning = "MYMEMORY WARNING: YOU USED ALL AVAILABLE FREE TRANSLATIONS FOR TODAY."
+            data = {"responseData": {"translatedText": warning}, "quotaFinished": True, "responseStatus": 429}
+            return _json(200, data)
+        source, target = query["langpair"].split("|")
+        text = self.translate(query["q"], source, target)
+        return _json(200, {"responseData": {"translatedText": text, "match": 1}, "responseStatus": 200, "matches": []})
 
     def _libre(self, params: dict[str, str]) -> _Answer:
         if self.api_key is not None and params.get("api_key") != self.api_key:
@@ -177,12 +300,14 @@ class _Handler(BaseHTTPRequestHandler):
         query = dict(parse_qsl(split.query, keep_blank_values=True))
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         params = {**query, **_body_params(self.headers.get("Content-Type", ""), body)}
-        request = Received(self.command, split.path, query, params, dict(self.headers.items()))
+        request = Received(self.command, split.path, query, params, dict(self.headers.items()), body)
         answer = cast(_HTTPServer, self.server).owner._answer(request)
         try:
             self.send_response(answer.status)
             self.send_header("Content-Type", answer.content_type)
             self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers:
+                self.send_header(name, value)
             self.end_headers()
             self.wfile.write(answer.body)
         except ConnectionError:
@@ -195,7 +320,10 @@ class _Handler(BaseHTTPRequestHandler):
 def _body_params(content_type: str, body: bytes) -> dict[str, str]:
     """The parameters of a form or JSON body, as LibreTranslate accepts them."""
     if content_type.startswith("application/json") and body:
-        data = json.loads(body)
+        try:
+            data = json.loads(body)
+        except ValueError:
+            return {}
         return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
     if content_type.startswith("application/x-www-form-urlencoded"):
         return dict(parse_qsl(body.decode(), keep_blank_values=True))

@@ -2,33 +2,66 @@
 
 ``create_engine(name, source, target)`` gives an object with ``translate(text) -> str``. The
 wrappers add what deep-translator lacks: a timeout on every request, language codes mapped to
-what each provider expects, and one-line :class:`EngineError` messages that never contain the
-API key.
+what each provider expects, credentials from environment variables only, and one-line
+:class:`EngineError` messages that never contain a key. The error classes tell the caller what
+to do next: :class:`EngineBusy` (429, 5xx) and a timed-out :class:`EngineUnreachable` are worth
+retrying (:func:`translate_with_retries`); :class:`EngineRefused` (bad or missing key, quota used
+up) and a refused connection mean the engine is of no use for the rest of the run.
 
 Timeouts: deep-translator calls the module-level ``requests.get/post`` of its own modules with no
 timeout. Each module we use has its ``requests`` name replaced by :class:`_TimeoutRequests`, which
-adds the timeout of the engine call in progress (held in a context variable) and keeps the answer
-so that errors can state its HTTP status (deep-translator's exceptions lose it). The global
-``requests`` module is left alone.
+adds the timeout of the engine call in progress (held in a context variable, so one per thread)
+and keeps the answer so that errors can state its HTTP status (deep-translator's exceptions lose
+it). The global ``requests`` module is left alone.
+
+Adapters where deep-translator 1.11.4 is wrong for us, each kept to the request it builds:
+
+* DeepL: its language table lacks Korean, and it sends ``GET /translate?auth_key=...``, which
+  DeepL no longer accepts; we set the codes (KO, EN-US...) and send its request as a POST form
+  with the key in the ``Authorization`` header.
+* Papago: its table maps codes to language *names* (it would send ``source=Korean``), and it
+  calls the retired NAVER Developers endpoint; we set the codes and send its form to NAVER
+  Cloud's Papago Translation with that service's key headers.
+* Microsoft: its constructor downloads the language list without a timeout; we skip that and
+  let the service judge the language codes.
+* MyMemory: a used-up quota comes back as HTTP 200 with the warning as "translation"; we read the
+  answer's own status so the warning is never drafted.
 """
 
 from __future__ import annotations
 
 import os
+import random
 import re
+import threading
+import time
+from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from typing import Any, Protocol
 from urllib.parse import quote_plus, urlsplit
 
 import requests
-from deep_translator import GoogleTranslator, LibreTranslator
+from deep_translator import (
+    DeeplTranslator,
+    GoogleTranslator,
+    LibreTranslator,
+    MicrosoftTranslator,
+    MyMemoryTranslator,
+    PapagoTranslator,
+)
+from deep_translator import deepl as _dt_deepl
 from deep_translator import google as _dt_google
 from deep_translator import libre as _dt_libre
+from deep_translator import microsoft as _dt_microsoft
+from deep_translator import mymemory as _dt_mymemory
+from deep_translator import papago as _dt_papago
 from deep_translator.constants import (
     BASE_URLS,
     GOOGLE_LANGUAGES_TO_CODES,
     LIBRE_LANGUAGES_TO_CODES,
+    MY_MEMORY_LANGUAGES_TO_CODES,
 )
 from deep_translator.exceptions import NotValidLength
 
@@ -37,6 +70,17 @@ from translate.errors import EngineError
 DEFAULT_TIMEOUT = 20.0
 LIBRE_URL_ENV = "LIBRETRANSLATE_URL"
 LIBRE_KEY_ENV = "LIBRETRANSLATE_API_KEY"
+DEEPL_KEY_ENV = "DEEPL_API_KEY"
+MICROSOFT_KEY_ENV = "MICROSOFT_API_KEY"
+MICROSOFT_REGION_ENV = "MICROSOFT_REGION"
+PAPAGO_ID_ENV = "PAPAGO_CLIENT_ID"
+PAPAGO_SECRET_ENV = "PAPAGO_CLIENT_SECRET"
+MYMEMORY_EMAIL_ENV = "MYMEMORY_EMAIL"
+PAPAGO_URL = "https://papago.apigw.ntruss.com/nmt/v1/translation"
+
+# Price per million characters (USD list prices, 2025) used by `draft --dry-run` unless the
+# project sets its own in `mt_prices`. Free services are 0: they cost quota, not money.
+DEFAULT_PRICES = {"libre": 0.0, "google": 0.0, "mymemory": 0.0, "deepl": 25.0, "microsoft": 10.0, "papago": 14.0}
 
 
 class Engine(Protocol):
@@ -50,6 +94,26 @@ class Engine(Protocol):
 class EngineUnreachable(EngineError):
     """The engine's server could not be reached: connection refused, DNS failure or timeout."""
 
+    def __init__(self, message: str, *, timed_out: bool = False) -> None:
+        super().__init__(message)
+        self.timed_out = timed_out
+
+
+class EngineBusy(EngineError):
+    """The server is overloaded or rate-limits us (HTTP 429, 5xx): worth retrying later."""
+
+    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class EngineRefused(EngineError):
+    """The engine cannot be used this run: missing or refused key, quota used up."""
+
+
+class Stopped(Exception):
+    """The run is being interrupted: a worker gives up waiting."""
+
 
 @dataclass
 class _Exchange:
@@ -57,6 +121,7 @@ class _Exchange:
 
     timeout: float
     response: requests.Response | None = None
+    error: BaseException | None = None
 
 
 _EXCHANGE: ContextVar[_Exchange | None] = ContextVar("_EXCHANGE", default=None)
@@ -64,6 +129,8 @@ _EXCHANGE: ContextVar[_Exchange | None] = ContextVar("_EXCHANGE", default=None)
 
 class _TimeoutRequests:
     """Stands in for ``requests`` inside a deep_translator module: adds a default timeout."""
+
+    exceptions = requests.exceptions  # microsoft.py catches requests.exceptions.RequestException
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
         return self._send("GET", url, kwargs)
@@ -75,14 +142,52 @@ class _TimeoutRequests:
     def _send(method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
         exchange = _EXCHANGE.get()
         kwargs.setdefault("timeout", exchange.timeout if exchange else DEFAULT_TIMEOUT)
-        response = requests.request(method, url, **kwargs)
+        try:
+            response = requests.request(method, url, **kwargs)
+        except requests.RequestException as exc:
+            if exchange is not None:
+                exchange.error = exc  # some translators swallow it and fail later on None
+            raise
         if exchange is not None:
             exchange.response = response
         return response
 
 
-for _module in (_dt_libre, _dt_google):
+class _DeeplRequests(_TimeoutRequests):
+    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``."""
+
+    def get(self, url: str, **kwargs: Any) -> requests.Response:
+        params = dict(kwargs.pop("params", None) or {})
+        headers = dict(kwargs.pop("headers", None) or {})
+        key = params.pop("auth_key", None)
+        if key:
+            headers["Authorization"] = f"DeepL-Auth-Key {key}"
+        return self._send("POST", url, {**kwargs, "data": params, "headers": headers})
+
+
+class _PapagoRequests(_TimeoutRequests):
+    """NAVER Cloud's Papago Translation: the same form, its own names for the key headers."""
+
+    def post(self, url: str, **kwargs: Any) -> requests.Response:
+        headers = dict(kwargs.pop("headers", None) or {})
+        headers["X-NCP-APIGW-API-KEY-ID"] = headers.pop("X-Naver-Client-Id", "")
+        headers["X-NCP-APIGW-API-KEY"] = headers.pop("X-Naver-Client-Secret", "")
+        return self._send("POST", url, {**kwargs, "headers": headers})
+
+
+for _module in (_dt_libre, _dt_google, _dt_microsoft, _dt_mymemory):
     _module.requests = _TimeoutRequests()
+_dt_deepl.requests = _DeeplRequests()
+_dt_papago.requests = _PapagoRequests()
+
+
+class _ProviderStatus(Exception):
+    """An answer with HTTP 200 whose own status field reports a failure (MyMemory)."""
+
+    def __init__(self, status: int, detail: str) -> None:
+        super().__init__(detail)
+        self.status = status
+        self.detail = detail
 
 
 class _DeepTranslatorEngine:
@@ -90,14 +195,18 @@ class _DeepTranslatorEngine:
 
     name: str
 
-    def __init__(self, translator: Any, url: str, timeout: float, secret: str = "") -> None:
+    def __init__(self, translator: Any, url: str, timeout: float, secret: str | tuple[str, ...] = "") -> None:
         if not timeout > 0:
             raise EngineError(f"{self.name}: the timeout must be positive, got {timeout}")
         self._translator = translator
-        self._secret = secret
+        self._secrets = tuple(s for s in ((secret,) if isinstance(secret, str) else secret) if s)
         self.url = url
         self.timeout = timeout
         self.where = _display_url(url)
+
+    @property
+    def _secret(self) -> str:
+        return self._secrets[0] if self._secrets else ""
 
     def translate(self, text: str) -> str:
         """Translate ``text``; blank text comes back as it is without a request."""
@@ -109,7 +218,7 @@ class _DeepTranslatorEngine:
         try:
             result = self._call(text)
         except Exception as exc:  # deep-translator's own exceptions share no base class
-            error = self._error(exc, exchange.response)
+            error = self._error(exchange.error or exc, exchange.response)
         finally:
             _EXCHANGE.reset(token)
         if error is not None:
@@ -121,17 +230,20 @@ class _DeepTranslatorEngine:
     def _call(self, text: str) -> Any:
         return self._translator.translate(text)
 
-    def _error(self, exc: Exception, response: requests.Response | None) -> EngineError:
+    def _error(self, exc: BaseException, response: requests.Response | None) -> EngineError:
         """The EngineError telling what went wrong, without the API key."""
         if isinstance(exc, requests.Timeout):
             reason = f"no answer within {self.timeout:g} s"
-            return EngineUnreachable(f"cannot reach {self.name} at {self.where}: {reason}")
+            return EngineUnreachable(f"cannot reach {self.name} at {self.where}: {reason}", timed_out=True)
         if isinstance(exc, requests.ConnectionError):
             reason = _os_reason(exc)
             return EngineUnreachable(f"cannot reach {self.name} at {self.where}: {reason}")
         prefix = f"{self.name} at {self.where}"
         if response is not None and not 200 <= response.status_code < 300:
-            return EngineError(f"{prefix}: {self._status_message(response)}")
+            return _by_status(response.status_code, f"{prefix}: {self._status_message(response)}", response)
+        if isinstance(exc, _ProviderStatus):
+            message = f"{prefix}: the answer reports status {exc.status}: {self._scrub(exc.detail)}"
+            return _by_status(exc.status, message, None)
         if isinstance(exc, NotValidLength):
             return EngineError(f"{prefix}: the text is too long ({exc.message})")
         if isinstance(exc, requests.JSONDecodeError):
@@ -143,12 +255,14 @@ class _DeepTranslatorEngine:
     def _status_message(self, response: requests.Response) -> str:
         status = response.status_code
         message = f"the server answered HTTP {status}"
-        if status == 429:
-            message += " (too many requests)"
+        message += _STATUS_NOTES.get(status, "")
         try:
-            detail = response.json().get("error")
+            data = response.json()
+            detail = data.get("error") or data.get("message") or data.get("errorMessage")
         except (ValueError, AttributeError):
             detail = None
+        if isinstance(detail, dict):
+            detail = detail.get("message")
         if isinstance(detail, str) and detail.strip():
             message += f": {self._scrub(detail)}"
         return message
@@ -156,10 +270,44 @@ class _DeepTranslatorEngine:
     def _scrub(self, text: str) -> str:
         """``text`` on one line, shortened, without query strings or the API key."""
         text = re.sub(r"(?<=\S)\?[^\s'\")]+", "", text)
-        if self._secret:
-            text = text.replace(self._secret, "***").replace(quote_plus(self._secret), "***")
+        for secret in self._secrets:
+            text = text.replace(secret, "***").replace(quote_plus(secret), "***")
         text = " ".join(text.split())
         return text if len(text) <= 200 else text[:199] + "…"
+
+
+_STATUS_NOTES = {
+    401: " (the key was refused)",
+    403: " (the key was refused)",
+    429: " (too many requests)",
+    456: " (the quota is used up)",
+}
+
+
+def _by_status(status: int, message: str, response: requests.Response | None) -> EngineError:
+    """The error class a status calls for: busy (retry), refused (stop using it) or plain."""
+    if status == 429 or status >= 500:
+        retry_after = _retry_after(response.headers.get("Retry-After")) if response is not None else None
+        return EngineBusy(message, retry_after=retry_after)
+    if status in (401, 403, 456):
+        return EngineRefused(message)
+    return EngineError(message)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
+    if not value:
+        return None
+    value = value.strip()
+    try:
+        return max(0.0, float(value))
+    except ValueError:
+        pass
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, float(when.timestamp()) - time.time())
 
 
 class LibreEngine(_DeepTranslatorEngine):
@@ -207,12 +355,140 @@ class GoogleEngine(_DeepTranslatorEngine):
         return text.strip() if result is None else result
 
 
+_MYMEMORY_CODES = {"en": "en-US", "zh": "zh-CN"}
+
+
+class MyMemoryEngine(_DeepTranslatorEngine):
+    """MyMemory's free API; MYMEMORY_EMAIL (optional) raises its daily quota. At most 500
+    characters per segment."""
+
+    name = "mymemory"
+
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        known = MY_MEMORY_LANGUAGES_TO_CODES
+        aliases = {code: _MYMEMORY_CODES.get(code) or _regional(code, known.values()) for code in (source, target)}
+        languages = _codes(self.name, source, target, known, aliases)
+        email = os.environ.get(MYMEMORY_EMAIL_ENV, "").strip() or None
+        translator = MyMemoryTranslator(*languages, email=email)
+        if url:
+            translator._base_url = _checked_url(self.name, url)
+        super().__init__(translator, translator._base_url, timeout)
+
+    def _call(self, text: str) -> Any:
+        result = super()._call(text)
+        exchange = _EXCHANGE.get()
+        response = exchange.response if exchange else None
+        data = response.json() if response is not None else {}
+        status = str(data.get("responseStatus", "200")) if isinstance(data, dict) else "200"
+        if status != "200":
+            detail = str(data.get("responseDetails") or result or "")
+            if status == "429" or data.get("quotaFinished"):
+                detail = f"the daily quota is used up ({detail}); set {MYMEMORY_EMAIL_ENV} for a larger one"
+            raise _ProviderStatus(456 if status == "429" else int(status) if status.isdigit() else 400, detail)
+        return result
+
+
+_DEEPL_SOURCES = "AR BG CS DA DE EL EN ES ET FI FR HE HU ID IT JA KO LT LV NB NL PL PT RO RU SK SL SV TH TR UK VI ZH"
+_DEEPL_LANGUAGES = frozenset(_DEEPL_SOURCES.split(" "))
+_DEEPL_TARGETS = {"en": "EN-US", "en-US": "EN-US", "en-GB": "EN-GB", "pt": "PT-BR", "pt-BR": "PT-BR"}
+_DEEPL_TARGETS |= {"pt-PT": "PT-PT", "zh": "ZH-HANS", "zh-CN": "ZH-HANS", "zh-TW": "ZH-HANT"}
+
+
+class DeeplEngine(_DeepTranslatorEngine):
+    """DeepL API with the key in DEEPL_API_KEY (a key ending in ``:fx`` uses the Free API)."""
+
+    name = "deepl"
+
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        for code in (source, target):
+            if code.split("-")[0].upper() not in _DEEPL_LANGUAGES:
+                raise EngineError(f"deepl cannot translate {source} to {target}: it does not know {code!r}")
+        key = os.environ.get(DEEPL_KEY_ENV, "").strip()
+        if not key:
+            raise EngineRefused(f"deepl needs an API key: set {DEEPL_KEY_ENV}")
+        translator = DeeplTranslator(source="de", target="en", api_key=key, use_free_api=key.endswith(":fx"))
+        # Its table lacks Korean (DeepL added it in 2023): give the codes DeepL expects directly.
+        translator._source = source.split("-")[0].upper()
+        translator._target = _DEEPL_TARGETS.get(target, target.split("-")[0].upper())
+        if url:
+            translator._base_url = _with_slash(_checked_url(self.name, url))  # it appends "translate"
+        super().__init__(translator, translator._base_url, timeout, secret=key)
+
+
+_MICROSOFT_CODES = {"zh-CN": "zh-Hans", "zh-TW": "zh-Hant", "zh": "zh-Hans"}
+
+
+class _MicrosoftTranslator(MicrosoftTranslator):  # type: ignore[misc]
+    """deep-translator's class without its untimed download of the language list."""
+
+    def __init__(self, codes: tuple[str, str], **kwargs: Any) -> None:
+        self._codes = codes
+        super().__init__(source=codes[0], target=codes[1], **kwargs)
+
+    def _get_supported_languages(self) -> dict[str, str]:
+        return {code: code for code in self._codes}  # the service itself rejects unknown codes
+
+
+class MicrosoftEngine(_DeepTranslatorEngine):
+    """Azure AI Translator: key in MICROSOFT_API_KEY, region in MICROSOFT_REGION (for regional
+    or multi-service resources); ``url`` replaces the endpoint."""
+
+    name = "microsoft"
+
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        key = os.environ.get(MICROSOFT_KEY_ENV, "").strip()
+        if not key:
+            raise EngineRefused(f"microsoft needs an API key: set {MICROSOFT_KEY_ENV} (and {MICROSOFT_REGION_ENV})")
+        region = os.environ.get(MICROSOFT_REGION_ENV, "").strip() or None
+        codes = (_MICROSOFT_CODES.get(source, source), _MICROSOFT_CODES.get(target, target))
+        translator = _MicrosoftTranslator(codes, api_key=key, region=region)
+        if url:
+            translator._base_url = _checked_url(self.name, url)
+        super().__init__(translator, translator._base_url, timeout, secret=key)
+
+
+_PAPAGO_CODES = frozenset({"ko", "en", "ja", "zh-CN", "zh-TW", "vi", "th", "id", "fr", "es", "ru", "de", "it"})
+
+
+class PapagoEngine(_DeepTranslatorEngine):
+    """NAVER Cloud Papago Translation: PAPAGO_CLIENT_ID and PAPAGO_CLIENT_SECRET of an
+    application registered in the NAVER Cloud Platform console; ``url`` replaces the endpoint."""
+
+    name = "papago"
+
+    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        languages = _codes(self.name, source, target, {c: c for c in _PAPAGO_CODES}, {"zh": "zh-CN"})
+        client = os.environ.get(PAPAGO_ID_ENV, "").strip()
+        secret = os.environ.get(PAPAGO_SECRET_ENV, "").strip()
+        if not client or not secret:
+            raise EngineRefused(f"papago needs NAVER Cloud keys: set {PAPAGO_ID_ENV} and {PAPAGO_SECRET_ENV}")
+        translator = PapagoTranslator(client_id=client, secret_key=secret, source="ko", target="en")
+        # Its table maps codes to names ("Korean"), which the API rejects: send the codes.
+        translator._source, translator._target = languages
+        translator._base_url = _checked_url(self.name, url or PAPAGO_URL)
+        super().__init__(translator, translator._base_url, timeout, secret=(secret, client))
+
+
 class _EngineFactory(Protocol):
     def __call__(self, source: str, target: str, *, url: str | None, timeout: float) -> Engine: ...
 
 
-_ENGINES: dict[str, _EngineFactory] = {"libre": LibreEngine, "google": GoogleEngine}
+_ENGINES: dict[str, _EngineFactory] = {
+    "libre": LibreEngine,
+    "google": GoogleEngine,
+    "mymemory": MyMemoryEngine,
+    "deepl": DeeplEngine,
+    "microsoft": MicrosoftEngine,
+    "papago": PapagoEngine,
+}
 ENGINE_NAMES: tuple[str, ...] = tuple(_ENGINES)
+
+
+def check_engine_name(name: str) -> str:
+    """``name`` if it is a known engine, else an EngineError listing the known ones."""
+    if name not in _ENGINES:
+        raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
+    return name
 
 
 def create_engine(
@@ -224,11 +500,87 @@ def create_engine(
     timeout: float = DEFAULT_TIMEOUT,
 ) -> Engine:
     """The engine ``name`` translating from ``source`` to ``target`` (our codes: ko, en, ja,
-    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request."""
-    engine = _ENGINES.get(name)
-    if engine is None:
-        raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
-    return engine(source, target, url=url, timeout=timeout)
+    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request. No request
+    is made here."""
+    return _ENGINES[check_engine_name(name)](source, target, url=url, timeout=timeout)
+
+
+# --- retries ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RetryPolicy:
+    """How often and how long to retry a busy or timed-out engine."""
+
+    retries: int = 3
+    base: float = 0.5  # seconds before the first retry (then doubled each time)
+    cap: float = 30.0  # longest backoff
+    max_wait: float = 120.0  # a Retry-After longer than this makes the engine unusable this run
+
+    def backoff(self, attempt: int) -> float:
+        """Exponential backoff with jitter: between half and all of base * 2**attempt."""
+        ceiling = min(self.cap, self.base * 2.0**attempt)
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+
+class Gate:
+    """Shared by all workers of one engine: after a Retry-After, nobody sends until it passed."""
+
+    def __init__(self) -> None:
+        self._until = 0.0
+        self._lock = threading.Lock()
+
+    def hold(self, seconds: float) -> None:
+        with self._lock:
+            self._until = max(self._until, time.monotonic() + seconds)
+
+    def wait(self, stop: threading.Event) -> None:
+        """Return when the gate is open; raise :class:`Stopped` if the run is interrupted first."""
+        while (delay := self._until - time.monotonic()) > 0:
+            if stop.wait(delay):
+                raise Stopped
+        if stop.is_set():
+            raise Stopped
+
+
+def translate_with_retries(
+    engine: Engine,
+    text: str,
+    policy: RetryPolicy,
+    *,
+    gate: Gate | None = None,
+    stop: threading.Event | None = None,
+    on_attempt: Callable[[], None] | None = None,
+) -> str:
+    """``engine.translate(text)``, retried on 429, 5xx and timeouts with backoff and jitter,
+    honouring Retry-After; other errors are raised at once."""
+    gate = gate or Gate()
+    stop = stop or threading.Event()
+    for attempt in range(policy.retries + 1):
+        gate.wait(stop)
+        if on_attempt is not None:
+            on_attempt()
+        try:
+            return engine.translate(text)
+        except (EngineBusy, EngineUnreachable) as exc:
+            retry_after = exc.retry_after if isinstance(exc, EngineBusy) else None
+            if isinstance(exc, EngineUnreachable) and not exc.timed_out:
+                raise
+            if retry_after is not None and retry_after > policy.max_wait:
+                raise EngineRefused(f"{exc} (it asks to wait {retry_after:.0f} s)") from None
+            if attempt == policy.retries:
+                raise
+            if retry_after is not None:
+                gate.hold(retry_after)
+                delay = retry_after + random.uniform(0, policy.base / 2)
+            else:
+                delay = policy.backoff(attempt)
+            if stop.wait(delay):
+                raise Stopped from None
+    raise AssertionError("unreachable")  # pragma: no cover
+
+
+# --- helpers ---------------------------------------------------------------------------------
 
 
 def _codes(engine: str, source: str, target: str, known: dict[str, str], aliases: dict[str, str]) -> tuple[str, str]:
@@ -244,11 +596,24 @@ def _codes(engine: str, source: str, target: str, known: dict[str, str], aliases
     return mapped[0], mapped[1]
 
 
+def _regional(code: str, known: Any) -> str:
+    """MyMemory spells languages with a region (ko-KR): the one variant of ``code``, if any."""
+    values = set(known)
+    if code in values:
+        return code
+    variants = sorted(v for v in values if v.split("-")[0].lower() == code.lower())
+    return variants[0] if len(variants) == 1 else code
+
+
 def _checked_url(engine: str, url: str) -> str:
     parts = urlsplit(url.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise EngineError(f"{engine}: the server URL must start with http:// or https://")
     return url.strip()
+
+
+def _with_slash(url: str) -> str:
+    return url if url.endswith("/") else url + "/"
 
 
 def _display_url(url: str) -> str:
