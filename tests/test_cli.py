@@ -259,7 +259,7 @@ def test_status_follows_the_article_through_its_life(runner: CliRunner, tmp_path
     run(runner, root, "publish")
     assert status()["page"] == "up to date" and status()["next"] == "-"
     (root / "content" / "ko" / "note.md").write_text("# 안내\n\n새 문장입니다.\n", encoding="utf-8")
-    assert status()["next"] == "extract" and status()["page"] == "outdated"
+    assert status()["next"] == "extract" and status()["page"] == "source changed"
 
 
 def test_unknown_language_is_a_clear_error(runner: CliRunner, project_dir: Path) -> None:

@@ -12,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import tempfile
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,6 +27,7 @@ from translate.extract import extract as run_extract
 from translate.extract import word_diff
 from translate.model import Finding, Severity, State
 from translate.project import Project
+from translate.publish import EditedPage
 from translate.publish import publish as run_publish
 from translate.review import (
     QUEUE_STATES,
@@ -37,6 +39,7 @@ from translate.review import (
     queue,
     reject,
 )
+from translate.status import PAGE_STATES
 from translate.status import status as run_status
 
 
@@ -319,31 +322,66 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
             f"{' (e.g. ' + ', '.join(blocked.sample_ids) + ')' if blocked.sample_ids else ''}",
             err=True,
         )
+    _report_edited(report.edited)
     typer.echo(
         f"{len(report.written)} published, {len(report.unchanged)} unchanged, {len(report.blocked)} waiting for review."
     )
-    if report.blocked:
+    if report.blocked or report.edited:
         raise typer.Exit(1)
 
 
 @app.command("status")
-def status_command(ctx: typer.Context, article: Article = None, lang: Lang = None, as_json: Json = False) -> None:
-    """Per article and language: segments by state, and whether the published page is up to date."""
+def status_command(
+    ctx: typer.Context,
+    article: Article = None,
+    lang: Lang = None,
+    as_json: Json = False,
+    check: Annotated[
+        bool, typer.Option("--check", help="Exit with code 1 when anything is stale (for CI or a pre-commit hook).")
+    ] = False,
+) -> None:
+    """Per article and language: segments by state, the published page's state and the next step."""
     rows = run_status(_project(ctx), article, lang)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
-        return
-    header = (
-        f"{'article':30} {'lang':5} {'total':>5} {'approved':>8} {'draft':>5} {'rejected':>8} "
-        f"{'untransl.':>9}  {'page':13} next"
-    )
-    typer.echo(header)
-    for r in rows:
-        c = r.counts
-        typer.echo(
-            f"{r.article:30} {r.lang:5} {r.total:5} {c['approved']:8} {c['draft']:5} {c['rejected']:8} "
-            f"{c['untranslated']:9}  {r.page:13} {r.next_step}"
+    else:
+        header = (
+            f"{'article':30} {'lang':5} {'total':>5} {'approved':>8} {'draft':>5} {'rejected':>8} "
+            f"{'untransl.':>9}  {'page':19} next"
         )
+        typer.echo(header)
+        for r in rows:
+            c = r.counts
+            typer.echo(
+                f"{r.article:30} {r.lang:5} {r.total:5} {c['approved']:8} {c['draft']:5} {c['rejected']:8} "
+                f"{c['untranslated']:9}  {r.page:19} {r.next_step}"
+            )
+        pages = Counter(r.page for r in rows)
+        summary = ", ".join(f"{pages[state]} {state}" for state in PAGE_STATES if pages[state])
+        stale = sum(r.stale for r in rows)
+        typer.echo(f"\n{len(rows)} article pages: {summary or 'none'}; {stale} with something to do.")
+    if check and any(r.stale for r in rows):
+        for r in rows:
+            if r.stale:
+                typer.echo(f"stale: {r.article} [{r.lang}]: {r.page}, next: translate {r.next_step}", err=True)
+        raise typer.Exit(1)
+
+
+def _report_edited(pages: list[EditedPage]) -> None:
+    for page in pages:
+        if page.tracked:
+            typer.echo(
+                f"not published: {page.path} was edited by hand after it was published, and publishing would "
+                f"overwrite that edit. Run `translate absorb {page.article} --lang {page.lang}` to take the edits "
+                "into the PO file (or undo them), then publish again.",
+                err=True,
+            )
+        else:
+            typer.echo(
+                f"not published: {page.path} exists and was not written by translate. Bring it under the workflow "
+                f"with `translate align` (the Korean article and this page), then review and publish.",
+                err=True,
+            )
 
 
 def main() -> None:

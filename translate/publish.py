@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from collections import Counter
@@ -13,13 +14,14 @@ import yaml
 
 from translate.checks import CheckConfig, check_config, check_page
 from translate.extract import load_source, source_hash
-from translate.fileio import write_if_changed
-from translate.model import Document, Segment, Severity, State
+from translate.fileio import read_text, write_if_changed
+from translate.model import Document, Segment, Severity, Span, State
 from translate.po import load_catalog
 from translate.project import Project
 
 TRANSLATION_KEY = "translationKey"
 SOURCE_HASH_FIELD = "translationSourceHash"
+PAGE_HASH_FIELD = "translationHash"  # the page as publish wrote it, this line left out
 
 # Text that would start a different Markdown block if it began a line.
 _BLOCK_START_RE = re.compile(
@@ -67,8 +69,16 @@ def render(doc: Document, translations: Mapping[str, str], extra_front_matter: M
     Everything between segments (the skeleton) is copied as it is. ``extra_front_matter`` keys are
     added to the front matter unless the source already sets them.
     """
+    return render_with_spans(doc, translations, extra_front_matter)[0]
+
+
+def render_with_spans(
+    doc: Document, translations: Mapping[str, str], extra_front_matter: Mapping[str, str] = {}
+) -> tuple[str, list[Span]]:
+    """Like :func:`render`, with where each segment's translation sits in the result."""
     text = doc.text
     out: list[str] = []
+    spans: list[Span] = []
     cursor = 0
     fm_end = doc.front_matter.end if doc.front_matter else None
     for segment in doc.segments:
@@ -85,6 +95,8 @@ def render(doc: Document, translations: Mapping[str, str], extra_front_matter: M
             out.append(_yaml_scalar(value, original))
         else:
             out.append(_body_text(segment, value, text))
+        start = sum(len(part) for part in out[:-1])
+        spans.append(Span(start, start + len(out[-1])))
         cursor = segment.span.end
     if fm_end is not None and cursor <= fm_end:
         out.append(text[cursor:fm_end])
@@ -94,8 +106,10 @@ def render(doc: Document, translations: Mapping[str, str], extra_front_matter: M
     result = "".join(out)
     if doc.front_matter is None and extra_front_matter:
         lines = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra_front_matter.items())
-        result = f"---\n{lines}---\n\n{result}"
-    return result
+        prefix = f"---\n{lines}---\n\n"
+        result = prefix + result
+        spans = [Span(span.start + len(prefix), span.end + len(prefix)) for span in spans]
+    return result, spans
 
 
 def _front_matter_additions(doc: Document, extra: Mapping[str, str]) -> str:
@@ -113,6 +127,58 @@ def page_errors(text: str, lang: str, project: Project, config: CheckConfig) -> 
     ]
 
 
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?=(?:---|\.\.\.)[ \t]*(?:\n|\Z))", re.DOTALL)
+
+
+def page_field(text: str, key: str) -> str | None:
+    """A string value of the page's front matter (translationHash, translationSourceHash...), if set."""
+    match = _FRONT_MATTER_RE.match(text)
+    if not match:
+        return None
+    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", match.group(1) or "", re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def page_hash(text: str) -> str:
+    """The hash of a page's content (LF line ends, no BOM), its own translationHash line left out."""
+    match = _FRONT_MATTER_RE.match(text)
+    if match:
+        front = re.sub(rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", match.group(1) or "", count=1, flags=re.MULTILINE)
+        text = text[: match.start(1)] + front + text[match.end() :]
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def stamp(text: str) -> str:
+    """The page with its translationHash added as the last front-matter line (render always writes one)."""
+    match = _FRONT_MATTER_RE.match(text)
+    assert match is not None
+    return f'{text[: match.end()]}{PAGE_HASH_FIELD}: "{page_hash(text)}"\n{text[match.end() :]}'
+
+
+def is_ours(text: str) -> bool:
+    """Whether a page is exactly as publish (or absorb) last wrote it."""
+    return page_field(text, PAGE_HASH_FIELD) == page_hash(text)
+
+
+def hand_edited(path: Path, new_text: str) -> bool:
+    """Whether publishing new_text to path would overwrite a change made by hand: the page exists,
+    is not as publish last wrote it, and is not already what publish would write."""
+    if not path.is_file():
+        return False
+    current = read_text(path)[0]
+    return not is_ours(current) and page_hash(current) != page_hash(new_text)
+
+
+@dataclass
+class EditedPage:
+    """A page that publish refused to overwrite because it was edited by hand."""
+
+    article: str
+    lang: str
+    path: Path
+    tracked: bool  # it was written by publish (False: a page from before, never published by us)
+
+
 @dataclass
 class Blocked:
     article: str
@@ -127,6 +193,7 @@ class PublishReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     blocked: list[Blocked] = field(default_factory=list)
+    edited: list[EditedPage] = field(default_factory=list)
 
 
 def publish(project: Project, article: str | None = None, lang: str | None = None) -> PublishReport:
@@ -162,6 +229,10 @@ def publish(project: Project, article: str | None = None, lang: str | None = Non
                 report.blocked.append(Blocked(slug, target, Counter(), [], errors))
                 continue
             path = project.content_path(target, slug)
-            changed = write_if_changed(path, text, newline=doc.newline, bom=doc.bom)
+            if hand_edited(path, text):
+                tracked = page_field(read_text(path)[0], PAGE_HASH_FIELD) is not None
+                report.edited.append(EditedPage(slug, target, path, tracked))
+                continue
+            changed = write_if_changed(path, stamp(text), newline=doc.newline, bom=doc.bom)
             (report.written if changed else report.unchanged).append(path)
     return report

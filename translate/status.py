@@ -10,7 +10,22 @@ from translate.fileio import read_text
 from translate.model import State
 from translate.po import load_catalog
 from translate.project import Project
-from translate.publish import SOURCE_HASH_FIELD, TRANSLATION_KEY, render
+from translate.publish import (
+    PAGE_HASH_FIELD,
+    SOURCE_HASH_FIELD,
+    TRANSLATION_KEY,
+    is_ours,
+    page_field,
+    page_hash,
+    render,
+)
+
+UP_TO_DATE = "up to date"
+SOURCE_CHANGED = "source changed"
+TRANSLATION_CHANGED = "translation changed"
+EDITED = "edited by hand"
+NOT_PUBLISHED = "not published"
+PAGE_STATES = (UP_TO_DATE, SOURCE_CHANGED, TRANSLATION_CHANGED, EDITED, NOT_PUBLISHED)
 
 
 @dataclass
@@ -19,8 +34,13 @@ class ArticleStatus:
     lang: str
     total: int
     counts: Counter[str]
-    page: str  # "up to date" | "outdated" | "not published"
-    next_step: str
+    page: str  # one of PAGE_STATES
+    next_step: str  # extract | absorb | align | draft | review | publish | -
+
+    @property
+    def stale(self) -> bool:
+        """Something is left to do for this article and language."""
+        return self.next_step != "-"
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -30,7 +50,22 @@ class ArticleStatus:
             **{state.value: self.counts.get(state.value, 0) for state in State},
             "page": self.page,
             "next": self.next_step,
+            "stale": self.stale,
         }
+
+
+def page_status(page_text: str | None, expected: str | None, current_hash: str) -> str:
+    """The state of a published page: its text, what publish would write now (None when the article
+    is not fully approved) and the current source hash."""
+    if page_text is None:
+        return NOT_PUBLISHED
+    if expected is not None and page_hash(page_text) == page_hash(expected):
+        return UP_TO_DATE
+    if not is_ours(page_text):
+        return EDITED
+    if page_field(page_text, SOURCE_HASH_FIELD) != current_hash:
+        return SOURCE_CHANGED
+    return TRANSLATION_CHANGED
 
 
 def status(project: Project, article: str | None = None, lang: str | None = None) -> list[ArticleStatus]:
@@ -48,24 +83,22 @@ def status(project: Project, article: str | None = None, lang: str | None = None
             extracted = po_path.exists() and catalog.metadata.get(SOURCE_HASH_KEY) == current_hash
             page_path = project.content_path(target, slug)
             complete = counts[State.APPROVED.value] == len(sources)
-            if not page_path.exists():
-                page = "not published"
-            elif complete:
-                expected = render(
-                    doc,
-                    {s: units[s].target for s in sources},
-                    {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash},
-                )
-                page = "up to date" if read_text(page_path)[0] == expected else "outdated"
-            else:
-                page = "outdated"
+            expected = None
+            if complete:
+                translations = {s: units[s].target for s in sources}
+                expected = render(doc, translations, {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash})
+            page_text = read_text(page_path)[0] if page_path.is_file() else None
+            page = page_status(page_text, expected, current_hash)
             if not extracted:
                 step = "extract"
+            elif page == EDITED:
+                tracked = page_text is not None and page_field(page_text, PAGE_HASH_FIELD) is not None
+                step = "absorb" if tracked else "align"
             elif counts[State.UNTRANSLATED.value]:
                 step = "draft"
             elif not complete:
                 step = "review"
-            elif page != "up to date":
+            elif page != UP_TO_DATE:
                 step = "publish"
             else:
                 step = "-"
