@@ -6,6 +6,7 @@ exits with its ``exit_code``. Exit codes (documented in README):
 * 1 - the command ran but something needs attention (unapproved segments, unreachable engine)
 * 2 - bad input: a file that cannot be read or parsed, a bad setting or argument
 * 3 - a machine-translation engine failed or could not be reached
+* 4 - another translate process is writing the project (it holds the project lock)
 """
 
 from __future__ import annotations
@@ -47,3 +48,9 @@ class EngineError(TranslateError):
     """A machine-translation engine is misconfigured, unreachable or answered badly."""
 
     exit_code = 3
+
+
+class LockError(TranslateError):
+    """Another translate process holds the project's write lock."""
+
+    exit_code = 4

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import fcntl
 import os
 import tempfile
+import time
+from collections.abc import Iterator
 from pathlib import Path
 
-from translate.errors import InputError
+from translate.errors import InputError, LockError
 
 
 def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> None:
@@ -74,3 +77,59 @@ def read_text(path: Path) -> tuple[str, str, bool]:
         raise InputError(f"the file is not valid UTF-8.{hint}", path=path, line=line) from None
     newline = "\r\n" if "\r\n" in text else "\n"
     return text.replace("\r\n", "\n"), newline, bom
+
+
+LOCK_FILE = ".translate.lock"
+LOCK_WAIT_ENV = "TRANSLATE_LOCK_WAIT"
+_held: dict[Path, int] = {}
+
+
+@contextlib.contextmanager
+def project_lock(root: Path, command: str) -> Iterator[None]:
+    """Hold the project's write lock while a command reads, changes and writes its files.
+
+    A second process waits (``$TRANSLATE_LOCK_WAIT`` seconds, default 10), then fails naming who
+    holds the lock. Re-entrant within a process, so a command may call other locked stages.
+    """
+    root = root.resolve()
+    if _held.get(root):
+        _held[root] += 1
+        try:
+            yield
+        finally:
+            _held[root] -= 1
+        return
+    path = root / LOCK_FILE
+    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    try:
+        deadline = time.monotonic() + float(os.environ.get(LOCK_WAIT_ENV, "10"))
+        while True:
+            try:
+                fcntl.flock(handle.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    handle.seek(0)
+                    holder = handle.read().strip() or "another translate process"
+                    raise LockError(
+                        f"the project is busy: {holder}. Wait for it to finish and run the command again "
+                        f"(if no translate process is running, the lock is stale: delete {path}).",
+                    ) from None
+                time.sleep(0.1)
+        handle.seek(0)
+        handle.truncate()
+        user = os.environ.get("USER") or os.environ.get("USERNAME") or "someone"
+        started = time.strftime("%Y-%m-%d %H:%M:%S")
+        handle.write(f"`translate {command}` by {user} (process {os.getpid()}) since {started}\n")
+        handle.flush()
+        _held[root] = 1
+        try:
+            yield
+        finally:
+            _held.pop(root, None)
+            handle.seek(0)
+            handle.truncate()
+            handle.flush()
+            fcntl.flock(handle.fileno(), fcntl.LOCK_UN)
+    finally:
+        handle.close()

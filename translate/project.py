@@ -6,11 +6,13 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError
+from translate.fileio import project_lock
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -28,6 +30,15 @@ class Settings:
     engine: str = "libre"
     engine_url: str | None = None
     timeout: float = 20.0
+    engines: tuple[str, ...] = ()  # fallback chain; empty: just `engine`
+    engine_urls: Mapping[str, str] = field(default_factory=dict)  # per engine: server or endpoint URL
+    workers: int = 8  # requests in flight at once
+    retries: int = 3  # per request, on 429, 5xx and timeouts
+    mt_prices: Mapping[str, float] = field(default_factory=dict)  # per engine: price per million characters
+    mt_currency: str = "USD"
+    auto_approve_exact: bool = False
+    fuzzy_threshold: float = 75.0
+    tm_dir: str = "tm"
     # --- quality checks ---
     checks: Mapping[str, str] = field(default_factory=dict)
     disclaimers: Mapping[str, Any] = field(default_factory=dict)
@@ -46,6 +57,15 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "engine": str,
     "engine_url": str,
     "timeout": (int, float),
+    "engines": list,
+    "engine_urls": dict,
+    "workers": int,
+    "retries": int,
+    "mt_prices": dict,
+    "mt_currency": str,
+    "auto_approve_exact": bool,
+    "fuzzy_threshold": (int, float),
+    "tm_dir": str,
     # --- quality checks ---
     "checks": dict,
     "disclaimers": dict,
@@ -111,6 +131,10 @@ class Project:
         if not path.is_dir():
             raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
         return cls(path, load_settings(path))
+
+    def lock(self, command: str) -> AbstractContextManager[None]:
+        """The project's write lock, held while ``command`` reads, changes and writes files."""
+        return project_lock(self.root, command)
 
     @property
     def source_dir(self) -> Path:

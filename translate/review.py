@@ -114,34 +114,34 @@ def _matches(unit: Unit, ids: set[str]) -> str | None:
 
 
 def _apply(project: Project, ids: list[str] | None, lang: str | None, article: str | None, action: Action) -> Decisions:
-    """Run action on every matching active unit; save each changed catalogue atomically."""
+    """Run action on every matching active unit, under the project lock; an unknown id changes nothing."""
     wanted = {i.strip().lower() for i in ids} if ids else None
     if wanted is not None and any(len(i) < 4 for i in wanted):
         raise ReviewError("segment ids need at least 4 characters; copy them from `translate review list`.")
-    matched: set[str] = set()
-    decisions = Decisions()
-    for catalog, path in _catalogs(project, lang, article):
-        changed = False
-        for unit in catalog.active_units():
-            if wanted is not None:
-                hit = _matches(unit, wanted)
-                if hit is None:
+    with project.lock("review"):
+        catalogs = list(_catalogs(project, lang, article))
+        if wanted is not None:
+            matched = {hit for catalog, _ in catalogs for u in catalog.active_units() if (hit := _matches(u, wanted))}
+            if wanted - matched:
+                raise ReviewError(
+                    f"no segment with id {', '.join(sorted(wanted - matched))}"
+                    f"{' in ' + article if article else ''}; see `translate review list`."
+                )
+        decisions = Decisions()
+        for catalog, path in catalogs:
+            changed = False
+            for unit in catalog.active_units():
+                if wanted is not None and _matches(unit, wanted) is None:
                     continue
-                matched.add(hit)
-            item = QueueItem(catalog.article, catalog.lang, unit)
-            refusal = action(item)
-            if refusal is None:
-                decisions.done.append(item)
-                changed = True
-            elif refusal:
-                decisions.refused.append((item, refusal))
-        if changed:
-            save_catalog(catalog, path)
-    if wanted is not None and wanted - matched:
-        raise ReviewError(
-            f"no segment with id {', '.join(sorted(wanted - matched))}"
-            f"{' in ' + article if article else ''}; see `translate review list`."
-        )
+                item = QueueItem(catalog.article, catalog.lang, unit)
+                refusal = action(item)
+                if refusal is None:
+                    decisions.done.append(item)
+                    changed = True
+                elif refusal:
+                    decisions.refused.append((item, refusal))
+            if changed:
+                save_catalog(catalog, path)
     return decisions
 
 
