@@ -12,6 +12,9 @@ from pathlib import Path
 
 from translate.errors import InputError, LockError
 
+TEMP_SUFFIX = ".translate-tmp"
+TEMP_GLOB = f".*{TEMP_SUFFIX}"
+
 
 def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> None:
     """Write text to path so that a crash leaves either the old file or the new one, never half.
@@ -21,7 +24,7 @@ def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = Fals
     path.parent.mkdir(parents=True, exist_ok=True)
     data = text if newline == "\n" else text.replace("\n", newline)
     payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)

@@ -6,13 +6,13 @@ import os
 import re
 import tomllib
 from collections.abc import Iterator, Mapping
-from contextlib import AbstractContextManager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from translate.errors import ConfigError
-from translate.fileio import project_lock
+from translate.fileio import TEMP_GLOB, project_lock
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -132,9 +132,19 @@ class Project:
             raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
         return cls(path, load_settings(path))
 
-    def lock(self, command: str) -> AbstractContextManager[None]:
-        """The project's write lock, held while ``command`` reads, changes and writes files."""
-        return project_lock(self.root, command)
+    @contextmanager
+    def lock(self, command: str) -> Iterator[None]:
+        """The project's write lock, held while ``command`` reads, changes and writes files.
+
+        Holding it, no other process writes here, so temporary files left by a writer that was
+        killed half-way are stale: they are removed.
+        """
+        with project_lock(self.root, command):
+            folders = [self.root / self.settings.po_dir, self.root / self.settings.content_dir]
+            for folder in folders:
+                for stale in folder.rglob(TEMP_GLOB) if folder.is_dir() else ():
+                    stale.unlink(missing_ok=True)
+            yield
 
     @property
     def source_dir(self) -> Path:
