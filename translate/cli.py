@@ -21,6 +21,7 @@ from typer.core import TyperGroup
 
 from translate import __version__
 from translate.checks import check_project
+from translate.absorb import absorb as run_absorb
 from translate.draft import draft as run_draft
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
@@ -382,6 +383,41 @@ def _report_edited(pages: list[EditedPage]) -> None:
                 f"with `translate align` (the Korean article and this page), then review and publish.",
                 err=True,
             )
+
+
+@app.command("absorb")
+def absorb_command(
+    ctx: typer.Context,
+    article: Annotated[str | None, typer.Argument(help="Only this article (slug).")] = None,
+    lang: Lang = None,
+    review: Annotated[bool, typer.Option("--review", help="Keep the edits as drafts for review.")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Approve edits despite findings (recorded).")] = False,
+    reviewer: Reviewer = None,
+) -> None:
+    """Take sentences edited by hand on published pages back into the PO files, so publish works again."""
+    results = run_absorb(
+        _project(ctx), article, lang, reviewer=reviewer or default_reviewer(), review=review, force=force
+    )
+    attention = False
+    for result in results:
+        for taken in result.edits:
+            typer.echo(f"{taken.state.value}: {result.article} [{result.lang}] {taken.source[:50]}")
+            typer.echo(f"  was: {taken.before}\n  now: {taken.after}")
+            attention |= taken.state is not State.APPROVED and not review
+        for change in result.unplaced:
+            typer.echo(f"not absorbed: {result.page}: {change}", err=True)
+        if result.unplaced:
+            attention = True
+            typer.echo(
+                f"{result.page} stays protected from publish: a PO file cannot hold these changes. Make them in the "
+                "Korean article (or undo them on the page), then run absorb again.",
+                err=True,
+            )
+    released = sum(r.released for r in results)
+    edits = sum(len(r.edits) for r in results)
+    typer.echo(f"{len(results)} edited pages: {edits} sentences taken, {released} pages released to publish.")
+    if attention:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -139,13 +139,18 @@ def page_field(text: str, key: str) -> str | None:
     return found.group(1) if found else None
 
 
+def without_page_hash(text: str) -> str:
+    """The page with its translationHash front-matter line left out."""
+    match = _FRONT_MATTER_RE.match(text)
+    if match and match.group(1):
+        front = re.sub(rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", match.group(1), count=1, flags=re.MULTILINE)
+        text = text[: match.start(1)] + front + text[match.end() :]
+    return text
+
+
 def page_hash(text: str) -> str:
     """The hash of a page's content (LF line ends, no BOM), its own translationHash line left out."""
-    match = _FRONT_MATTER_RE.match(text)
-    if match:
-        front = re.sub(rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", match.group(1) or "", count=1, flags=re.MULTILINE)
-        text = text[: match.start(1)] + front + text[match.end() :]
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+    return hashlib.sha256(without_page_hash(text).encode("utf-8")).hexdigest()[:16]
 
 
 def stamp(text: str) -> str:

@@ -1,0 +1,242 @@
+"""absorb: take the sentences an editor changed on a published page back into the PO file.
+
+The page is compared word by word with what publish writes from the PO file now; every change
+that falls inside one segment's translation becomes that segment's new translation. Changes
+outside any translation (links, images, layout) cannot be kept in a PO file: they are reported,
+and the page stays protected until they are undone or made in the Korean article.
+"""
+
+from __future__ import annotations
+
+import difflib
+import itertools
+import re
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from translate.checks import check_translation
+from translate.errors import InputError
+from translate.extract import load_source, source_hash
+from translate.fileio import atomic_write, read_text
+from translate.glossary import Glossary, load_glossary
+from translate.markdown import line_of
+from translate.model import Document, Segment, Span, State, Unit
+from translate.po import load_catalog, save_catalog
+from translate.project import Project
+from translate.publish import (
+    SOURCE_HASH_FIELD,
+    TRANSLATION_KEY,
+    is_ours,
+    page_field,
+    render_with_spans,
+    stamp,
+    without_page_hash,
+)
+
+_TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
+_BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+
+
+@dataclass
+class PageEdit:
+    """One sentence changed on the page."""
+
+    source: str
+    before: str
+    after: str
+    state: State
+
+
+@dataclass
+class AbsorbResult:
+    article: str
+    lang: str
+    page: Path
+    edits: list[PageEdit] = field(default_factory=list)
+    unplaced: list[str] = field(default_factory=list)  # "line N: what changed", not kept in the PO file
+    released: bool = False  # the page counts as written by translate again: publish may update it
+
+
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _tokens(text: str, spans: list[Span]) -> tuple[list[str], list[int], list[tuple[int, int]]]:
+    """Tokens of text (cut at every span edge too), their start offsets, and each span as token indices."""
+    cuts = sorted({0, len(text), *(s.start for s in spans), *(s.end for s in spans)})
+    tokens: list[str] = []
+    starts: list[int] = []
+    index_at: dict[int, int] = {}
+    for a, b in itertools.pairwise(cuts):
+        index_at[a] = len(tokens)
+        for m in _TOKEN_RE.finditer(text, a, b):
+            tokens.append(m.group())
+            starts.append(m.start())
+    index_at[len(text)] = len(tokens)
+    return tokens, starts, [(index_at[s.start], index_at[s.end]) for s in spans]
+
+
+def _plain_tokens(text: str) -> tuple[list[str], list[int]]:
+    matches = list(_TOKEN_RE.finditer(text))
+    return [m.group() for m in matches], [m.start() for m in matches]
+
+
+def _value(segment: Segment, page_text: str) -> str | None:
+    """The translation a reviewer would write for what the page now holds in the segment's place."""
+    if segment.kind.startswith("front-matter:"):
+        try:
+            loaded = yaml.safe_load(f"k: {page_text}")
+        except yaml.YAMLError:
+            return None
+        value = loaded.get("k") if isinstance(loaded, dict) else None
+        return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+    if _BLANK_LINE_RE.search(page_text):
+        return None  # a new paragraph: structure, not a sentence
+    value = " ".join(page_text.split())
+    if segment.kind == "table-cell":
+        value = value.replace("\\|", "|")
+    if re.match(r"\\[-+*#>=_`~]|\d{1,9}\\[.)]", value):
+        value = value.replace("\\", "", 1)  # the escape publish adds before a block marker
+    return value or None
+
+
+def _owner(seg_tokens: list[tuple[int, int]], i1: int, i2: int, inserted: str) -> int | None:
+    """The segment a change of the expected tokens [i1, i2) falls in; None when it touches the skeleton.
+    Text added at a segment's edge belongs to it unless it starts a new line (a new block)."""
+    for index, (a, b) in enumerate(seg_tokens):
+        if a <= i1 and i2 <= b and not (i1 == i2 and i1 in (a, b) and "\n" in inserted):
+            return index
+    return None
+
+
+def page_changes(
+    doc: Document, translations: dict[str, str], extra: dict[str, str], page: str
+) -> tuple[dict[int, str], list[str], str]:
+    """Where the page differs from what publish would write: per segment index the page's text in
+    its place, the changes outside any segment ("line N: ..."), and the text publish would write."""
+    expected, spans = render_with_spans(doc, translations, extra)
+    page = without_page_hash(page)
+    exp_tokens, _, seg_tokens = _tokens(expected, spans)
+    page_tokens, page_starts = _plain_tokens(page)
+    page_starts.append(len(page))
+    opcodes = difflib.SequenceMatcher(None, exp_tokens, page_tokens, autojunk=False).get_opcodes()
+    owner: dict[int, list[tuple[str, int, int, int, int]]] = {}
+    unplaced: list[str] = []
+    for tag, i1, i2, j1, j2 in opcodes:
+        if tag == "equal":
+            continue
+        index = _owner(seg_tokens, i1, i2, "".join(page_tokens[j1:j2]))
+        if index is not None:
+            owner.setdefault(index, []).append((tag, i1, i2, j1, j2))
+            continue
+        removed, added = "".join(exp_tokens[i1:i2]).strip(), "".join(page_tokens[j1:j2]).strip()
+        if removed or added:  # white space between blocks is layout, not content
+            what = f'"{removed[:60]}" -> "{added[:60]}"' if removed and added else f'"{(removed or added)[:60]}"'
+            verb = "changed" if removed and added else "removed" if removed else "added"
+            unplaced.append(f"line {line_of(page, page_starts[j1])}: {verb} outside the translated text: {what}")
+    equal = [op for op in opcodes if op[0] == "equal"]
+    changed: dict[int, str] = {}
+    for index, own in owner.items():
+        a, b = seg_tokens[index]
+        starts = [j1 + (a - i1) for _, i1, i2, j1, _ in equal if i1 <= a <= i2] + [o[3] for o in own if o[1] == a]
+        stops = [j1 + (b - i1) for _, i1, i2, j1, _ in equal if i1 <= b <= i2] + [o[4] for o in own if o[2] == b]
+        # an edge inside a change that straddles the skeleton (reported above): take that change's edge
+        start = min(starts or [o[3] for o in opcodes if o[1] <= a < o[2]])
+        stop = max(stops or [o[4] for o in opcodes if o[1] < b <= o[2]])
+        changed[index] = page[page_starts[start] : page_starts[stop]]
+    return changed, unplaced, expected
+
+
+def absorb(
+    project: Project,
+    article: str | None = None,
+    lang: str | None = None,
+    *,
+    reviewer: str,
+    review: bool = False,
+    force: bool = False,
+) -> list[AbsorbResult]:
+    """Take hand edits of published pages back into the PO files.
+
+    Edited sentences become approved edits by ``reviewer`` (drafts for review with ``review``, or
+    when a check finds something and not ``force``). When every change was taken, the page counts as
+    written by translate again, so publish may update it.
+    """
+    results = []
+    glossary = load_glossary(project.glossary_path, project.settings.source)
+    for slug in project.articles(article):
+        doc: Document | None = None
+        for target in project.languages(lang):
+            path = project.content_path(target, slug)
+            if not path.is_file():
+                continue
+            page, newline, bom = read_text(path)
+            if is_ours(page):
+                continue
+            doc = doc or load_source(project, slug)
+            po_path = project.po_path(target, slug)
+            catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
+            units = catalog.by_source()
+            missing = [s for s in doc.segments if s.source not in units]
+            if missing:
+                raise InputError(
+                    f"{len(missing)} sentences of the article are not in {po_path} yet; run `translate extract` "
+                    "first, then absorb.",
+                    path=path,
+                )
+            result = AbsorbResult(slug, target, path)
+            results.append(result)
+            translations = {s.source: units[s.source].target or s.source for s in doc.segments}
+            published_from = page_field(page, SOURCE_HASH_FIELD) or source_hash(doc.text)
+            extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: published_from}
+            changed, result.unplaced, _ = page_changes(doc, translations, extra, page)
+            taken: dict[str, str] = {}
+            for index, page_text in sorted(changed.items()):
+                segment = doc.segments[index]
+                value = _value(segment, page_text)
+                if value is None:
+                    what = "removed" if not page_text.strip() else "split into paragraphs"
+                    result.unplaced.append(
+                        f"the translation of line {segment.line} ({segment.source[:30]}…) was {what}"
+                    )
+                elif taken.setdefault(segment.source, value) != value:
+                    result.unplaced.append(f"line {segment.line} ({segment.source[:30]}…): two different edits")
+            rel = path.relative_to(project.root).as_posix()
+            for source, value in taken.items():
+                unit = units[source]
+                if value == unit.target:
+                    continue
+                result.edits.append(_take(unit, value, target, rel, reviewer, review, force, glossary))
+            save_catalog(catalog, po_path)
+            if not result.unplaced:
+                translations = {s.source: units[s.source].target or s.source for s in doc.segments}
+                left, outside, _ = page_changes(doc, translations, extra, page)
+                if not outside and all(
+                    _value(doc.segments[i], t) == translations[doc.segments[i].source] for i, t in left.items()
+                ):
+                    atomic_write(path, stamp(without_page_hash(page)), newline=newline, bom=bom)
+                    result.released = True
+    return results
+
+
+def _take(
+    unit: Unit, value: str, lang: str, page: str, reviewer: str, review: bool, force: bool, glossary: Glossary
+) -> PageEdit:
+    """Make a page's text the unit's translation, keeping the text it replaces in the history."""
+    before, was_approved = unit.target, unit.state is State.APPROVED
+    unit.target = value
+    unit.origin = f"page:{reviewer}"
+    unit.previous_source = None
+    unit.findings = check_translation(unit.source, value, lang, glossary)
+    replaced = f'; it replaced the approved "{before}"' if was_approved and before else ""
+    if review or (unit.findings and not force):
+        unit.state = State.DRAFT
+        unit.history.append(f"edited on {page} by {reviewer} on {_now()}, absorbed for review{replaced}")
+    else:
+        note = f" (over findings: {', '.join(dict.fromkeys(f.check for f in unit.findings))})" if unit.findings else ""
+        unit.state = State.APPROVED
+        unit.history.append(f"edited on {page} and approved by {reviewer} on {_now()}{note}")
+    return PageEdit(unit.source, before, value, unit.state)
