@@ -30,7 +30,7 @@ def source_hash(text: str) -> str:
 def load_source(project: Project, article: str) -> Document:
     """Read and parse a source article."""
     path = project.source_path(article)
-    text, newline, bom = read_text(path)
+    text, newline, bom = read_text(path, project.encoding)
     text = unicodedata.normalize("NFC", text)
     doc = parse_document(text, front_matter_keys=project.settings.front_matter_keys, path=path)
     return Document(

@@ -53,8 +53,9 @@ def write_if_changed(path: Path, text: str, *, newline: str = "\n", bom: bool = 
     return True
 
 
-def read_text(path: Path) -> tuple[str, str, bool]:
-    """Read a UTF-8 text file; return (text with LF line ends, original newline, had BOM)."""
+def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
+    """Read a text file (UTF-8 unless ``encoding`` says otherwise); return (text with LF line ends,
+    original newline, had BOM)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -67,6 +68,16 @@ def read_text(path: Path) -> tuple[str, str, bool]:
             "this is a binary file, not a text article; remove it or move it out of the folder.",
             path=path,
         )
+    if encoding is not None and encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise InputError(
+                f"the file is not valid {encoding} either; check its encoding.", path=path, line=line
+            ) from None
+        newline = "\r\n" if "\r\n" in text else "\n"
+        return text.replace("\r\n", "\n"), newline, bom
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -74,7 +85,10 @@ def read_text(path: Path) -> tuple[str, str, bool]:
         hint = ""
         try:
             raw.decode("cp949")
-            hint = " It looks like Korean legacy encoding (CP949/EUC-KR): convert it with `iconv -f cp949 -t utf-8`."
+            hint = (
+                " It looks like Korean legacy encoding (CP949/EUC-KR): run the command with --encoding cp949, "
+                "or convert the file with `iconv -f cp949 -t utf-8`."
+            )
         except UnicodeDecodeError:
             pass
         raise InputError(f"the file is not valid UTF-8.{hint}", path=path, line=line) from None

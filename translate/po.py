@@ -24,6 +24,7 @@ from translate.model import Catalog, Finding, Severity, State, Unit
 
 WRAP_WIDTH = 79
 _PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
+_PLURAL_FORMS_RE = re.compile(r"^\s*nplurals\s*=\s*[1-9]\d*\s*;\s*plural\s*=\s*[-+*/%<>=!&|?:()n0-9\s]+;?\s*$")
 _FINDING_RE = re.compile(r"^\[(error|warning)\] ([a-z0-9-]+): (.*)$")
 PLURAL_FORMS = {
     "ja": "nplurals=1; plural=0;",
@@ -115,6 +116,15 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
             path=path,
             line=line,
         ) from None
+    plural_forms = pofile.metadata.get("Plural-Forms")
+    if plural_forms is not None and not _PLURAL_FORMS_RE.match(plural_forms):
+        line = next((n for n, text_line in enumerate(text.split("\n"), 1) if "Plural-Forms:" in text_line), None)
+        raise InputError(
+            f"the Plural-Forms header {plural_forms!r} is not valid (expected like "
+            f"{DEFAULT_PLURAL_FORMS!r}); fix or delete that header line.",
+            path=path,
+            line=line,
+        )
     seen: set[tuple[str | None, str, bool]] = set()
     units = []
     for entry in pofile:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 import tomllib
@@ -124,13 +125,19 @@ class Project:
 
     root: Path
     settings: Settings = field(default_factory=Settings)
+    encoding: str | None = None  # of the source articles, when they are not UTF-8 (--encoding)
 
     @classmethod
-    def open(cls, root: Path | str = ".") -> Project:
+    def open(cls, root: Path | str = ".", *, encoding: str | None = None) -> Project:
         path = Path(root).resolve()
         if not path.is_dir():
             raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
-        return cls(path, load_settings(path))
+        if encoding is not None:
+            try:
+                codecs.lookup(encoding)
+            except LookupError:
+                raise ConfigError(f"unknown encoding {encoding!r}; for Korean legacy files use cp949.") from None
+        return cls(path, load_settings(path), encoding)
 
     @contextmanager
     def lock(self, command: str) -> Iterator[None]:
@@ -152,13 +159,24 @@ class Project:
 
     @property
     def glossary_path(self) -> Path:
-        return self.root / self.settings.glossary
+        return self.inside(self.root / self.settings.glossary)
 
     def content_path(self, lang: str, article: str) -> Path:
-        return self.root / self.settings.content_dir / lang / f"{article}.md"
+        return self.inside(self.root / self.settings.content_dir / lang / f"{article}.md")
 
     def po_path(self, lang: str, article: str) -> Path:
-        return self.root / self.settings.po_dir / lang / f"{article}.po"
+        return self.inside(self.root / self.settings.po_dir / lang / f"{article}.po")
+
+    def inside(self, path: Path) -> Path:
+        """path, once it is certain that it stays inside the project, links followed."""
+        resolved = path.resolve()
+        if not resolved.is_relative_to(self.root):
+            raise ConfigError(
+                f"it leads outside the project (to {resolved}); translate reads and writes only inside "
+                f"{self.root}. Replace the link or fix the folder settings.",
+                path=path,
+            )
+        return path
 
     def source_path(self, article: str) -> Path:
         return self.content_path(self.settings.source, article)
