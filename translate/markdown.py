@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import html
 import re
+from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import yaml
 from markdown_it import MarkdownIt
@@ -60,6 +61,8 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     body_start = 0
     fm_span: Span | None = None
     match = _FRONT_MATTER_RE.match(text)
+    if match is None and re.match(r"---[ \t]*\n", text):
+        raise InputError("the front matter is not closed: add a line with --- after its last key.", path=path, line=1)
     if match:
         body_start = match.end()
         yaml_start = text.index("\n") + 1
@@ -82,7 +85,8 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
             # Kept untouched in every language rather than risk a broken splice.
             continue
     segments.sort(key=lambda s: s.span.start)
-    return Document(text=text, segments=tuple(segments), front_matter=fm_span)
+    located = tuple(replace(s, line=bisect_right(line_starts, s.span.start)) for s in segments)
+    return Document(text=text, segments=located, front_matter=fm_span)
 
 
 def _line_starts(text: str) -> list[int]:
@@ -416,7 +420,7 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
     ]
     source = "".join(source_parts)
     doc_start, doc_end = view.doc(start), view.doc_end(end)
-    return Segment(source=source, span=Span(doc_start, doc_end), line=line_of(doc_text, doc_start), kind=kind)
+    return Segment(source=source, span=Span(doc_start, doc_end), line=0, kind=kind)  # line: set by parse_document
 
 
 def _has_letter(text: str) -> bool:
@@ -439,6 +443,16 @@ def _front_matter_segments(
         ) from None
     if root is None:
         return []
+    try:
+        yaml.safe_load(yaml_text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise InputError(
+            f"the front matter uses a YAML tag that is not plain data ({getattr(exc, 'problem', exc)}); "
+            "remove the !!tag.",
+            path=path,
+            line=doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None,
+        ) from None
     if not isinstance(root, yaml.MappingNode):
         raise InputError(
             "the front matter must be a YAML mapping (key: value lines).",
