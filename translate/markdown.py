@@ -404,7 +404,8 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
         and pieces[0].match == end
     ):
         start, end = pieces[0].end, pieces[-1].start
-        kind = "link-text" if view.text.startswith("[", pieces[0].start) else kind
+        if view.text.startswith("[", pieces[0].start) and kind != "table-cell":
+            kind = "link-text"
         pieces = pieces[1:-1]
     text = view.text
     while start < end and text[start].isspace():
