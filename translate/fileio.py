@@ -54,8 +54,8 @@ def write_if_changed(path: Path, text: str, *, newline: str = "\n", bom: bool = 
 
 
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
-    """Read a text file (UTF-8 unless ``encoding`` says otherwise); return (text with LF line ends,
-    original newline, had BOM)."""
+    """Read a text file as UTF-8, else as ``encoding`` (a legacy one such as cp949) when given;
+    return (text with LF line ends, original newline, had BOM)."""
     try:
         raw = path.read_bytes()
     except OSError as exc:
@@ -63,25 +63,26 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
     bom = raw.startswith(b"\xef\xbb\xbf")
     if bom:
         raw = raw[3:]
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError('the file is UTF-16 encoded; save it as UTF-8 (any editor\'s "Save as" offers it).', path=path)
     if b"\x00" in raw:
         raise InputError(
             "this is a binary file, not a text article; remove it or move it out of the folder.",
             path=path,
         )
-    if encoding is not None and encoding.replace("-", "").replace("_", "").lower() not in ("utf8", "utf8sig"):
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise InputError(
-                f"the file is not valid {encoding} either; check its encoding.", path=path, line=line
-            ) from None
-        newline = "\r\n" if "\r\n" in text else "\n"
-        return text.replace("\r\n", "\n"), newline, bom
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        if encoding is not None:
+            try:
+                text = raw.decode(encoding)
+            except UnicodeDecodeError:
+                raise InputError(
+                    f"the file is neither UTF-8 nor {encoding}; check its encoding.", path=path, line=line
+                ) from None
+            newline = "\r\n" if "\r\n" in text else "\n"
+            return text.replace("\r\n", "\n"), newline, bom
         hint = ""
         try:
             raw.decode("cp949")

@@ -1,0 +1,69 @@
+"""Bad input gets one clear message, a documented exit code, no traceback, and changes no file."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from tests.bad_input.cases import CASES, GLOSSARY, GOOD_ARTICLE, Case
+from tests.conftest import make_project
+from translate.cli import app
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    files = {}
+    for folder, dirnames, filenames in os.walk(root):
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(folder, d))]
+        for name in filenames:
+            path = Path(folder) / name
+            if name != ".translate.lock" and not path.is_symlink():
+                files[path.relative_to(root).as_posix()] = path.read_bytes()
+    return files
+
+
+def lay_out(root: Path, case: Case) -> None:
+    for relative, content in case.files.items():
+        path = root / relative
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if content is None:
+            path.unlink()
+        elif isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content, encoding="utf-8")
+    for relative, target in case.links.items():
+        path = root / relative
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.symlink_to(target)
+
+
+def test_the_corpus_is_big_enough() -> None:
+    assert len(CASES) >= 50
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_bad_input(case: Case, tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = make_project(tmp_path / "site", articles={"good": GOOD_ARTICLE}, glossary=GLOSSARY)
+    assert runner.invoke(app, ["-C", str(root), "extract"]).exit_code == 0
+    lay_out(root, case)
+    before = snapshot(root)
+
+    result = runner.invoke(app, ["-C", str(root), *case.command])
+
+    assert result.exit_code == case.exit_code, result.output
+    assert case.message in result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    assert "Traceback" not in result.output
+    if case.exit_code == 2:
+        errors = [line for line in result.stderr.splitlines() if line.strip()]
+        assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr
+    if not case.changes:
+        assert snapshot(root) == before
