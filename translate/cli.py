@@ -22,6 +22,8 @@ from typer.core import TyperGroup
 from translate import __version__
 from translate.checks import check_project
 from translate.absorb import absorb as run_absorb
+from translate.align import LOW_CONFIDENCE
+from translate.align import align as run_align
 from translate.draft import draft as run_draft
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
@@ -418,6 +420,43 @@ def absorb_command(
     typer.echo(f"{len(results)} edited pages: {edits} sentences taken, {released} pages released to publish.")
     if attention:
         raise typer.Exit(1)
+
+
+@app.command("align")
+def align_command(
+    ctx: typer.Context,
+    source: Annotated[Path, typer.Argument(help="The Korean article (content/ko/<slug>.md).")],
+    translation: Annotated[Path, typer.Argument(help="Its existing translation (content/en/<slug>.md).")],
+    lang: Lang = None,
+    approve_clean: Annotated[
+        bool, typer.Option("--approve", help="Approve aligned sentences that no check finds anything in.")
+    ] = False,
+    reviewer: Reviewer = None,
+) -> None:
+    """Align an existing translation sentence by sentence and write it into the PO file (drafts for review)."""
+    report = run_align(
+        _project(ctx), source, translation, lang, approve=approve_clean, reviewer=reviewer or default_reviewer()
+    )
+    shapes = Counter(f"{len(p.ko)}-{len(p.en)}" for p in report.pairs)
+    typer.echo(
+        f"aligned {source} with {translation} [{report.lang}]: {len(report.ko)} source and {len(report.en)} "
+        f"translated segments; {shapes['1-1']} one-to-one, "
+        f"{sum(n for k, n in shapes.items() if k not in ('1-1', '1-0', '0-1'))} merged, "
+        f"{shapes['1-0']} source and {shapes['0-1']} translated segments without a match; "
+        f"confidence {report.confidence:.2f}."
+    )
+    for pair in report.pairs:
+        if pair.confidence < LOW_CONFIDENCE:
+            ko = " ".join(report.ko[i].source for i in pair.ko) or "-"
+            en = " ".join(report.en[j].source for j in pair.en) or "-"
+            line = report.ko[pair.ko[0]].line if pair.ko else report.en[pair.en[0]].line
+            typer.echo(f"  low confidence {pair.confidence:.2f} (line {line}): {ko[:50]} <-> {en[:60]}")
+    if report.findings:
+        typer.echo("findings: " + ", ".join(f"{n} {check}" for check, n in sorted(report.findings.items())))
+    typer.echo(
+        f"{report.written} translations written ({report.kept_approved} approved ones kept as they were)"
+        f"{'; the page is now managed by publish' if report.page_adopted else ''}. Review them with `translate review`."
+    )
 
 
 def main() -> None:
