@@ -11,20 +11,26 @@ import os
 import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from translate import __version__
-from translate.checks import check_project
 from translate.absorb import absorb as run_absorb
 from translate.align import LOW_CONFIDENCE
 from translate.align import align as run_align
+from translate.checks import check_project
+from translate.draft import DraftReport, iter_failures
+from translate.draft import Progress as DraftProgress
 from translate.draft import draft as run_draft
+from translate.engines import ENGINE_NAMES
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
 from translate.extract import word_diff
@@ -44,6 +50,7 @@ from translate.review import (
 )
 from translate.status import PAGE_STATES
 from translate.status import status as run_status
+from translate.tm import export_tmx, import_tmx
 
 
 class _Group(TyperGroup):
@@ -65,6 +72,8 @@ app = typer.Typer(
 )
 review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, edit, reject (no subcommand: walk it).")
 app.add_typer(review_app, name="review")
+tm_app = typer.Typer(cls=TyperGroup, help="The translation memory: export and import TMX.")
+app.add_typer(tm_app, name="tm")
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Only this target language.")]
 Article = Annotated[str | None, typer.Option("--article", "-a", help="Only this article (slug).")]
@@ -114,25 +123,170 @@ def draft_command(
     ctx: typer.Context,
     article: Article = None,
     lang: Lang = None,
-    engine: Annotated[str | None, typer.Option("--engine", "-e", help="MT engine: libre or google.")] = None,
+    engine: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--engine",
+            "-e",
+            help=f"MT engine ({', '.join(ENGINE_NAMES)}); repeat for a fallback chain. Default: settings.",
+        ),
+    ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", help="Engine server URL (libre: else $LIBRETRANSLATE_URL)."),
+        typer.Option("--url", help="Server or endpoint URL of the first engine (libre: else $LIBRETRANSLATE_URL)."),
+    ] = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Send and write nothing: say what would be sent and what it would cost.")
+    ] = False,
+    refresh: Annotated[
+        bool, typer.Option("--refresh", help="Also redraft rejected segments, asking the engine again (no cache).")
+    ] = False,
+    workers: Annotated[
+        int | None, typer.Option("--workers", min=1, max=64, help="Requests in flight at once (default: settings).")
     ] = None,
 ) -> None:
-    """Draft untranslated segments: translation memory first, then machine translation."""
-    report = run_draft(_project(ctx), article, lang, engine_name=engine, url=url)
+    """Draft untranslated segments: translation memory, then the MT cache, then machine translation."""
+    project = _project(ctx)
+    with _DraftProgress() as progress:
+        report = run_draft(
+            project,
+            article,
+            lang,
+            engines=engine,
+            url=url,
+            dry_run=dry_run,
+            refresh=refresh,
+            workers=workers,
+            on_progress=progress.update,
+        )
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    if report.dry_run:
+        _echo_dry_run(report)
+        return
+    approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
     typer.echo(
-        f"{report.from_memory} drafted from translation memory, {report.from_engine} by machine "
-        f"translation, {report.left} left untranslated; {report.findings} findings for review."
+        f"{report.from_memory} drafted from translation memory{approved}, {report.from_cache} from the MT cache, "
+        f"{report.from_engine} by machine translation, {report.left} left untranslated; "
+        f"{report.findings} findings for review."
     )
+    for use in report.engines:
+        if use.requests or use.cached:
+            typer.echo(
+                f"  {use.name}: {use.segments} texts, {use.characters:,} characters sent "
+                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache"
+            )
+    if report.interrupted:
+        typer.echo(
+            f"Interrupted: every draft received is saved; {report.left} segments wait. "
+            "Run `translate draft` again to resume (nothing received is paid for twice).",
+            err=True,
+        )
+        raise typer.Exit(130)
     if report.engine_error is not None:
         raise EngineError(
             f"machine translation is needed for {report.left} segments and failed: "
-            f"{str(report.engine_error).rstrip('.')}. Drafts from memory are saved. "
+            f"{str(report.engine_error).rstrip('.')}. Drafts received are saved. "
             "Start the engine (e.g. a LibreTranslate server) and set "
             "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
         )
+    if report.failures:
+        for line in iter_failures(report):
+            typer.echo(f"failed: {line}", err=True)
+        typer.echo(
+            f"{len(report.failures)} segments failed and stay untranslated; run `translate draft` again to retry them.",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _echo_dry_run(report: DraftReport) -> None:
+    typer.echo("Dry run: nothing was sent or written.")
+    typer.echo(
+        f"{report.from_memory} segments would be drafted from translation memory, {report.from_cache} from the MT "
+        f"cache; {report.left} segments need machine translation: {report.texts} distinct texts, "
+        f"{report.characters:,} characters."
+    )
+    first = next((use for use in report.engines if not use.down), None)
+    for use in report.engines:
+        cost = report.characters * use.price / 1_000_000
+        price = f"{use.price:g} {report.currency} per million characters"
+        if use.down:
+            typer.echo(f"  {use.name}: not usable: {use.down}")
+        elif use is first:
+            typer.echo(
+                f"  {use.name}: {report.texts} segments, {report.characters:,} characters, "
+                f"estimated cost {cost:.2f} {report.currency} ({price})"
+            )
+        else:
+            typer.echo(
+                f"  {use.name} (fallback): only what {first.name if first else '-'} fails on: at most "
+                f"{report.texts} segments, {report.characters:,} characters, {cost:.2f} {report.currency} ({price})"
+            )
+
+
+class _DraftProgress:
+    """A rich progress bar on stderr while texts come back (only on a terminal)."""
+
+    def __init__(self) -> None:
+        self._bar: Progress | None = None
+        self._task: Any = None
+
+    def __enter__(self) -> _DraftProgress:
+        if sys.stderr.isatty():
+            self._bar = Progress(
+                TextColumn("drafting"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.fields[failed]} failed, {task.fields[chars]:,} characters sent"),
+                TimeElapsedColumn(),
+                console=Console(stderr=True),
+            )
+            self._bar.start()
+        return self
+
+    def update(self, progress: DraftProgress) -> None:
+        if self._bar is None:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task("drafting", total=progress.total, failed=0, chars=0)
+        self._bar.update(
+            self._task,
+            completed=progress.done + progress.failed,
+            failed=progress.failed,
+            chars=progress.characters,
+        )
+
+    def __exit__(self, *exc: object) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+@tm_app.command("export")
+def tm_export(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The TMX file to write.")],
+    lang: Lang = None,
+) -> None:
+    """Write the translation memory (approved translations and imported memories) as TMX 1.4."""
+    count = export_tmx(_project(ctx), path, lang)
+    typer.echo(f"{count} translation units written to {path}.")
+
+
+@tm_app.command("import")
+def tm_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A TMX file from another tool.")],
+    lang: Lang = None,
+) -> None:
+    """Merge a TMX memory into the project's memory folder (tm/); drafts use it from then on."""
+    report = import_tmx(_project(ctx), path, lang)
+    for written in report.written:
+        typer.echo(f"updated {written}")
+    typer.echo(
+        f"{report.added} added, {report.updated} updated, {report.unchanged} unchanged, "
+        f"{report.skipped} skipped (no translation between the project's languages)."
+    )
 
 
 def _findings_text(findings: list[Finding]) -> str:
@@ -191,6 +345,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
         typer.echo(f"  {note}")
     for finding in unit.findings:
         typer.echo(f"  ! {finding.severity.value} {finding.check}: {finding.message}")
+    for suggestion in item.suggestions:
+        typer.echo(f"  {suggestion.text()}")
     if unit.history:
         typer.echo(f"  last: {unit.history[-1]}")
 

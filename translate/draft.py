@@ -1,21 +1,57 @@
-"""draft: fill untranslated segments from the translation memory, then by machine translation."""
+"""draft: fill untranslated segments from the translation memory, the MT cache, then machine translation.
+
+A run, for the selected articles and languages:
+
+1. Each catalogue is loaded; untranslated segments (with ``refresh``, rejected ones too) are
+   filled from exact memory matches, then from the MT cache (``mtcache``) of any engine of the
+   chain. What memory filled is saved before anything is sent.
+2. The rest is deduplicated: one request per distinct text (inline codes as tokens ⟦n⟧) and
+   language, however many articles hold it.
+3. Requests go out in parallel (``workers`` threads, one engine object per thread, engine and
+   language: deep-translator objects are not thread-safe), with timeouts and retries
+   (:func:`translate_with_retries`). A text the first engine of the chain fails on goes to the
+   next. An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
+   texts in a row is dropped for the rest of the run.
+4. Answers are applied as they arrive, in the main thread: committed to the cache, put into the
+   units, and an article's catalogue is saved once its last segment is back. Ctrl-C or a crash
+   saves what arrived; the next run resumes, and what is cached costs nothing.
+"""
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+import threading
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
 
 from translate.checks import check_markup, check_translation, check_untranslated
-from translate.engines import Engine, create_engine
-from translate.errors import EngineError
+from translate.engines import (
+    DEFAULT_PRICES,
+    ENGINE_NAMES,
+    Engine,
+    EngineRefused,
+    EngineUnreachable,
+    Gate,
+    RetryPolicy,
+    Stopped,
+    check_engine_name,
+    create_engine,
+    translate_with_retries,
+)
+from translate.errors import ConfigError, EngineError
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans
-from translate.model import Finding, Severity, State, Unit
+from translate.model import Catalog, Finding, Severity, State, Unit
+from translate.mtcache import MTCache
 from translate.po import load_catalog, save_catalog
-from translate.project import Project
+from translate.project import Project, Settings
+from translate.tm import ORIGIN_TM, MemoryEntry, exact_memory, memory_entries
 
 _TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
-ORIGIN_TM = "tm"
+TRIP_AFTER = 3  # texts in a row an engine may fail before it is dropped for the run
 
 
 def protect(source: str) -> tuple[str, list[str]]:
@@ -55,43 +91,279 @@ def restore(translated: str, codes: list[str]) -> tuple[str, list[Finding]]:
 
 
 def translation_memory(project: Project, lang: str) -> dict[str, str]:
-    """Approved translations anywhere in the project: source sentence -> target."""
-    memory: dict[str, str] = {}
-    for slug in project.articles():
-        catalog = load_catalog(
-            project.po_path(lang, slug),
-            article=slug,
-            lang=lang,
-            source_lang=project.settings.source,
-        )
-        for unit in catalog.units:
-            if unit.state is State.APPROVED and unit.target:
-                memory.setdefault(unit.source, unit.target)
-    return memory
+    """Exact memory for ``lang``: source sentence -> target (approvals first, then imported)."""
+    return {e.source: e.target for e in exact_memory(memory_entries(project, lang)).values()}
 
 
-def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:
-    """Translate one unit with engine; glossary applied, findings recorded, state draft."""
-    protected, codes = protect(unit.source)
-    raw = engine.translate(protected)
+def _now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def apply_machine_translation(
+    unit: Unit, raw: str, codes: list[str], engine: str, lang: str, glossary: Glossary
+) -> None:
+    """Make ``raw`` (the engine's answer for the protected source) the unit's draft: codes put
+    back, glossary applied, findings recorded; a rejected unit's history says it was redrafted."""
     target, findings = restore(raw, codes)
     target, glossary_findings = apply_glossary(unit.source, target, lang, glossary)
+    if unit.state is State.REJECTED:
+        unit.history.append(f"drafted again by mt:{engine} on {_now()}")
     unit.target = target
     unit.state = State.DRAFT
-    unit.origin = f"mt:{engine.name}"
+    unit.origin = f"mt:{engine}"
     unit.findings = [*findings, *check_untranslated(target, lang), *glossary_findings]
     if not findings:
         unit.findings.extend(check_markup(unit.source, target))
 
 
+def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:
+    """Translate one unit with engine; glossary applied, findings recorded, state draft."""
+    protected, codes = protect(unit.source)
+    apply_machine_translation(unit, engine.translate(protected), codes, engine.name, lang, glossary)
+
+
+def fill_from_memory(unit: Unit, entry: MemoryEntry, lang: str, glossary: Glossary, auto_approve: bool) -> bool:
+    """Fill ``unit`` from an exact memory match; approve it when asked to and it is clean (only
+    the project's own approvals, never imported memories). Return whether it was approved."""
+    unit.target = entry.target
+    unit.origin = entry.origin
+    unit.findings = check_translation(unit.source, entry.target, lang, glossary)
+    if auto_approve and entry.origin == ORIGIN_TM and not unit.findings:
+        unit.state = State.APPROVED
+        unit.history.append(f"approved by translation memory on {_now()} (exact match of an approved translation)")
+        return True
+    unit.state = State.DRAFT
+    return False
+
+
+# --- the report -----------------------------------------------------------------------------
+
+
+@dataclass
+class Failure:
+    """A segment no engine of the chain translated, and why."""
+
+    article: str
+    lang: str
+    id: str
+    source: str
+    reason: str
+
+
+@dataclass
+class EngineUse:
+    """What one engine of the chain did (or, in a dry run, would do)."""
+
+    name: str
+    price: float  # per million characters
+    segments: int = 0  # texts it translated
+    characters: int = 0  # characters of those texts: what is billed
+    requests: int = 0  # requests sent, retries included
+    cached: int = 0  # texts answered from its cache instead
+    down: str | None = None  # why it was dropped for the run
+
+    @property
+    def cost(self) -> float:
+        return self.characters * self.price / 1_000_000
+
+
+@dataclass
+class Progress:
+    """Distinct texts to translate this run, and how far the run is."""
+
+    total: int
+    done: int = 0
+    failed: int = 0
+    characters: int = 0
+
+
 @dataclass
 class DraftReport:
     from_memory: int = 0
+    approved_from_memory: int = 0
+    from_cache: int = 0
     from_engine: int = 0
     left: int = 0
     files_written: int = 0
-    engine_error: EngineError | None = None
+    engine_error: EngineError | None = None  # set when no engine of the chain could translate
     findings: int = 0
+    failures: list[Failure] = field(default_factory=list)
+    engines: list[EngineUse] = field(default_factory=list)
+    texts: int = 0  # distinct texts that needed an engine
+    characters: int = 0  # their characters
+    currency: str = "USD"
+    dry_run: bool = False
+    interrupted: bool = False
+    notes: list[str] = field(default_factory=list)
+
+
+# --- settings -------------------------------------------------------------------------------
+
+
+def engine_chain(settings: Settings, engines: list[str] | None = None) -> list[str]:
+    """The engines to try in order: ``engines`` (command line), else the ``engines`` setting,
+    else the ``engine`` setting."""
+    chain = list(dict.fromkeys(engines or settings.engines or (settings.engine,)))
+    for name in chain:
+        check_engine_name(name)
+    return chain
+
+
+def check_mt_settings(project: Project) -> None:
+    """Refuse machine-translation settings that would fail later (the file is named)."""
+    settings, path = project.settings, project.root / "pyproject.toml"
+
+    def bad(message: str) -> ConfigError:
+        return ConfigError(f"[tool.translate] {message}", path=path)
+
+    for name, address in settings.engine_urls.items():
+        if name not in ENGINE_NAMES:
+            raise bad(f"engine_urls names an unknown engine {name!r}; known engines: {', '.join(ENGINE_NAMES)}.")
+        if not isinstance(address, str):
+            raise bad(f"engine_urls.{name} must be a URL.")
+    for name, price in settings.mt_prices.items():
+        if name not in ENGINE_NAMES:
+            raise bad(f"mt_prices names an unknown engine {name!r}; known engines: {', '.join(ENGINE_NAMES)}.")
+        if not isinstance(price, int | float) or isinstance(price, bool) or price < 0:
+            raise bad(f"mt_prices.{name} must be a number, 0 or more (price per million characters).")
+    if not 1 <= settings.workers <= 64:
+        raise bad("workers must be between 1 and 64.")
+    if not 0 <= settings.retries <= 10:
+        raise bad("retries must be between 0 and 10.")
+    if not 0 <= settings.fuzzy_threshold <= 100:
+        raise bad("fuzzy_threshold must be between 0 and 100.")
+    if not settings.timeout > 0:
+        raise bad("timeout must be more than 0 seconds.")
+
+
+def _url_for(name: str, chain: list[str], settings: Settings, url: str | None) -> str | None:
+    if url and name == chain[0]:
+        return url
+    if name in settings.engine_urls:
+        return settings.engine_urls[name]
+    return settings.engine_url if name == settings.engine else None
+
+
+# --- the run --------------------------------------------------------------------------------
+
+
+@dataclass
+class _Article:
+    """A catalogue being drafted. Saving merges into the file as it is then (under the project
+    lock), so a reviewer's decision taken during a long run is never overwritten."""
+
+    catalog: Catalog
+    path: Path
+    waiting: int = 0  # texts still to come back
+    before: dict[str, tuple[State, str, int]] = field(default_factory=dict)  # source -> state, target, history
+    changed: set[str] = field(default_factory=set)
+
+    def pending(self, unit: Unit) -> None:
+        self.before[unit.source] = (unit.state, unit.target, len(unit.history))
+
+    def done(self, unit: Unit) -> None:
+        self.changed.add(unit.source)
+
+
+@dataclass
+class _Job:
+    """One distinct text to send, and the units waiting for its translation."""
+
+    lang: str
+    text: str
+    users: list[tuple[_Article, Unit, list[str]]] = field(default_factory=list)
+
+
+@dataclass
+class _Outcome:
+    engine: str | None
+    raw: str | None
+    reasons: list[str]
+    stopped: bool = False
+
+
+class _EngineState:
+    """One engine for one language, shared by the workers: its gate, and whether it is dropped."""
+
+    def __init__(self, use: EngineUse) -> None:
+        self.use = use
+        self.gate = Gate()
+        self.streak = 0
+        self.lock = threading.Lock()
+
+    def failed(self, exc: EngineError) -> None:
+        with self.lock:
+            if isinstance(exc, EngineRefused) or (isinstance(exc, EngineUnreachable) and not exc.timed_out):
+                self.use.down = self.use.down or str(exc)
+                return
+            self.streak += 1
+            if self.streak >= TRIP_AFTER and self.use.down is None:
+                self.use.down = f"{exc} ({TRIP_AFTER} texts failed in a row)"
+
+    def succeeded(self, characters: int) -> None:
+        with self.lock:
+            self.streak = 0
+            self.use.segments += 1
+            self.use.characters += characters
+
+    def attempted(self) -> None:
+        with self.lock:
+            self.use.requests += 1
+
+
+class _Runner:
+    """Translates one text with the chain, in a worker thread."""
+
+    def __init__(
+        self,
+        chain: list[str],
+        source: str,
+        states: dict[tuple[str, str], _EngineState],
+        make: Callable[[str, str], Engine],
+        policy: RetryPolicy,
+        stop: threading.Event,
+    ) -> None:
+        self.chain = chain
+        self.source = source
+        self.states = states
+        self.make = make
+        self.policy = policy
+        self.stop = stop
+        self.local = threading.local()
+
+    def _engine(self, name: str, lang: str) -> Engine:
+        engines: dict[tuple[str, str], Engine] | None = getattr(self.local, "engines", None)
+        if engines is None:
+            engines = self.local.engines = {}
+        if (name, lang) not in engines:
+            engines[(name, lang)] = self.make(name, lang)
+        return engines[(name, lang)]
+
+    def translate(self, lang: str, text: str) -> _Outcome:
+        reasons: list[str] = []
+        for name in self.chain:
+            state = self.states[(name, lang)]
+            if state.use.down is not None:
+                reasons.append(state.use.down)
+                continue
+            try:
+                raw = translate_with_retries(
+                    self._engine(name, lang),
+                    text,
+                    self.policy,
+                    gate=state.gate,
+                    stop=self.stop,
+                    on_attempt=state.attempted,
+                )
+            except Stopped:
+                return _Outcome(None, None, reasons, stopped=True)
+            except EngineError as exc:
+                state.failed(exc)
+                reasons.append(str(exc))
+                continue
+            state.succeeded(len(text))
+            return _Outcome(name, raw, reasons)
+        return _Outcome(None, None, reasons)
 
 
 def draft(
@@ -100,54 +372,264 @@ def draft(
     lang: str | None = None,
     *,
     engine_name: str | None = None,
+    engines: list[str] | None = None,
     url: str | None = None,
+    dry_run: bool = False,
+    refresh: bool = False,
+    workers: int | None = None,
+    on_progress: Callable[[Progress], None] | None = None,
+    policy: RetryPolicy | None = None,
 ) -> DraftReport:
-    """Draft every untranslated segment: memory first, then the machine-translation engine.
+    """Draft every untranslated segment: memory, then the MT cache, then the engines of the chain.
 
-    Drafts are saved after each article, so an engine failure keeps what was already done; an
-    unreachable engine stops machine translation for the rest of the run (reported, not raised).
+    ``dry_run`` writes nothing and sends nothing: the report says what would be sent.
+    ``refresh`` also redrafts rejected segments by machine translation, asking the engine again.
     """
-    report = DraftReport()
     settings = project.settings
+    check_mt_settings(project)
+    chain = engine_chain(settings, engines or ([engine_name] if engine_name else None))
     glossary = load_glossary(project.glossary_path, settings.source)
-    name = engine_name or settings.engine
-    for target in project.languages(lang):
-        memory = translation_memory(project, target)
-        engine: Engine | None = None
-        for slug in project.articles(article):
-            path = project.po_path(target, slug)
-            catalog = load_catalog(path, article=slug, lang=target, source_lang=settings.source)
-            pending = [u for u in catalog.active_units() if u.state is State.UNTRANSLATED]
-            for unit in pending:
-                if unit.source in memory:
-                    _fill_from_memory(unit, memory[unit.source], target, glossary)
-                    report.from_memory += 1
-                    continue
-                if report.engine_error is not None:
-                    report.left += 1
-                    continue
-                try:
-                    if engine is None:
-                        engine = create_engine(
-                            name,
-                            settings.source,
-                            target,
-                            url=url or settings.engine_url,
-                            timeout=settings.timeout,
-                        )
-                    machine_draft(unit, engine, target, glossary)
-                    report.from_engine += 1
-                except EngineError as exc:
-                    report.engine_error = exc
-                    report.left += 1
-            report.findings += sum(len(u.findings) for u in pending if u.state is State.DRAFT)
-            if save_catalog(catalog, path):
-                report.files_written += 1
+    prices = {**DEFAULT_PRICES, **settings.mt_prices}
+    report = DraftReport(currency=settings.mt_currency, dry_run=dry_run)
+    report.engines = [EngineUse(name, float(prices.get(name, 0.0))) for name in chain]
+    uses = {use.name: use for use in report.engines}
+    cache = MTCache.for_root(project.root, readonly=dry_run)
+    if cache.note:
+        report.notes.append(cache.note)
+    articles: list[_Article] = []
+    jobs: dict[tuple[str, str], _Job] = {}
+    try:
+        for target in project.languages(lang):
+            memory = exact_memory(memory_entries(project, target))
+            for slug in project.articles(article):
+                path = project.po_path(target, slug)
+                catalog = load_catalog(path, article=slug, lang=target, source_lang=settings.source)
+                entry = _Article(catalog, path)
+                articles.append(entry)
+                _prepare(
+                    entry,
+                    target,
+                    memory,
+                    cache,
+                    chain,
+                    uses,
+                    glossary,
+                    jobs,
+                    report,
+                    refresh=refresh,
+                    auto_approve=settings.auto_approve_exact,
+                )
+                if not dry_run:
+                    _save(project, entry, report)
+        report.texts = len(jobs)
+        report.characters = sum(len(job.text) for job in jobs.values())
+        if dry_run:
+            report.left = sum(len(job.users) for job in jobs.values())
+            for target in project.languages(lang):
+                for name in chain:
+                    _probe(name, settings.source, target, _maker(project, chain, url), uses[name])
+            return report
+        _send(project, chain, jobs, articles, uses, cache, glossary, report, url, workers, on_progress, policy)
+    finally:
+        cache.close()
     return report
 
 
-def _fill_from_memory(unit: Unit, target: str, lang: str, glossary: Glossary) -> None:
-    unit.target = target
-    unit.state = State.DRAFT
-    unit.origin = ORIGIN_TM
-    unit.findings = check_translation(unit.source, target, lang, glossary)
+def _prepare(
+    entry: _Article,
+    lang: str,
+    memory: dict[str, MemoryEntry],
+    cache: MTCache,
+    chain: list[str],
+    uses: dict[str, EngineUse],
+    glossary: Glossary,
+    jobs: dict[tuple[str, str], _Job],
+    report: DraftReport,
+    *,
+    refresh: bool,
+    auto_approve: bool,
+) -> None:
+    """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
+    settings_source = entry.catalog.source_lang
+    wanted = (State.UNTRANSLATED, State.REJECTED) if refresh else (State.UNTRANSLATED,)
+    for unit in entry.catalog.active_units():
+        if unit.state not in wanted:
+            continue
+        entry.pending(unit)
+        redo = unit.state is State.REJECTED
+        found = None if redo else memory.get(" ".join(unit.source.split()))
+        if found is not None:
+            approved = fill_from_memory(unit, found, lang, glossary, auto_approve)
+            report.from_memory += 1
+            report.approved_from_memory += approved
+            report.findings += len(unit.findings)
+            entry.done(unit)
+            continue
+        text, codes = protect(unit.source)
+        if not redo:
+            hit = next(((n, t) for n in chain if (t := cache.get(n, settings_source, lang, text)) is not None), None)
+            if hit is not None:
+                apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary)
+                uses[hit[0]].cached += 1
+                report.from_cache += 1
+                report.findings += len(unit.findings)
+                entry.done(unit)
+                continue
+        job = jobs.setdefault((lang, text), _Job(lang, text))
+        job.users.append((entry, unit, codes))
+        entry.waiting += 1
+
+
+def _maker(project: Project, chain: list[str], url: str | None) -> Callable[[str, str], Engine]:
+    settings = project.settings
+
+    def make(name: str, lang: str) -> Engine:
+        target_url = _url_for(name, chain, settings, url)
+        return create_engine(name, settings.source, lang, url=target_url, timeout=float(settings.timeout))
+
+    return make
+
+
+def _probe(name: str, source: str, lang: str, make: Callable[[str, str], Engine], use: EngineUse) -> None:
+    """Build the engine once (no request): a missing key or language shows before any work."""
+    try:
+        make(name, lang)
+    except EngineError as exc:
+        use.down = use.down or str(exc)
+
+
+def _send(
+    project: Project,
+    chain: list[str],
+    jobs: dict[tuple[str, str], _Job],
+    articles: list[_Article],
+    uses: dict[str, EngineUse],
+    cache: MTCache,
+    glossary: Glossary,
+    report: DraftReport,
+    url: str | None,
+    workers: int | None,
+    on_progress: Callable[[Progress], None] | None,
+    policy: RetryPolicy | None,
+) -> None:
+    """Send the jobs in parallel and apply the answers as they come back."""
+    settings = project.settings
+    make = _maker(project, chain, url)
+    langs = sorted({job.lang for job in jobs.values()})
+    states: dict[tuple[str, str], _EngineState] = {}
+    for target in langs:
+        for name in chain:
+            # one EngineUse per engine in the report; the down flag is per language
+            states[(name, target)] = _EngineState(EngineUse(name, uses[name].price))
+            _probe(name, settings.source, target, make, states[(name, target)].use)
+    progress = Progress(total=len(jobs))
+    stop = threading.Event()
+    runner = _Runner(chain, settings.source, states, make, policy or RetryPolicy(retries=settings.retries), stop)
+    pool = ThreadPoolExecutor(max_workers=workers or settings.workers, thread_name_prefix="mt")
+    futures: dict[Future[_Outcome], _Job] = {}
+    handled: set[Future[_Outcome]] = set()
+
+    def handle(future: Future[_Outcome], *, report_progress: bool = True) -> None:
+        handled.add(future)
+        job, outcome = futures[future], future.result()
+        if outcome.stopped:
+            return
+        if outcome.engine is not None and outcome.raw is not None:
+            cache.put(outcome.engine, settings.source, job.lang, job.text, outcome.raw)
+            progress.characters += len(job.text)
+            progress.done += 1
+        else:
+            progress.failed += 1
+        for entry, unit, codes in job.users:
+            entry.waiting -= 1
+            if outcome.engine is not None and outcome.raw is not None:
+                apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                report.from_engine += 1
+                report.findings += len(unit.findings)
+                entry.done(unit)
+            else:
+                reason = outcome.reasons[-1] if outcome.reasons else "no engine could be used"
+                report.failures.append(Failure(entry.catalog.article, job.lang, unit.id, unit.source, reason))
+            if entry.waiting == 0:
+                _save(project, entry, report)
+        if on_progress is not None and report_progress:
+            on_progress(progress)
+
+    try:
+        if on_progress is not None:
+            on_progress(progress)
+        for job in jobs.values():
+            futures[pool.submit(runner.translate, job.lang, job.text)] = job
+        for future in as_completed(futures):
+            handle(future)
+    except KeyboardInterrupt:
+        report.interrupted = True
+        stop.set()
+        for article_entry in articles:
+            _save(project, article_entry, report)  # what arrived so far, before waiting for anything
+        pool.shutdown(wait=True, cancel_futures=True)
+        for future in futures:
+            if future.done() and not future.cancelled() and future not in handled:
+                handle(future, report_progress=False)  # answers in flight when the run was stopped
+    finally:
+        stop.set()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for article_entry in articles:
+            _save(project, article_entry, report)
+        _summarise(states, uses, chain, jobs, futures, handled, report)
+
+
+def _save(project: Project, entry: _Article, report: DraftReport) -> None:
+    """Write the drafts of ``entry`` into its PO file as it is now: a unit someone changed since
+    the run read it (approved, edited, re-extracted) keeps that change."""
+    if not entry.changed:
+        return
+    with project.lock("draft"):
+        catalog = entry.catalog
+        current = load_catalog(entry.path, article=catalog.article, lang=catalog.lang, source_lang=catalog.source_lang)
+        on_disk = current.by_source()
+        for unit in (u for u in catalog.active_units() if u.source in entry.changed):
+            found = on_disk.get(unit.source)
+            if found is None or (found.state, found.target, len(found.history)) != entry.before[unit.source]:
+                continue
+            found.target, found.state, found.origin = unit.target, unit.state, unit.origin
+            found.findings, found.history = list(unit.findings), list(unit.history)
+        entry.changed.clear()
+        if save_catalog(current, entry.path):
+            report.files_written += 1
+
+
+def _summarise(
+    states: dict[tuple[str, str], _EngineState],
+    uses: dict[str, EngineUse],
+    chain: list[str],
+    jobs: dict[tuple[str, str], _Job],
+    futures: dict[Future[_Outcome], _Job],
+    handled: set[Future[_Outcome]],
+    report: DraftReport,
+) -> None:
+    """Fold the per-language engine states into the report; decide whether nothing was reachable."""
+    for (name, _), state in states.items():
+        use = uses[name]
+        use.segments += state.use.segments
+        use.characters += state.use.characters
+        use.requests += state.use.requests
+        if state.use.down and not use.down:
+            use.down = state.use.down
+    done_jobs = {id(futures[f]) for f in handled}
+    report.left = len(report.failures) + sum(len(j.users) for j in jobs.values() if id(j) not in done_jobs)
+    langs = {lang for (_, lang) in states}
+    dead = [lang for lang in langs if all(states[(name, lang)].use.down for name in chain)]
+    if report.left and dead and not report.interrupted:
+        reasons = "; ".join(
+            dict.fromkeys(states[(name, lang)].use.down or "" for lang in sorted(dead) for name in chain)
+        )
+        report.engine_error = EngineError(reasons)
+
+
+def iter_failures(report: DraftReport, limit: int = 10) -> Iterator[str]:
+    """Lines naming failed segments, at most ``limit`` of them and a count of the rest."""
+    for failure in report.failures[:limit]:
+        yield f"{failure.article} [{failure.lang}] {failure.id}: {failure.reason}"
+    if len(report.failures) > limit:
+        yield f"… and {len(report.failures) - limit} more"

@@ -15,6 +15,7 @@ from translate.glossary import Glossary, load_glossary
 from translate.model import Catalog, Finding, Severity, State, Unit
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
+from translate.tm import Suggestion, attach_suggestions
 
 QUEUE_STATES = (State.DRAFT, State.REJECTED, State.UNTRANSLATED)
 
@@ -26,6 +27,7 @@ class QueueItem:
     article: str
     lang: str
     unit: Unit
+    suggestions: list[Suggestion] = field(default_factory=list)  # fuzzy memory matches
 
     @property
     def id(self) -> str:
@@ -45,6 +47,7 @@ class QueueItem:
             "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
             "locations": [f"{path}:{line}" for path, line in unit.locations],
             "history": unit.history,
+            "suggestions": [s.as_json() for s in self.suggestions],
         }
 
 
@@ -90,6 +93,7 @@ def queue(
         for u in c.active_units()
         if u.state in wanted
     ]
+    attach_suggestions(project, items)
     return sorted(items, key=lambda i: (not _has_error(i.unit.findings), i.article, i.lang))
 
 

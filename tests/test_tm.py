@@ -1,0 +1,151 @@
+"""The translation memory: exact matches fill drafts, fuzzy matches help reviewers, TMX in and out."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import polib
+import pytest
+from typer.testing import CliRunner
+
+from tests.conftest import make_project
+from tests.mt_server import LibreServer
+from translate.cli import app
+from translate.model import segment_id
+from translate.tm import XML_LANG
+
+NOTICE = "모든 시술은 개인에 따라 결과가 다를 수 있습니다."
+CLOSE = "모든 시술은 개인에 따라 효과가 다를 수 있습니다."
+FAR = "오늘은 날씨가 맑습니다."
+
+
+@pytest.fixture(autouse=True)
+def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("LIBRETRANSLATE_URL", raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+
+
+def run(root: Path, *args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, ["-C", str(root), *args])
+    assert "Traceback" not in result.output
+    return result.exit_code, result.output
+
+
+def entries(root: Path, slug: str) -> dict[str, polib.POEntry]:
+    return {e.msgid: e for e in polib.pofile(str(root / "po" / "en" / f"{slug}.po"))}
+
+
+def approved_site(tmp_path: Path, settings: str | None = None, **articles: str) -> Path:
+    """A project whose article `old` has NOTICE approved, plus the given articles."""
+    root = make_project(tmp_path / "site", articles={"old": NOTICE + "\n", **articles}, settings=settings)
+    run(root, "extract")
+    code, _ = run(
+        root, "review", "edit", segment_id(NOTICE), "--text", "Results vary from person to person.", "--article", "old"
+    )
+    assert code == 0
+    return root
+
+
+def test_exact_match_fills_a_draft_without_machine_translation(tmp_path: Path) -> None:
+    root = approved_site(tmp_path, new=f"{NOTICE}\n")
+    code, out = run(root, "draft", "--url", "http://127.0.0.1:9/")
+    assert code == 0 and "1 drafted from translation memory" in out
+    entry = entries(root, "new")[NOTICE]
+    assert entry.msgstr == "Results vary from person to person." and entry.fuzzy and "origin: tm" in entry.comment
+
+
+def test_auto_approve_exact_approves_clean_matches(tmp_path: Path) -> None:
+    root = approved_site(tmp_path, "[tool.translate]\nauto_approve_exact = true\n", new=f"{NOTICE}\n")
+    code, out = run(root, "draft", "--url", "http://127.0.0.1:9/")
+    assert code == 0 and "(1 approved automatically)" in out
+    entry = entries(root, "new")[NOTICE]
+    assert not entry.fuzzy and "approved by translation memory" in entry.tcomment
+
+
+def test_fuzzy_matches_are_suggested_with_score_and_the_differing_words(tmp_path: Path) -> None:
+    root = approved_site(tmp_path, new=f"{CLOSE}\n\n{FAR}\n")
+    items = {i["source"]: i for i in json.loads(run(root, "review", "list", "--json")[1])}
+    [suggestion] = items[CLOSE]["suggestions"]
+    assert suggestion["target"] == "Results vary from person to person." and suggestion["source"] == NOTICE
+    assert 75 <= suggestion["score"] < 100
+    assert "[-결과가-] {+효과가+}" in suggestion["diff"]
+    assert items[FAR]["suggestions"] == []  # below the threshold
+    code, out = run(root, "review", "list", "--article", "new")
+    assert code == 0
+    assert f"memory {suggestion['score']}%: Results vary from person to person." in out
+    assert "[-결과가-] {+효과가+}" in out
+
+
+def test_the_threshold_is_a_setting(tmp_path: Path) -> None:
+    root = approved_site(tmp_path, "[tool.translate]\nfuzzy_threshold = 99\n", new=f"{CLOSE}\n")
+    items = json.loads(run(root, "review", "list", "--json", "--article", "new")[1])
+    assert items[0]["suggestions"] == []
+
+
+def test_export_then_import_into_another_project_drafts_from_it(tmp_path: Path) -> None:
+    root = approved_site(tmp_path)
+    exported = tmp_path / "clinic.tmx"
+    code, out = run(root, "tm", "export", str(exported))
+    assert code == 0 and "1 translation units written" in out
+    tree = ET.parse(exported).getroot()
+    assert tree.get("version") == "1.4" and tree.find("header").get("srclang") == "ko"  # type: ignore[union-attr]
+    langs = [tuv.get(XML_LANG) for tuv in tree.iter("tuv")]
+    assert langs == ["ko", "en"]
+
+    other = make_project(tmp_path / "other", articles={"notice": NOTICE + "\n"})
+    run(other, "extract")
+    code, out = run(other, "tm", "import", str(exported))
+    assert code == 0 and "1 added" in out and (other / "tm" / "ko-en.tmx").is_file()
+    with LibreServer() as server:
+        code, out = run(other, "draft", "--url", server.url)
+        assert server.received == []
+    entry = entries(other, "notice")[NOTICE]
+    assert entry.msgstr == "Results vary from person to person." and "origin: tm:ko-en.tmx" in entry.comment
+
+
+def test_imported_memories_from_other_tools(tmp_path: Path) -> None:
+    tmx = tmp_path / "trados.tmx"
+    tmx.write_text(
+        f"""<?xml version="1.0" encoding="UTF-8"?>
+<tmx version="1.4"><header srclang="ko-KR" segtype="sentence" o-tmf="x" adminlang="en" datatype="html"
+ creationtool="x" creationtoolversion="1"/><body>
+<tu><tuv xml:lang="ko-KR"><seg>{NOTICE}</seg></tuv>
+<tuv xml:lang="EN-US"><seg>Results <bpt i="1">&lt;b&gt;</bpt>vary<ept i="1">&lt;/b&gt;</ept>.</seg></tuv></tu>
+<tu><tuv lang="KO"><seg>  오늘은   날씨가 맑습니다. </seg></tuv><tuv lang="en"><seg>It is sunny.</seg></tuv></tu>
+<tu><tuv xml:lang="ko"><seg>일본어만 있습니다.</seg></tuv><tuv xml:lang="ja"><seg>日本語</seg></tuv></tu>
+</body></tmx>""",
+        encoding="utf-8",
+    )
+    root = make_project(tmp_path / "site", articles={"a": f"{NOTICE}\n\n{FAR}\n"}, settings=None)
+    run(root, "extract")
+    code, out = run(root, "tm", "import", str(tmx))
+    assert code == 0 and "2 added, 0 updated, 0 unchanged, 1 skipped" in out
+    code, out = run(root, "tm", "import", str(tmx))
+    assert "0 added, 0 updated, 2 unchanged" in out and "updated " not in out.splitlines()[0]
+    run(root, "draft", "--url", "http://127.0.0.1:9/")
+    drafted = entries(root, "a")
+    assert drafted[FAR].msgstr == "It is sunny." and drafted[NOTICE].msgstr == "Results <b>vary</b>."
+    # imported memories are drafts for review even with auto_approve_exact
+    assert drafted[FAR].fuzzy
+
+
+def test_project_approvals_win_over_imported_memories(tmp_path: Path) -> None:
+    root = approved_site(tmp_path, new=f"{NOTICE}\n")
+    (root / "tm").mkdir()
+    (root / "tm" / "old.tmx").write_text(
+        f'<tmx version="1.4"><header srclang="ko"/><body><tu><tuv xml:lang="ko"><seg>{NOTICE}</seg></tuv>'
+        '<tuv xml:lang="en"><seg>Old wording.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    run(root, "draft", "--url", "http://127.0.0.1:9/")
+    assert entries(root, "new")[NOTICE].msgstr == "Results vary from person to person."
+
+
+def test_a_broken_tmx_file_is_named_with_its_line(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.tmx"
+    bad.write_text('<tmx version="1.4">\n<body>\n<tu>\n</body></tmx>\n', encoding="utf-8")
+    root = make_project(tmp_path / "site", articles={"a": FAR + "\n"})
+    code, out = run(root, "tm", "import", str(bad))
+    assert code == 2 and f"{bad}:4: not a valid TMX file" in out

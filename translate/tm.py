@@ -1,0 +1,270 @@
+"""The translation memory: approved translations of the project, plus memories imported as TMX.
+
+* Exact matches fill drafts without MT (``draft``); the project's own approvals come first, then
+  imported memories (``tm/*.tmx`` under the content root, in file-name order).
+* Fuzzy matches (rapidfuzz, score 0-100 at or above ``fuzzy_threshold``) are suggestions shown to
+  reviewers, with the words that differ from the segment's source marked ``[-old-] {+new+}``.
+* ``export_tmx`` / ``import_tmx`` speak TMX 1.4, so memories move to and from other CAT tools.
+"""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Protocol
+
+from rapidfuzz import fuzz, process, utils
+
+from translate import __version__
+from translate.errors import InputError
+from translate.extract import word_diff
+from translate.fileio import atomic_write
+from translate.model import State, Unit, normalize_text, segment_id
+from translate.po import load_catalog
+from translate.project import Project
+
+ORIGIN_TM = "tm"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+SUGGESTIONS = 3
+
+
+@dataclass(frozen=True)
+class MemoryEntry:
+    """A source sentence and its translation; ``origin`` is ``tm`` for the project's approvals,
+    ``tm:<file>`` for an imported memory."""
+
+    source: str
+    target: str
+    origin: str = ORIGIN_TM
+
+
+def approved_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
+    """Approved translations anywhere in the project (obsolete entries too), article by article."""
+    for slug in project.articles():
+        catalog = load_catalog(
+            project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source
+        )
+        for unit in catalog.units:
+            if unit.state is State.APPROVED and unit.target:
+                yield MemoryEntry(unit.source, unit.target)
+
+
+def tm_folder(project: Project) -> Path:
+    return project.root / project.settings.tm_dir
+
+
+def imported_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
+    """Translations into ``lang`` from the TMX files in the project's memory folder."""
+    folder = tm_folder(project)
+    if not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.tmx")):
+        for tu in read_tmx(path):
+            source = _pick(tu, project.settings.source)
+            target = _pick(tu, lang)
+            if source and target:
+                yield MemoryEntry(source, target, f"{ORIGIN_TM}:{path.name}")
+
+
+def memory_entries(project: Project, lang: str) -> list[MemoryEntry]:
+    """The whole memory for ``lang``: the project's approvals first, then imported memories."""
+    return [*approved_entries(project, lang), *imported_entries(project, lang)]
+
+
+def exact_memory(entries: Iterable[MemoryEntry]) -> dict[str, MemoryEntry]:
+    """Normalised source -> the first entry for it."""
+    memory: dict[str, MemoryEntry] = {}
+    for entry in entries:
+        memory.setdefault(normalize_text(entry.source), entry)
+    return memory
+
+
+# --- fuzzy matches -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    """A fuzzy match for a reviewer: the memory's translation, its score and its source, with the
+    words that differ from the segment's source marked."""
+
+    target: str
+    score: int
+    source: str
+    diff: str
+    origin: str
+
+    def as_json(self) -> dict[str, object]:
+        return {"target": self.target, "score": self.score, "source": self.source, "diff": self.diff}
+
+    def text(self) -> str:
+        return f"memory {self.score}%: {self.target}  (source: {self.diff})"
+
+
+class FuzzyIndex:
+    """Fuzzy lookup over a memory (rapidfuzz's normalised Indel similarity, 0-100)."""
+
+    def __init__(self, entries: Iterable[MemoryEntry], threshold: float) -> None:
+        self.threshold = threshold
+        self._entries: list[MemoryEntry] = list(exact_memory(entries).values())
+        self._keys = [utils.default_process(e.source) for e in self._entries]
+
+    def suggest(self, unit: Unit, limit: int = SUGGESTIONS) -> list[Suggestion]:
+        """The best matches for ``unit``'s source, best first; its own current translation left out."""
+        query = utils.default_process(unit.source)
+        if not query or not self._keys:
+            return []
+        found = process.extract(
+            query, self._keys, scorer=fuzz.ratio, processor=None, score_cutoff=self.threshold, limit=limit + 1
+        )
+        suggestions = []
+        for _, score, index in found:
+            entry = self._entries[index]
+            if entry.target == unit.target:
+                continue
+            diff = word_diff(entry.source, unit.source)
+            suggestions.append(Suggestion(entry.target, round(score), entry.source, diff, entry.origin))
+        return suggestions[:limit]
+
+
+# --- TMX ------------------------------------------------------------------------------------
+
+
+def _lang_matches(tmx_lang: str, ours: str) -> bool:
+    """ko-KR and KO are ko; zh-Hans and zh-CN are zh-CN; en is en-US's memory only if we say en."""
+    theirs, ours = tmx_lang.strip().lower().replace("_", "-"), ours.lower()
+    if theirs == ours:
+        return True
+    if ours == "zh-cn":
+        return theirs in ("zh-hans", "zh-hans-cn", "zh")
+    if ours == "zh-tw":
+        return theirs in ("zh-hant", "zh-hant-tw")
+    return "-" not in ours and theirs.split("-")[0] == ours
+
+
+def _pick(tu: dict[str, str], lang: str) -> str:
+    return next((text for code, text in tu.items() if _lang_matches(code, lang)), "")
+
+
+def _seg_text(seg: ET.Element) -> str:
+    """A segment's text; inline TMX elements (bpt, ept, ph, it, hi) keep their content."""
+    return normalize_text("".join(seg.itertext()))
+
+
+def read_tmx(path: Path) -> list[dict[str, str]]:
+    """The translation units of a TMX file, each as {xml:lang: text}."""
+    try:
+        root = ET.parse(path).getroot()
+    except ET.ParseError as exc:
+        line = exc.position[0] if exc.position else None
+        raise InputError(
+            f"not a valid TMX file ({exc.msg if hasattr(exc, 'msg') else exc}).", path=path, line=line
+        ) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}).", path=path) from None
+    if root.tag != "tmx" or root.find("body") is None:
+        raise InputError("not a TMX file: it has no <tmx> root with a <body>.", path=path)
+    units = []
+    for tu in root.iter("tu"):
+        variants: dict[str, str] = {}
+        for tuv in tu.iter("tuv"):
+            lang = tuv.get(XML_LANG) or tuv.get("lang")  # TMX 1.1 wrote lang=
+            seg = tuv.find("seg")
+            if lang and seg is not None:
+                variants.setdefault(lang, _seg_text(seg))
+        if variants:
+            units.append(variants)
+    return units
+
+
+def render_tmx(units: Sequence[tuple[str, dict[str, str]]], source_lang: str) -> str:
+    """TMX 1.4 text for (source, {lang: target}) pairs."""
+    root = ET.Element("tmx", version="1.4")
+    header = {
+        "creationtool": "translate",
+        "creationtoolversion": __version__,
+        "segtype": "sentence",
+        "o-tmf": "PO",
+        "adminlang": "en",
+        "srclang": source_lang,
+        "datatype": "plaintext",
+    }
+    ET.SubElement(root, "header", header)
+    body = ET.SubElement(root, "body")
+    for source, targets in units:
+        tu = ET.SubElement(body, "tu", tuid=segment_id(source))
+        for lang, text in ((source_lang, source), *targets.items()):
+            tuv = ET.SubElement(tu, "tuv", {XML_LANG: lang})
+            ET.SubElement(tuv, "seg").text = text
+    ET.indent(root)
+    declaration = '<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE tmx SYSTEM "tmx14.dtd">\n'
+    return declaration + ET.tostring(root, encoding="unicode") + "\n"
+
+
+def export_tmx(project: Project, path: Path, lang: str | None = None) -> int:
+    """Write the memory (approvals and imported memories) for the target languages to ``path``;
+    return the number of translation units."""
+    units: dict[str, dict[str, str]] = {}
+    for target in project.languages(lang):
+        for entry in exact_memory(memory_entries(project, target)).values():
+            units.setdefault(entry.source, {})[target] = entry.target
+    atomic_write(path, render_tmx(list(units.items()), project.settings.source))
+    return len(units)
+
+
+@dataclass
+class ImportReport:
+    added: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    skipped: int = 0  # units without both the source language and a target language
+    written: list[Path] = field(default_factory=list)
+
+
+def import_tmx(project: Project, path: Path, lang: str | None = None) -> ImportReport:
+    """Merge a TMX file into the project's memory folder (``tm/<source>-<lang>.tmx``): a source
+    sentence already there gets the imported translation."""
+    report = ImportReport()
+    units = read_tmx(path)
+    source_lang = project.settings.source
+    targets = project.languages(lang)
+    usable = [False] * len(units)
+    for target in targets:
+        store = tm_folder(project) / f"{source_lang}-{target}.tmx"
+        pairs = {_pick(tu, source_lang): _pick(tu, target) for tu in read_tmx(store)} if store.is_file() else {}
+        before = dict(pairs)
+        for number, tu in enumerate(units):
+            source, text = _pick(tu, source_lang), _pick(tu, target)
+            if not source or not text:
+                continue
+            usable[number] = True
+            if source not in pairs:
+                report.added += 1
+            elif pairs[source] != text:
+                report.updated += 1
+            else:
+                report.unchanged += 1
+            pairs[source] = text
+        if pairs != before:
+            atomic_write(store, render_tmx([(s, {target: t}) for s, t in pairs.items() if s and t], source_lang))
+            report.written.append(store)
+    report.skipped = usable.count(False)
+    return report
+
+
+class _HasSuggestions(Protocol):
+    lang: str
+    unit: Unit
+    suggestions: list[Suggestion]
+
+
+def attach_suggestions(project: Project, items: Sequence[_HasSuggestions]) -> None:
+    """Give every queue item that is not approved its fuzzy memory matches."""
+    indexes: dict[str, FuzzyIndex] = {}
+    for item in items:
+        if item.unit.state is State.APPROVED:
+            continue
+        if item.lang not in indexes:
+            indexes[item.lang] = FuzzyIndex(memory_entries(project, item.lang), project.settings.fuzzy_threshold)
+        item.suggestions = indexes[item.lang].suggest(item.unit)
