@@ -94,3 +94,11 @@ def test_status_check_fails_when_anything_is_stale(runner: CliRunner, tmp_path: 
     code, out = run(runner, root, "status", "--check")
     assert code == 1 and "stale: care [en]: source changed, next: translate extract" in out
     assert "1 source changed" in out
+
+
+def test_the_pre_commit_hook_runs_status_check() -> None:
+    import yaml
+
+    [hook] = yaml.safe_load((Path(__file__).parent.parent / ".pre-commit-hooks.yaml").read_text(encoding="utf-8"))
+    assert hook["entry"] == "translate status --check" and hook["pass_filenames"] is False
+    assert hook["language"] == "python"

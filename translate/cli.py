@@ -50,6 +50,7 @@ from translate.review import (
 )
 from translate.status import PAGE_STATES
 from translate.status import status as run_status
+from translate.sync import sync as run_sync
 from translate.tm import export_tmx, import_tmx
 
 
@@ -613,6 +614,45 @@ def align_command(
         f"{report.written} translations written ({report.kept_approved} approved ones kept as they were)"
         f"{'; the page is now managed by publish' if report.page_adopted else ''}. Review them with `translate review`."
     )
+
+
+@app.command("sync")
+def sync_command(
+    ctx: typer.Context,
+    article: Article = None,
+    lang: Lang = None,
+    no_draft: Annotated[bool, typer.Option("--no-draft", help="Do not draft (no machine translation).")] = False,
+    engine: Annotated[str | None, typer.Option("--engine", "-e", help="MT engine (default: settings).")] = None,
+    url: Annotated[str | None, typer.Option("--url", help="Engine server URL.")] = None,
+) -> None:
+    """The whole loop for everything stale: extract, draft what changed, publish what is fully approved."""
+    report = run_sync(_project(ctx), article, lang, drafting=not no_draft, engine=engine, url=url)
+    extracted = report.extracted
+    for target, old, new in extracted.renamed:
+        typer.echo(f"renamed {old} -> {new} [{target}]")
+    typer.echo(f"extract: {len(extracted.written)} PO files updated, {len(extracted.unchanged)} unchanged.")
+    drafted = report.drafted
+    if drafted is not None:
+        typer.echo(
+            f"draft: {drafted.from_memory} from translation memory, {drafted.from_engine} by machine translation, "
+            f"{drafted.left} left untranslated."
+        )
+    for path in report.published.written:
+        typer.echo(f"published {path}")
+    _report_edited(report.published.edited)
+    for row in report.awaiting:
+        waiting = row.counts["draft"] + row.counts["rejected"]
+        typer.echo(
+            f"waiting: {row.article} [{row.lang}]: {row.page}; {waiting} to review; next: translate {row.next_step}"
+        )
+    typer.echo(f"{len(report.rows) - len(report.awaiting)} of {len(report.rows)} article pages up to date.")
+    if drafted is not None and drafted.engine_error is not None:
+        raise EngineError(
+            f"machine translation failed for {drafted.left} segments: {str(drafted.engine_error).rstrip('.')}. "
+            "Everything else was done; start the engine or pass --url, then run `translate sync` again."
+        )
+    if report.awaiting:
+        raise typer.Exit(1)
 
 
 def main() -> None:

@@ -162,7 +162,9 @@ class Project:
         return self.inside(self.root / self.settings.glossary)
 
     def content_path(self, lang: str, article: str) -> Path:
-        return self.inside(self.root / self.settings.content_dir / lang / f"{article}.md")
+        """content/<lang>/<slug>.md; the folder is the language code in lower case, as Hugo spells
+        language keys (zh-CN -> content/zh-cn)."""
+        return self.inside(self.root / self.settings.content_dir / lang.lower() / f"{article}.md")
 
     def po_path(self, lang: str, article: str) -> Path:
         return self.inside(self.root / self.settings.po_dir / lang / f"{article}.po")
