@@ -289,6 +289,9 @@ class _HTTPServer(ThreadingHTTPServer):
 
 
 class _Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"  # keep-alive, as LibreTranslate's server and the cloud APIs do
+    disable_nagle_algorithm = True  # headers and body leave at once, without a delayed-ACK stall
+
     def do_GET(self) -> None:
         self._handle()
 

@@ -186,10 +186,10 @@ def test_unknown_host_is_unreachable(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_request_errors_are_scrubbed(server: LibreServer, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
 
-    def fail(method: str, url: str, **kwargs: Any) -> requests.Response:
+    def fail(session: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
         raise requests.TooManyRedirects(f"Exceeded redirects: {url}?api_key={KEY}&q=x {KEY}")
 
-    monkeypatch.setattr(requests, "request", fail)
+    monkeypatch.setattr(requests.Session, "request", fail)
     error = failure("libre", server.url)
     assert "Exceeded redirects" in str(error)
 
@@ -298,6 +298,7 @@ def test_microsoft_makes_no_request_until_it_translates(keyed: LibreServer, monk
         raise AssertionError("a request at construction")
 
     monkeypatch.setattr(requests, "request", no_network)
+    monkeypatch.setattr(requests.Session, "request", no_network)
     create_engine("microsoft", "ko", "en")  # deep-translator would fetch the language list here
 
 
@@ -499,11 +500,11 @@ def test_timeout_is_added_only_inside_deep_translator(monkeypatch: pytest.Monkey
     assert requests.post.__module__ == "requests.api"  # the global module is untouched
     seen: list[object] = []
 
-    def record(method: str, url: str, **kwargs: Any) -> requests.Response:
+    def record(session: requests.Session, method: str, url: str, **kwargs: Any) -> requests.Response:
         seen.append(kwargs.get("timeout"))
         return requests.Response()
 
-    monkeypatch.setattr(requests, "request", record)
+    monkeypatch.setattr(requests.Session, "request", record)
     dt_libre.requests.post("http://127.0.0.1:9/")
     dt_libre.requests.post("http://127.0.0.1:9/", timeout=3)
     assert seen == [DEFAULT_TIMEOUT, 3]

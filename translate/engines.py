@@ -10,9 +10,10 @@ up) and a refused connection mean the engine is of no use for the rest of the ru
 
 Timeouts: deep-translator calls the module-level ``requests.get/post`` of its own modules with no
 timeout. Each module we use has its ``requests`` name replaced by :class:`_TimeoutRequests`, which
-adds the timeout of the engine call in progress (held in a context variable, so one per thread)
-and keeps the answer so that errors can state its HTTP status (deep-translator's exceptions lose
-it). The global ``requests`` module is left alone.
+adds the timeout of the engine call in progress (held in a context variable, so one per thread),
+sends through a keep-alive session of the calling thread, and keeps the answer so that errors can
+state its HTTP status (deep-translator's exceptions lose it). The global ``requests`` module is
+left alone.
 
 Adapters where deep-translator 1.11.4 is wrong for us, each kept to the request it builds:
 
@@ -127,6 +128,18 @@ class _Exchange:
 _EXCHANGE: ContextVar[_Exchange | None] = ContextVar("_EXCHANGE", default=None)
 
 
+_LOCAL = threading.local()
+
+
+def _session() -> requests.Session:
+    """This thread's session: connections are kept alive between requests (no new TCP and TLS
+    handshake per segment); one per thread, as sessions are not thread-safe."""
+    session: requests.Session | None = getattr(_LOCAL, "session", None)
+    if session is None:
+        session = _LOCAL.session = requests.Session()
+    return session
+
+
 class _TimeoutRequests:
     """Stands in for ``requests`` inside a deep_translator module: adds a default timeout."""
 
@@ -143,7 +156,7 @@ class _TimeoutRequests:
         exchange = _EXCHANGE.get()
         kwargs.setdefault("timeout", exchange.timeout if exchange else DEFAULT_TIMEOUT)
         try:
-            response = requests.request(method, url, **kwargs)
+            response = _session().request(method, url, **kwargs)
         except requests.RequestException as exc:
             if exchange is not None:
                 exchange.error = exc  # some translators swallow it and fail later on None

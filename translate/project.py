@@ -33,7 +33,7 @@ class Settings:
     timeout: float = 20.0
     engines: tuple[str, ...] = ()  # fallback chain; empty: just `engine`
     engine_urls: Mapping[str, str] = field(default_factory=dict)  # per engine: server or endpoint URL
-    workers: int = 8  # requests in flight at once
+    workers: int = 16  # requests in flight at once
     retries: int = 3  # per request, on 429, 5xx and timeouts
     mt_prices: Mapping[str, float] = field(default_factory=dict)  # per engine: price per million characters
     mt_currency: str = "USD"
