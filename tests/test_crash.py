@@ -71,8 +71,9 @@ def templates(tmp_path_factory: pytest.TempPathFactory, server: LibreServer) -> 
     project = Project.open(to_draft)
     for slug in ("article-0", "article-2"):
         for k in range(0, 12, 3):
-            edit(project, _id(f"{slug[-1]}번 글의 {k}번째 문장은 피부 관리 안내입니다."),
-                 f"Sentence {k} of article {slug[-1]}: skin care.", article=slug, force=True, reviewer="Kim")  # fmt: skip
+            source = f"{slug[-1]}번 글의 {k}번째 문장은 피부 관리 안내입니다."
+            text = f"Sentence {k} of article {slug[-1]}: skin care."
+            edit(project, _id(source), text, article=slug, force=True, reviewer="Kim")
     to_approve = base / "approve"
     shutil.copytree(to_draft, to_approve)
     assert translate(to_approve, "draft", "--url", server.url).wait() == 0
