@@ -655,6 +655,23 @@ def sync_command(
         raise typer.Exit(1)
 
 
+@app.command("serve")
+def serve_command(
+    ctx: typer.Context,
+    port: Annotated[int, typer.Option("--port", "-p", min=1, max=65535, help="The port to listen on.")] = 8765,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on; any but 127.0.0.1 needs an access token.")
+    ] = "127.0.0.1",
+    token: Annotated[
+        str | None, typer.Option("--token", envvar="TRANSLATE_TOKEN", help="Access token (default: generated).")
+    ] = None,
+) -> None:
+    """Review in the browser: the queue, each segment and the articles, on a local web page."""
+    from translate.web import ServeOptions, serve  # the web stack loads only for this command
+
+    serve(_project(ctx), ServeOptions(host=host, port=port, token=token), echo=typer.echo)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import hashlib
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -113,12 +114,42 @@ class Decisions:
 Action = Callable[[QueueItem], str | None]
 
 
+class ConflictError(ReviewError):
+    """The segment changed after the reviewer saw it (another reviewer saved first)."""
+
+
+def unit_version(unit: Unit) -> str:
+    """A fingerprint of what a reviewer saw of a unit (state, translation, history); every decision changes it."""
+    seen = "\0".join([unit.state.value, unit.target, unit.origin or "", *unit.history])
+    return hashlib.sha1(seen.encode("utf-8")).hexdigest()[:12]
+
+
+def _check_versions(catalogs: list[tuple[Catalog, Path]], wanted: set[str] | None, expect: str) -> None:
+    """Refuse, before anything is written, when a matching unit is no longer the version the reviewer saw."""
+    for catalog, _ in catalogs:
+        for unit in catalog.active_units():
+            if (wanted is None or _matches(unit, wanted)) and unit_version(unit) != expect:
+                now = f"{unit.state.value}: {unit.target}" if unit.target else unit.state.value
+                raise ConflictError(
+                    f"segment {unit.id} in {catalog.article} [{catalog.lang}] was changed since you opened it "
+                    f"(now {now}); nothing was saved. Look at the current text and decide again."
+                )
+
+
 def _matches(unit: Unit, ids: set[str]) -> str | None:
     return next((i for i in ids if unit.id.startswith(i)), None)
 
 
-def _apply(project: Project, ids: list[str] | None, lang: str | None, article: str | None, action: Action) -> Decisions:
-    """Run action on every matching active unit, under the project lock; an unknown id changes nothing."""
+def _apply(
+    project: Project,
+    ids: list[str] | None,
+    lang: str | None,
+    article: str | None,
+    action: Action,
+    expect: str | None = None,
+) -> Decisions:
+    """Run action on every matching active unit, under the project lock; an unknown id changes nothing,
+    nor does a unit whose version is not ``expect`` (when given)."""
     wanted = {i.strip().lower() for i in ids} if ids else None
     if wanted is not None and any(len(i) < 4 for i in wanted):
         raise ReviewError("segment ids need at least 4 characters; copy them from `translate review list`.")
@@ -131,6 +162,8 @@ def _apply(project: Project, ids: list[str] | None, lang: str | None, article: s
                     f"no segment with id {', '.join(sorted(wanted - matched))}"
                     f"{' in ' + article if article else ''}; see `translate review list`."
                 )
+        if expect is not None:
+            _check_versions(catalogs, wanted, expect)
         decisions = Decisions()
         for catalog, path in catalogs:
             changed = False
@@ -180,10 +213,12 @@ def approve(
     article: str | None = None,
     force: bool = False,
     reviewer: str | None = None,
+    expect: str | None = None,
 ) -> Decisions:
-    """Approve the drafts with these ids (all drafts when ids is None); findings block unless force."""
+    """Approve the drafts with these ids (all drafts when ids is None); findings block unless force.
+    ``expect``: the :func:`unit_version` the reviewer saw; a changed unit raises ConflictError."""
     action = _Approve(reviewer or default_reviewer(), force, explicit=ids is not None)
-    return _apply(project, ids, lang, article, action)
+    return _apply(project, ids, lang, article, action, expect)
 
 
 @dataclass
@@ -218,15 +253,16 @@ def edit(
     article: str | None = None,
     force: bool = False,
     reviewer: str | None = None,
+    expect: str | None = None,
 ) -> Decisions:
     """Replace a segment's translation with the reviewer's text; approve it unless checks find
-    something (then it stays a draft with the findings, unless force)."""
+    something (then it stays a draft with the findings, unless force). ``expect``: as for approve."""
     text = " ".join(text.split())
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
     glossary = load_glossary(project.glossary_path, project.settings.source)
     action = _Edit(text, reviewer or default_reviewer(), force, glossary, check_config(project.settings))
-    return _apply(project, [segment], lang, article, action)
+    return _apply(project, [segment], lang, article, action, expect)
 
 
 @dataclass
@@ -251,9 +287,10 @@ def reject(
     lang: str | None = None,
     article: str | None = None,
     reviewer: str | None = None,
+    expect: str | None = None,
 ) -> Decisions:
-    """Send a translation back with the reason kept in the PO file's review history."""
+    """Send a translation back with the reason kept in the PO file's review history. ``expect``: as for approve."""
     reason = " ".join(reason.split())
     if not reason:
         raise ReviewError("say why with --reason, so the translator knows what to fix.")
-    return _apply(project, [segment], lang, article, _Reject(reason, reviewer or default_reviewer()))
+    return _apply(project, [segment], lang, article, _Reject(reason, reviewer or default_reviewer()), expect)

@@ -1,0 +1,299 @@
+"""The review web app through Starlette's test client: pages, decisions, conflicts and security."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import polib
+import pytest
+from starlette.testclient import TestClient
+from typer.testing import CliRunner
+
+from tests.conftest import make_project
+from tests.e2e.project import SCRIPT, SLUG, make_review_project
+from translate.cli import app as cli_app
+from translate.extract import extract
+from translate.project import Project
+from translate.review import approve, queue
+from translate.web import REVIEWER_COOKIE, ServeOptions, create_app, prepare
+
+BASE = "http://127.0.0.1:8765"
+LOCAL = {"127.0.0.1", "localhost"}
+
+
+def client(project: Project) -> TestClient:
+    return TestClient(create_app(project, allowed_hosts=LOCAL), base_url=BASE)
+
+
+def csrf_of(html: str) -> str:
+    found = re.search(r'name="csrf-token" content="([^"]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def reviewer_client(project: Project, name: str = "Kim") -> tuple[TestClient, str]:
+    """A client whose browser has given its name once, and the page's CSRF token."""
+    web = client(project)
+    token = csrf_of(web.get("/").text)
+    response = web.post("/reviewer", data={"name": name, "csrf": token}, follow_redirects=False)
+    assert response.status_code == 303
+    return web, token
+
+
+def entry(project: Project, source_start: str) -> polib.POEntry:
+    po = polib.pofile(str(project.po_path("en", SLUG)))
+    return next(e for e in po if e.msgid.startswith(source_start))
+
+
+def item_id(project: Project, source_start: str) -> str:
+    return next(i.id for i in queue(project) if i.unit.source.startswith(source_start))
+
+
+def version_in(html: str) -> str:
+    found = re.search(r'name="version" value="([0-9a-f]+)"', html)
+    assert found
+    return found.group(1)
+
+
+def decide(web: TestClient, token: str, segment: str, decision: str, version: str, **fields: str) -> Any:
+    data = {"csrf": token, "decision": decision, "in": SLUG, "to": "en", "id": segment, "version": version, **fields}
+    return web.post("/decide", data=data, headers={"X-Requested-With": "fetch"})
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Project:
+    return make_review_project(tmp_path / "site")
+
+
+def test_the_queue_shows_errors_first_with_counts_per_article_and_filters(project: Project) -> None:
+    web, _ = reviewer_client(project)
+    page = web.get("/").text
+    rows = re.findall(r'<span class="src">([^<]+)</span>', page)
+    assert len(rows) == 5
+    assert {rows[0], rows[1]} == {"시술 시간은 약 30분입니다.", "부작용이 있을 수 있으니 상담 후 결정하세요."}
+    assert re.search(r'emface</a></td>\s*<td class="bad">2</td>\s*<td>5</td>', page)  # 2 errors, 5 drafts
+    numbers = web.get("/", params={"check": "numbers"}).text
+    assert re.findall(r'<span class="src">([^<]+)</span>', numbers) == ["시술 시간은 약 30분입니다."]
+    clean = web.get("/", params={"check": "clean"}).text
+    assert len(re.findall(r'<span class="src">', clean)) == 3
+    assert "Nothing here" in web.get("/", params={"state": "approved"}).text
+
+
+def test_the_segment_view_shows_source_draft_glossary_and_findings(project: Project) -> None:
+    web, _ = reviewer_client(project)
+    segment = item_id(project, "엠페이스 리프팅의")
+    html = web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text
+    assert '<mark class="term" title="Emface">엠페이스</mark>' in html  # source term, expected target as title
+    assert '<mark class="term" title="특징">Features</mark>' in html  # the target's term (inflected) marked too
+    assert "→ <b>feature</b>" in html and "not: characteristic, trait" in html
+    numbers = web.get("/panel", params={"in": SLUG, "to": "en", "id": item_id(project, "시술")}).text
+    assert "numbers</b>: numbers differ from the source" in numbers
+
+
+def test_approve_records_the_reviewer_and_moves_to_the_next_segment(project: Project) -> None:
+    web, token = reviewer_client(project, "김 리뷰어")
+    title = item_id(project, "엠페이스 리프팅의")
+    html = web.get("/panel", params={"in": SLUG, "to": "en", "id": title}).text
+    response = decide(web, token, title, "approve", version_in(html))
+    assert response.status_code == 200 and response.headers["x-swap"] == "workspace"
+    done = entry(project, "엠페이스 리프팅의")
+    assert not done.fuzzy and done.msgstr == "Features of Emface lifting"
+    assert done.tcomment.startswith("approved by 김 리뷰어 on ")
+    body = response.text
+    assert "Approved." in body and f'data-key="en/{SLUG}/{title}"' not in body  # it left the "to review" list
+    assert 'class="row selected"' in body and version_in(body)  # and the next segment is open
+
+
+def test_an_error_needs_an_explicit_override_which_is_recorded(project: Project) -> None:
+    web, token = reviewer_client(project)
+    segment = item_id(project, "시술")
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
+    refused = decide(web, token, segment, "approve", version)
+    assert refused.status_code == 422
+    assert "Not approved: has findings (numbers)" in refused.text
+    assert "Approve despite the findings (recorded)" in refused.text
+    assert entry(project, "시술").fuzzy
+    forced = decide(web, token, segment, "approve", version, force="1")
+    assert forced.status_code == 200
+    done = entry(project, "시술")
+    assert not done.fuzzy and "approved by Kim" in done.tcomment and "(over findings: numbers)" in done.tcomment
+
+
+def test_edit_and_reject_go_through_the_library(project: Project) -> None:
+    web, token = reviewer_client(project)
+    segment = item_id(project, "시술")
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
+    fixed = decide(web, token, segment, "edit", version, text="The procedure takes about 30 minutes.")
+    assert fixed.status_code == 200 and "Edited and approved." in fixed.text
+    done = entry(project, "시술")
+    assert done.msgstr == "The procedure takes about 30 minutes." and "edited and approved by Kim" in done.tcomment
+
+    other = item_id(project, "피부과")
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": other}).text)
+    kept = decide(web, token, other, "edit", version, text="A dermatologist sees you for 40 minutes.")
+    assert kept.status_code == 422 and "Saved as a draft" in kept.text
+    assert entry(project, "피부과").fuzzy and "[error] numbers" in entry(project, "피부과").comment
+
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": other}).text)
+    rejected = decide(web, token, other, "reject", version, reason="Say who consults.")
+    assert rejected.status_code == 200
+    assert "rejected by Kim on" in entry(project, "피부과").tcomment
+    assert entry(project, "피부과").tcomment.endswith(": Say who consults.")
+
+
+def test_a_second_reviewers_save_is_refused_with_the_current_text(project: Project) -> None:
+    lee, lee_token = reviewer_client(project, "Lee")
+    park, park_token = reviewer_client(project, "Park")
+    segment = item_id(project, "피부과")
+    params = {"in": SLUG, "to": "en", "id": segment}
+    lee_version = version_in(lee.get("/panel", params=params).text)
+    park_version = version_in(park.get("/panel", params=params).text)
+    first = decide(park, park_token, segment, "edit", park_version, text="A board-certified dermatologist consults.")
+    assert first.status_code == 200
+    second = decide(lee, lee_token, segment, "edit", lee_version, text="Lee's version overwriting Park's.")
+    assert second.status_code == 409
+    assert "was changed since you opened it" in second.text
+    assert "A board-certified dermatologist consults." in second.text
+    kept = entry(project, "피부과")
+    assert kept.msgstr == "A board-certified dermatologist consults." and "Lee" not in kept.tcomment
+    # the CLI's decisions count as well: an approval from the terminal makes the page's version stale
+    title = item_id(project, "엠페이스 리프팅의")
+    version = version_in(lee.get("/panel", params={"in": SLUG, "to": "en", "id": title}).text)
+    approve(project, [title], lang="en", article=SLUG, reviewer="Terminal")
+    assert decide(lee, lee_token, title, "reject", version, reason="no").status_code == 409
+    assert "rejected" not in entry(project, "엠페이스 리프팅의").tcomment
+
+
+def test_a_script_in_a_draft_is_shown_as_text(project: Project) -> None:
+    web, _ = reviewer_client(project)
+    segment = item_id(project, "부작용")
+    panel = web.get("/panel", params={"in": SLUG, "to": "en", "id": segment})
+    assert "<script>document.title" not in panel.text
+    assert "&lt;script&gt;document.title = &#34;pwned&#34;" in panel.text
+    article = web.get(f"/article/{SLUG}", params={"lang": "en", "id": segment})
+    assert "<script>document.title" not in article.text and "&lt;script&gt;" in article.text
+    assert "script-src 'self'" in article.headers["content-security-policy"]
+    assert SCRIPT in entry(project, "부작용").msgstr  # the data itself is untouched
+
+
+def test_state_changing_requests_need_the_csrf_token_and_the_same_origin(project: Project) -> None:
+    web, token = reviewer_client(project)
+    segment = item_id(project, "엠페이스 리프팅의")
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
+    data = {"decision": "approve", "in": SLUG, "to": "en", "id": segment, "version": version}
+    assert web.post("/decide", data=data).status_code == 403
+    assert web.post("/decide", data={**data, "csrf": "guess"}).status_code == 403
+    foreign = web.post("/decide", data={**data, "csrf": token}, headers={"Origin": "http://evil.example"})
+    assert foreign.status_code == 403
+    assert web.post("/publish", data={"article": SLUG, "lang": "en"}).status_code == 403
+    assert entry(project, "엠페이스 리프팅의").fuzzy  # nothing was approved
+    assert web.post("/decide", data={**data, "csrf": token}).status_code == 200  # a plain form post works
+
+
+def test_decisions_need_the_reviewers_name_which_is_asked_once(project: Project) -> None:
+    web = client(project)
+    page = web.get("/").text
+    assert 'id="reviewer-name"' in page
+    segment = item_id(project, "엠페이스 리프팅의")
+    version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
+    response = decide(web, csrf_of(page), segment, "approve", version)
+    assert response.status_code == 400 and "tell us your name" in response.text
+    evil = {"name": "Kim", "csrf": csrf_of(page), "back": "//evil.example/"}
+    away = web.post("/reviewer", data=evil, follow_redirects=False)
+    assert away.status_code == 303 and away.headers["location"] == "/"  # no redirect off the site
+    back = f"/article/{SLUG}?lang=en"
+    named = web.post("/reviewer", data={"name": "Kim", "csrf": csrf_of(page), "back": back}, follow_redirects=False)
+    assert named.headers["location"] == back  # back where the name was asked
+    assert web.cookies.get(REVIEWER_COOKIE) == "Kim"
+    assert 'id="reviewer-name"' not in web.get("/").text
+
+
+def test_article_slugs_are_validated(project: Project) -> None:
+    web, _ = reviewer_client(project)
+    (project.root / "secret.md").write_text("secret", encoding="utf-8")
+    for bad in ("../../secret", "..%2F..%2Fsecret", "%2Fetc%2Fpasswd", "nope"):
+        response = web.get(f"/article/{bad}", params={"lang": "en"})
+        assert response.status_code in (400, 404) and "secret" not in response.text.replace("../../secret", "")
+    assert web.get("/", params={"article": "../x"}).status_code == 400
+    assert web.get("/", params={"lang": "xx"}).status_code == 400
+
+
+def test_the_article_view_marks_the_current_segment_and_publishes_when_all_are_approved(project: Project) -> None:
+    web, token = reviewer_client(project)
+    segment = item_id(project, "엠페이스는")
+    page = web.get(f"/article/{SLUG}", params={"lang": "en", "id": segment}).text
+    assert '<mark class="current">엠페이스는 표정근까지 고려한 리프팅입니다.</mark>' in page
+    assert '<mark class="current">Emface is a lifting that also considers the expression muscles.</mark>' in page
+    assert 'id="publish-button"' not in page and "Publishing opens when every segment is approved" in page
+
+    approve(project, None, lang="en", article=SLUG, force=True, reviewer="Kim")
+    page = web.get(f"/article/{SLUG}", params={"lang": "en"}).text
+    assert 'id="publish-button"' in page
+    response = web.post("/publish", data={"article": SLUG, "lang": "en", "csrf": token})
+    assert response.status_code == 200 and f"Published content/en/{SLUG}.md" in response.text
+    published = (project.root / "content" / "en" / f"{SLUG}.md").read_text(encoding="utf-8")
+    assert "The procedure takes about 20 minutes." in published and "translationHash:" in published
+    assert "up to date" in response.text
+
+
+def test_a_changed_source_and_memory_suggestions_are_shown(tmp_path: Path) -> None:
+    root = make_project(
+        tmp_path / "site",
+        articles={"a": "피부과 전문의가 직접 상담합니다.\n", "b": "피부과 전문의가 매일 직접 상담합니다.\n"},
+    )
+    project = Project.open(root)
+    extract(project)
+    web, _ = reviewer_client(project)
+    a = polib.pofile(str(project.po_path("en", "a")))
+    a[0].msgstr = "A dermatologist consults you in person."
+    a.save()
+    (root / "content" / "ko" / "a.md").write_text("피부과 전문의가 오늘 직접 상담합니다.\n", encoding="utf-8")
+    extract(project)
+    [changed] = [i for i in queue(project, article="a") if i.unit.previous_source]
+    html = web.get("/panel", params={"in": "a", "to": "en", "id": changed.id}).text
+    assert "The source changed; before:" in html and "<ins>오늘</ins>" in html
+    [other] = queue(project, article="b")
+    if not getattr(other, "suggestions", None):
+        pytest.skip("no translation-memory suggestions in this version of the review queue")
+    html = web.get("/panel", params={"in": "b", "to": "en", "id": other.id}).text
+    assert 'class="score"' in html and "A dermatologist consults you in person." in html
+
+
+def test_a_token_guards_every_request_when_one_is_set(project: Project) -> None:
+    web = TestClient(create_app(project, token="s3cret"), base_url="http://192.0.2.1:8765")
+    assert web.get("/").status_code == 401
+    assert web.get("/static/app.js").status_code == 401
+    assert web.get("/", headers={"Authorization": "Bearer wrong"}).status_code == 401
+    assert web.get("/", headers={"Authorization": "Bearer s3cret"}).status_code == 200
+    first = web.get("/?state=all&token=s3cret", follow_redirects=False)
+    assert first.status_code == 303 and first.headers["location"] == "/?state=all"
+    assert web.get("/").status_code == 200  # the cookie set by the first visit
+
+
+def test_requests_naming_another_host_are_refused(project: Project) -> None:
+    web = TestClient(create_app(project, allowed_hosts=LOCAL), base_url="http://rebound.example:8765")
+    assert web.get("/").status_code == 421
+
+
+def test_only_loopback_goes_without_a_token() -> None:
+    options, allowed, generated = prepare(ServeOptions())
+    assert options.token is None and not generated and allowed is not None and "127.0.0.1" in allowed
+    options, allowed, generated = prepare(ServeOptions(host="0.0.0.0"))
+    assert generated and options.token and len(options.token) >= 20 and allowed is None
+    options, _, generated = prepare(ServeOptions(host="0.0.0.0", token="mine"))
+    assert options.token == "mine" and not generated
+
+
+def test_serve_prints_the_address_and_a_generated_token_once(
+    project: Project, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    started: list[dict[str, object]] = []
+    monkeypatch.setattr("uvicorn.run", lambda app, **kw: started.append(kw))
+    result = runner.invoke(cli_app, ["--root", str(project.root), "serve"])
+    assert result.exit_code == 0 and "Review at http://127.0.0.1:8765/\n" in result.output
+    assert started == [{"host": "127.0.0.1", "port": 8765, "log_level": "warning"}]
+    result = runner.invoke(cli_app, ["--root", str(project.root), "serve", "--host", "0.0.0.0", "--port", "9000"])
+    [token] = re.findall(r"\?token=(\S+)", result.output)
+    assert result.output.count(token) == 1 and "generated" in result.output

@@ -1,0 +1,114 @@
+"""HTML pieces of the review page: glossary highlighting, word diffs and Markdown.
+
+Every text from sources, machine translation and reviewers is escaped here or by the templates'
+autoescaping; only the markup this module adds is trusted.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from markdown_it import MarkdownIt
+from markupsafe import Markup, escape
+
+from translate.glossary import Glossary, target_contains
+from translate.model import Span
+
+# Private-use characters that mark the current segment in Markdown until it is rendered.
+_OPEN, _CLOSE = "\ue000", "\ue001"
+_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+@dataclass(frozen=True)
+class TermView:
+    """A glossary term found in a segment's source, as the reviewer sees it."""
+
+    source: str
+    target: str | None  # the expected translation in the segment's language
+    present: bool  # the draft uses it
+    note: str | None
+    keep: bool
+    forbidden: tuple[str, ...]
+
+
+def wrap(text: str, spans: Iterable[tuple[int, int, str]], css: str) -> Markup:
+    """text escaped, with each (start, end, title) span in a <mark>; overlapping spans after the first are dropped."""
+    out: list[str] = []
+    cursor = 0
+    for start, end, title in sorted(spans):
+        if start < cursor or end <= start:
+            continue
+        out.append(escape(text[cursor:start]))
+        out.append(Markup('<mark class="{}" title="{}">{}</mark>').format(css, title, text[start:end]))
+        cursor = end
+    out.append(escape(text[cursor:]))
+    return Markup("").join(out)
+
+
+def glossary_terms(glossary: Glossary, source: str, target: str, lang: str) -> list[TermView]:
+    """The glossary terms in source, each with its expected translation and whether target uses it."""
+    views: dict[str, TermView] = {}
+    for match in glossary.find(source):
+        term = match.term
+        wanted = term.target_for(lang)
+        present = bool(wanted) and bool(target) and target_contains(target, wanted or "", lang)
+        views.setdefault(
+            term.source, TermView(term.source, wanted, present, term.note, term.keep, term.forbidden_for(lang))
+        )
+    return list(views.values())
+
+
+def highlight_source(glossary: Glossary, source: str, lang: str) -> Markup:
+    """The source with its glossary terms marked (the expected translation as the title)."""
+    spans = [(m.start, m.end, m.term.target_for(lang) or "") for m in glossary.find(source)]
+    return wrap(source, spans, "term")
+
+
+def highlight_target(target: str, terms: Sequence[TermView]) -> Markup:
+    """The translation with the expected glossary translations marked where it uses them."""
+    spans: list[tuple[int, int, str]] = []
+    for term in terms:
+        if term.target:
+            pattern = re.compile(r"(?<!\w)" + re.escape(term.target) + r"\w*", re.IGNORECASE)
+            spans.extend((m.start(), m.end(), term.source) for m in pattern.finditer(target))
+    return wrap(target, spans, "term")
+
+
+def diff_words(old: str, new: str) -> Markup:
+    """A word-level diff of two texts: removed words in <del>, added words in <ins>."""
+    a, b = old.split(), new.split()
+    parts: list[Markup] = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            parts.append(escape(" ".join(a[i1:i2])))
+            continue
+        if i2 > i1:
+            parts.append(Markup("<del>{}</del>").format(" ".join(a[i1:i2])))
+        if j2 > j1:
+            parts.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
+    return Markup(" ").join(parts)
+
+
+_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def render_markdown(text: str, marks: Sequence[Span] = ()) -> Markup:
+    """A Markdown page as HTML with the text of ``marks`` highlighted.
+
+    Raw HTML in the page is shown as text, never run; the front matter is shown as it is.
+    """
+    for span in sorted(marks, key=lambda s: s.start, reverse=True):
+        text = text[: span.start] + _OPEN + text[span.start : span.end] + _CLOSE + text[span.end :]
+    front = _FRONT_MATTER_RE.match(text)
+    head = Markup("")
+    if front:
+        head = Markup('<pre class="front-matter">{}</pre>').format(front.group(0).rstrip("\n"))
+        text = text[front.end() :]
+    html = str(head) + _MARKDOWN.render(text)
+    # A mark that fell inside a tag (alt text, link title) is dropped; the others become <mark>.
+    html = _TAG_RE.sub(lambda m: m.group(0).replace(_OPEN, "").replace(_CLOSE, ""), html)
+    return Markup(html.replace(_OPEN, '<mark class="current">').replace(_CLOSE, "</mark>"))
