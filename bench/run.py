@@ -1,0 +1,246 @@
+"""Run every performance measurement and write the figures into BENCHMARKS.md.
+
+Usage: python bench/run.py [--sizes 2000,10000] [--repeat 3] [--work DIR] [--skip-peers]
+
+Each measurement runs in a fresh process; we report the median wall time of the repeats and the
+peak resident memory (RSS) of that process. Peers run in the same session on the same corpus:
+mdpo's ``markdown_to_pofile`` per file and translate-toolkit's ``md2po`` over the folder, each in its
+own virtual environment under the work folder (they are installed here, not by the project).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import generate  # noqa: E402
+
+PY = sys.executable
+TRANSLATE = [PY, "-m", "translate"]
+MARKER_START = "<!-- bench/run.py: start -->"
+MARKER_END = "<!-- bench/run.py: end -->"
+
+
+@dataclass
+class Figure:
+    name: str
+    seconds: float
+    peak_mb: float
+    note: str = ""
+
+
+def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MB) of one command, which must succeed (exit 0 or 1)."""
+    with tempfile.TemporaryFile() as errors:
+        started = time.perf_counter()
+        process = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
+                                   stdout=subprocess.DEVNULL, stderr=errors)  # fmt: skip
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - started
+        errors.seek(0)
+        stderr = errors.read().decode(errors="replace")
+    code = os.waitstatus_to_exitcode(status)
+    if code not in (0, 1):
+        raise SystemExit(f"{' '.join(cmd)} failed ({code}): {stderr[-2000:]}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def median_of(repeat: int, cmd: list[str], before: object = None, **kwargs: object) -> tuple[float, float]:
+    times, peaks = [], []
+    for _ in range(repeat):
+        if callable(before):
+            before()
+        seconds, peak = run(cmd, **kwargs)  # type: ignore[arg-type]
+        times.append(seconds)
+        peaks.append(peak)
+    return statistics.median(times), max(peaks)
+
+
+def venv(work: Path, name: str, packages: list[str]) -> Path:
+    """A virtual environment with packages, made once under work/venvs/."""
+    path = work / "venvs" / name
+    python = path / "bin" / "python"
+    if not python.exists():
+        subprocess.run([PY, "-m", "venv", str(path)], check=True)
+        subprocess.run([str(python), "-m", "pip", "install", "-q", *packages], check=True)
+    return python
+
+
+def version(python: Path, package: str) -> str:
+    out = subprocess.run([str(python), "-m", "pip", "show", package], capture_output=True, text=True).stdout
+    return next((line.split(": ", 1)[1] for line in out.splitlines() if line.startswith("Version: ")), "?")
+
+
+MDPO_SCRIPT = """
+import sys
+from pathlib import Path
+from mdpo.md2po import markdown_to_pofile
+out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+for path in sorted(Path(sys.argv[1]).glob("*.md")):
+    markdown_to_pofile(str(path)).save(str(out / (path.stem + ".po")))
+"""
+
+
+def measure_size(work: Path, size: int, repeat: int, peers: dict[str, Path]) -> list[Figure]:
+    site = work / f"site-{size}"
+    if not site.exists():
+        generate(site, size)
+    ko = site / "content" / "ko"
+    figures: list[Figure] = []
+
+    def clean() -> None:
+        shutil.rmtree(site / "po", ignore_errors=True)
+        shutil.rmtree(site / ".translate-cache", ignore_errors=True)
+
+    full = median_of(repeat, [*TRANSLATE, "-C", str(site), "extract"], before=clean)
+    figures.append(Figure(f"extract, {size} articles (full)", *full))
+    if "mdpo" in peers:
+        mdpo = median_of(repeat, [str(peers["mdpo"]), "-c", MDPO_SCRIPT, str(ko), str(work / "out-mdpo")])
+        figures.append(
+            Figure(f"mdpo markdown_to_pofile per file, {size} articles", *mdpo, f"ours/mdpo = {full[0] / mdpo[0]:.2f}")
+        )
+    if "ttk" in peers:
+        md2po = peers["ttk"].parent / "md2po"
+        ttk = median_of(
+            repeat,
+            [str(md2po), "--progress=none", "-i", str(ko), "-o", str(work / "out-ttk")],
+            before=lambda: shutil.rmtree(work / "out-ttk", ignore_errors=True),
+        )
+        figures.append(
+            Figure(f"translate-toolkit md2po, {size} articles", *ttk, f"ours/md2po = {full[0] / ttk[0]:.2f}")
+        )
+    run([*TRANSLATE, "-C", str(site), "extract"])
+    noop = median_of(repeat, [*TRANSLATE, "-C", str(site), "extract"])
+    figures.append(Figure(f"extract, {size} articles, nothing changed", *noop, f"no-op/full = {noop[0] / full[0]:.3f}"))
+    first = ko / "article-00001.md"
+    original = first.read_text(encoding="utf-8")
+
+    edited = [False]
+
+    def edit_one() -> None:
+        edited[0] = not edited[0]
+        first.write_text(original.replace("습니다.", "습니다!", 1) if edited[0] else original, encoding="utf-8")
+
+    one = median_of(repeat, [*TRANSLATE, "-C", str(site), "extract"], before=edit_one)
+    first.write_text(original, encoding="utf-8")
+    run([*TRANSLATE, "-C", str(site), "extract"])
+    figures.append(Figure(f"extract, {size} articles, one article edited", *one))
+    cold = median_of(repeat, [*TRANSLATE, "-C", str(site), "status"],
+                     before=lambda: shutil.rmtree(site / ".translate-cache", ignore_errors=True))  # fmt: skip
+    figures.append(Figure(f"status, {size} articles, cold (no cache)", *cold))
+    run([*TRANSLATE, "-C", str(site), "status"])
+    warm = median_of(repeat, [*TRANSLATE, "-C", str(site), "status"])
+    figures.append(Figure(f"status, {size} articles, warm", *warm))
+    approve_all = [PY, "-c", APPROVE_SCRIPT, str(site)]
+    run(approve_all)
+    publish = median_of(repeat, [*TRANSLATE, "-C", str(site), "publish"],
+                        before=lambda: shutil.rmtree(site / "content" / "en", ignore_errors=True))  # fmt: skip
+    figures.append(Figure(f"publish, {size} articles", *publish))
+    return figures
+
+
+APPROVE_SCRIPT = """
+import sys
+from translate.model import State
+from translate.po import load_catalog, save_catalog
+from translate.project import Project
+project = Project.open(sys.argv[1])
+for slug in project.articles():
+    path = project.po_path("en", slug)
+    catalog = load_catalog(path, article=slug, lang="en", source_lang="ko")
+    for unit in catalog.units:
+        unit.target, unit.state = unit.source.replace("피부", "skin"), State.APPROVED
+    save_catalog(catalog, path)
+"""
+
+GLOSSARY_SCRIPT = """
+import sys, time
+from pathlib import Path
+from translate.glossary import load_glossary
+glossary = load_glossary(Path(sys.argv[1]))
+text = Path(sys.argv[2]).read_text(encoding="utf-8")
+started = time.perf_counter()
+found = 0
+for paragraph in text.split("\\n\\n"):
+    found += len(glossary.find(paragraph))
+print(found, len(glossary.terms), time.perf_counter() - started)
+"""
+
+
+def measure_glossary(work: Path, megabytes: int, terms: int) -> Figure:
+    site = work / "glossary"
+    if not site.exists():
+        generate(site, 200, glossary_terms=terms)
+    corpus = site / "corpus.txt"
+    if not corpus.exists():
+        chunks = [p.read_text(encoding="utf-8") for p in sorted((site / "content" / "ko").glob("*.md"))]
+        text, size = [], 0
+        while size < megabytes * 1_000_000:
+            for chunk in chunks:
+                text.append(chunk)
+                size += len(chunk.encode())
+        corpus.write_text("\n\n".join(text), encoding="utf-8")
+    seconds, peak = run([PY, "-c", GLOSSARY_SCRIPT, str(site / "glossary.yaml"), str(corpus)])
+    return Figure(f"glossary: {terms:,} terms over {megabytes} MB of articles (load + match)", seconds, peak)
+
+
+def write(figures: list[Figure], header: str, path: Path) -> None:
+    table = ["| measurement | median seconds | peak RSS (MB) | ratio |", "| --- | ---: | ---: | --- |"]
+    table += [f"| {f.name} | {f.seconds:.2f} | {f.peak_mb:.0f} | {f.note} |" for f in figures]
+    section = f"{MARKER_START}\n{header}\n\n" + "\n".join(table) + f"\n{MARKER_END}"
+    text = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if MARKER_START in text:
+        text = text[: text.index(MARKER_START)] + section + text[text.index(MARKER_END) + len(MARKER_END) :]
+    else:
+        text = text.rstrip() + "\n\n## Workflow at scale (`python bench/run.py`)\n\n" + section + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="2000,10000")
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--work", type=Path, default=BENCH / ".work")
+    parser.add_argument("--skip-peers", action="store_true")
+    parser.add_argument("--glossary-mb", type=int, default=50)
+    parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    args = parser.parse_args()
+    args.work.mkdir(parents=True, exist_ok=True)
+    peers: dict[str, Path] = {}
+    versions = []
+    if not args.skip_peers:
+        peers["mdpo"] = venv(args.work, "mdpo", ["mdpo"])
+        peers["ttk"] = venv(args.work, "ttk", ["translate-toolkit[markdown]"])
+        versions = [
+            f"mdpo {version(peers['mdpo'], 'mdpo')}",
+            f"translate-toolkit {version(peers['ttk'], 'translate-toolkit')}",
+        ]
+    figures: list[Figure] = []
+    for size in (int(s) for s in args.sizes.split(",")):
+        figures += measure_size(args.work, size, args.repeat, peers)
+        print(*(f"{f.name}: {f.seconds:.2f}s {f.peak_mb:.0f}MB {f.note}" for f in figures[-8:]), sep="\n")
+    figures.append(measure_glossary(args.work, args.glossary_mb, 20_000))
+    header = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, {platform.python_implementation()} "
+        f"{platform.python_version()}, {platform.machine()}; medians of {args.repeat} runs; "
+        + (", ".join(versions) or "peers skipped")
+        + "."
+    )
+    write(figures, header, args.out)
+
+
+if __name__ == "__main__":
+    main()
