@@ -210,6 +210,7 @@ def test_an_interrupted_run_keeps_what_arrived_and_the_next_resumes(tmp_path: Pa
 
     first = run(site, server, workers=2, on_progress=interrupt)
     assert first.interrupted and first.from_engine >= 4
+    assert first.left == 6 * 4 - first.from_engine  # the report counts what waits
     drafted = sum(e.msgstr != "" for slug in (f"post-{a}" for a in range(6)) for e in units(site, slug).values())
     assert drafted == first.from_engine  # every draft received is in the PO files
     paid = sent(server)

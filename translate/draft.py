@@ -530,10 +530,10 @@ def _send(
     handled: set[Future[_Outcome]] = set()
 
     def handle(future: Future[_Outcome], *, report_progress: bool = True) -> None:
-        handled.add(future)
         job, outcome = futures[future], future.result()
         if outcome.stopped:
-            return
+            return  # not sent: its units wait for the next run
+        handled.add(future)
         if outcome.engine is not None and outcome.raw is not None:
             cache.put(outcome.engine, settings.source, job.lang, job.text, outcome.raw)
             progress.characters += len(job.text)
