@@ -29,14 +29,19 @@ def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:
 
 
 def fake_mt(glossary_path: Path):  # type: ignore[no-untyped-def]
-    """An MT engine that knows the glossary's English but leaves 특징 in Korean (the real failure)."""
+    """An MT engine that keeps the glossary's English, the numbers, the markup tokens and the final
+    punctuation, writes about as much as a real one, and leaves 특징 in Korean (the real failure)."""
     glossary = load_glossary(glossary_path)
 
     def translate(q: str, source: str, target: str) -> str:
         if "특징" in q:
             return "Its 특징 is that it goes beyond simply improving skin elasticity."
         terms = [m.term.targets["en"] for m in glossary.find(q) if "en" in m.term.targets]
-        return "Translated text about " + (", ".join(dict.fromkeys(terms)) or "the clinic") + "."
+        keep = re.findall(r"⟦\d+⟧|\d+(?:[.,]\d+)*", q)
+        text = " ".join(["Translated text about", ", ".join(dict.fromkeys(terms)) or "the clinic", *keep])
+        while len(text) < len(q):
+            text += " and its details"
+        return text + ("?" if q.rstrip().endswith("?") else ".")
 
     return translate
 

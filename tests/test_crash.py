@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -38,7 +39,8 @@ ARTICLES = {
 
 def slow_mt(q: str, source: str, target: str) -> str:
     time.sleep(0.01)
-    return f"Sentence about skin, translated ({len(q)})."
+    numbers = " ".join(re.findall(r"\d+", q))
+    return f"Sentence {numbers} of an article about skin care, translated by a machine."
 
 
 @pytest.fixture(scope="module")

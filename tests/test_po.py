@@ -81,3 +81,21 @@ def test_a_duplicate_entry_is_an_error_naming_the_line(tmp_path: Path) -> None:
     path.write_text('msgid "가"\nmsgstr "a"\n\nmsgid "나"\nmsgstr "b"\n\nmsgid "가"\nmsgstr "c"\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"a\.po:7: .*twice"):
         load_catalog(path, article="a", lang="en", source_lang="ko")
+
+
+def test_long_history_and_findings_read_back_whole(tmp_path: Path) -> None:
+    reason = "the number of sessions is wrong: the Korean says three sessions four weeks apart, not two"
+    unit = Unit(
+        "세 번 시술합니다.",
+        "It is done twice.",
+        State.REJECTED,
+        history=[f"rejected by Park on 2026-11-25T10:00:00Z: {reason}"],
+        findings=[
+            Finding("numbers", "numbers differ from the source: missing 3; not in the source 2 " * 3, Severity.ERROR)
+        ],
+    )
+    path = tmp_path / "a.po"
+    save_catalog(Catalog("a", "en", "ko", [unit]), path)
+    [loaded] = load_catalog(path, article="a", lang="en", source_lang="ko").units
+    assert loaded.state is State.REJECTED and loaded.history == unit.history
+    assert [f.message for f in loaded.findings] == [" ".join(unit.findings[0].message.split())]

@@ -83,7 +83,8 @@ Reviewer = Annotated[str | None, typer.Option("--reviewer", help="Your name (def
 
 
 def _project(ctx: typer.Context) -> Project:
-    return Project.open(ctx.obj or ".")
+    root_dir, encoding = ctx.obj or (Path("."), None)
+    return Project.open(root_dir, encoding=encoding)
 
 
 def _version(value: bool) -> None:
@@ -98,12 +99,15 @@ def root(
     root_dir: Annotated[Path, typer.Option("--root", "-C", help="The content root (default: current folder).")] = Path(
         "."
     ),
+    encoding: Annotated[
+        str | None, typer.Option("--encoding", help="Encoding of the Korean articles if not UTF-8 (e.g. cp949).")
+    ] = None,
     version: Annotated[
         bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version.")
     ] = False,
 ) -> None:
     """Translate Korean Markdown articles: extract -> draft -> review -> publish."""
-    ctx.obj = root_dir
+    ctx.obj = (root_dir, encoding)
 
 
 @app.command("extract")

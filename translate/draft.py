@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from translate.checks import check_markup, check_translation, check_untranslated
+from translate.checks import check_translation
 from translate.engines import (
     DEFAULT_PRICES,
     ENGINE_NAMES,
@@ -111,9 +111,10 @@ def apply_machine_translation(
     unit.target = target
     unit.state = State.DRAFT
     unit.origin = f"mt:{engine}"
-    unit.findings = [*findings, *check_untranslated(target, lang), *glossary_findings]
-    if not findings:
-        unit.findings.extend(check_markup(unit.source, target))
+    checked = check_translation(unit.source, target, lang, glossary)
+    if findings:  # the dropped or repeated tokens already say what is wrong with the markup
+        checked = [f for f in checked if f.check != "markup"]
+    unit.findings = list(dict.fromkeys([*findings, *glossary_findings, *checked]))
 
 
 def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:

@@ -44,6 +44,24 @@ def po_language(lang: str) -> str:
     return lang.replace("-", "_")
 
 
+class _Entry(polib.POEntry):  # type: ignore[misc]
+    """A PO entry whose comments are written one per line, never wrapped: each line is a record
+    (a history line, a finding) that must read back whole."""
+
+    def __unicode__(self, wrapwidth: int = 78) -> str:
+        kinds = [("tcomment", "# ")] if self.obsolete else [("tcomment", "# "), ("comment", "#. ")]
+        head = [
+            prefix + line for attr, prefix in kinds if getattr(self, attr) for line in getattr(self, attr).split("\n")
+        ]
+        saved: tuple[str, str] = (getattr(self, "tcomment"), getattr(self, "comment"))  # noqa: B009
+        self.tcomment = self.comment = ""
+        try:
+            body: str = super().__unicode__(wrapwidth)
+        finally:
+            self.tcomment, self.comment = saved
+        return "\n".join([*head, body])
+
+
 def _unit_from_entry(entry: polib.POEntry) -> Unit:
     notes: list[str] = []
     findings: list[Finding] = []
@@ -84,7 +102,7 @@ def _entry_from_unit(unit: Unit) -> polib.POEntry:
     if unit.origin:
         comments.append(f"origin: {unit.origin}")
     comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
-    entry = polib.POEntry(
+    entry = _Entry(
         msgid=unit.source,
         msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
         occurrences=[(path, str(line)) for path, line in unit.locations],
