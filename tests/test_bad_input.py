@@ -35,6 +35,10 @@ def lay_out(root: Path, case: Case) -> None:
             path.write_bytes(content)
         else:
             path.write_text(content, encoding="utf-8")
+    for relative, (old, new) in case.edits.items():
+        text = (root / relative).read_text(encoding="utf-8")
+        assert old in text, f"{relative} has no {old!r}"
+        (root / relative).write_text(text.replace(old, new), encoding="utf-8")
     for relative, target in case.links.items():
         path = root / relative
         if path.is_dir() and not path.is_symlink():
@@ -67,3 +71,14 @@ def test_bad_input(case: Case, tmp_path: Path) -> None:
         assert len(errors) == 1 and errors[0].startswith("error: "), result.stderr
     if not case.changes:
         assert snapshot(root) == before
+
+
+def test_a_damaged_po_file_does_not_stop_the_other_articles(tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = make_project(tmp_path / "site", articles={"good": GOOD_ARTICLE, "other": "다른 글입니다.\n"})
+    assert runner.invoke(app, ["-C", str(root), "extract"]).exit_code == 0
+    (root / "po" / "en" / "good.po").write_text('msgid "a"\nmsgstr "broken\n', encoding="utf-8")
+    (root / "content" / "ko" / "other.md").write_text("다른 글입니다.\n\n새 문장입니다.\n", encoding="utf-8")
+    result = runner.invoke(app, ["-C", str(root), "extract"])
+    assert result.exit_code == 2 and "good.po:2: this line is not valid PO syntax" in result.output
+    assert "새 문장입니다." in (root / "po" / "en" / "other.po").read_text(encoding="utf-8")

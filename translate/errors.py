@@ -11,6 +11,9 @@ exits with its ``exit_code``. Exit codes (documented in README):
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+
 
 class TranslateError(Exception):
     """Base of every error the tool reports to a user."""
@@ -54,3 +57,42 @@ class LockError(TranslateError):
     """Another translate process holds the project's write lock."""
 
     exit_code = 4
+
+
+class ArticleErrors(TranslateError):
+    """Some articles could not be processed; all the others were."""
+
+    def __init__(self, errors: list[TranslateError], done: int):
+        self.errors = errors
+        self.exit_code = max(error.exit_code for error in errors)
+        others = f"the other {done} article{'s' if done != 1 else ''} {'were' if done != 1 else 'was'} processed"
+        if len(errors) == 1:
+            super().__init__(f"{errors[0]} ({others})")
+        else:
+            listed = "\n".join(f"  {error}" for error in errors)
+            super().__init__(f"{len(errors)} articles could not be processed ({others}):\n{listed}")
+
+
+class PerArticle:
+    """Runs each article's work, keeps going past an article whose files are bad, and reports them
+    all at the end: one broken file never stops the rest of a project."""
+
+    def __init__(self) -> None:
+        self.errors: list[TranslateError] = []
+        self.done = 0
+
+    @contextlib.contextmanager
+    def article(self) -> Iterator[None]:
+        try:
+            yield
+        except (InputError, ConfigError) as exc:
+            self.errors.append(exc)
+        else:
+            self.done += 1
+
+    def raise_errors(self) -> None:
+        """Raise what went wrong: the error itself when nothing else was processed."""
+        if len(self.errors) == 1 and self.done == 0:
+            raise self.errors[0]
+        if self.errors:
+            raise ArticleErrors(self.errors, self.done)

@@ -12,6 +12,7 @@ from pathlib import Path
 from rapidfuzz import fuzz
 
 from translate.checks import check_translation
+from translate.errors import InputError, PerArticle
 from translate.fileio import read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
@@ -206,32 +207,58 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     """Extract every (or one) source article into its PO catalogues; unchanged files are not touched.
 
     A new article whose sentences match the PO file of an article that no longer exists (renamed
-    or moved) takes that PO file over, and its published page moves with it.
+    or moved) takes that PO file over, and its published page moves with it. An article whose
+    files are bad is reported at the end; the others are extracted all the same.
     """
     report = ExtractReport()
     glossary = load_glossary(project.glossary_path, project.settings.source)
     langs = project.languages(lang)
-    for slug in project.articles(article):
-        doc = load_source(project, slug)
-        location = project.source_path(slug).relative_to(project.root).as_posix()
-        report.segments += len({s.source for s in doc.segments})
-        for target in langs:
-            path = project.po_path(target, slug)
-            renamed_from = None
-            if not path.exists():
-                renamed_from = find_renamed(project, target, doc, orphan_catalogs(project, target))
-            old_path = project.po_path(target, renamed_from) if renamed_from else path
-            catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
-            merged = merge_segments(catalog, doc.segments, location, glossary)
-            merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
-            if renamed_from:
-                merged.metadata["Project-Id-Version"] = slug
-            (report.written if save_catalog(merged, path) else report.unchanged).append(path)
-            if renamed_from:
-                _move_page(project, target, renamed_from, slug)
-                old_path.unlink()
-                report.renamed.append((target, renamed_from, slug))
+    orphans: dict[str, list[str]] = {}
+    per_article = PerArticle()
+    with project.lock("extract"):
+        for slug in project.articles(article):
+            with per_article.article():
+                doc = load_source(project, slug)
+                location = project.source_path(slug).relative_to(project.root).as_posix()
+                report.segments += len({s.source for s in doc.segments})
+                for target in langs:
+                    path = project.po_path(target, slug)
+                    renamed_from = None
+                    if not path.exists():
+                        if target not in orphans:
+                            orphans[target] = orphan_catalogs(project, target)
+                        renamed_from = find_renamed(project, target, doc, orphans[target])
+                    old_path = project.po_path(target, renamed_from) if renamed_from else path
+                    catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
+                    _refuse_edited_msgids(catalog, doc, path)
+                    merged = merge_segments(catalog, doc.segments, location, glossary)
+                    merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
+                    if renamed_from:
+                        merged.metadata["Project-Id-Version"] = slug
+                    (report.written if save_catalog(merged, path) else report.unchanged).append(path)
+                    if renamed_from:
+                        _move_page(project, target, renamed_from, slug)
+                        old_path.unlink()
+                        orphans[target].remove(renamed_from)
+                        report.renamed.append((target, renamed_from, slug))
+    per_article.raise_errors()
     return report
+
+
+def _refuse_edited_msgids(catalog: Catalog, doc: Document, path: Path) -> None:
+    """A msgid that is not in the unchanged source was edited by hand in the PO file: say so."""
+    if catalog.metadata.get(SOURCE_HASH_KEY) != source_hash(doc.text):
+        return
+    sources = {s.source for s in doc.segments}
+    for unit in catalog.active_units():
+        if unit.source not in sources:
+            raise InputError(
+                f"the msgid {unit.source[:40]!r} is not a sentence of the article, which has not changed since "
+                "the last extract: it was edited in the PO file. msgids are the Korean source: restore it (from git) "
+                "and correct the Korean article instead.",
+                path=path,
+                line=unit.po_line,
+            )
 
 
 def _move_page(project: Project, lang: str, old: str, new: str) -> None:

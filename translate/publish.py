@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from translate.checks import CheckConfig, check_config, check_page
+from translate.errors import PerArticle
 from translate.extract import load_source, source_hash
 from translate.fileio import read_text, write_if_changed
 from translate.model import Document, Segment, Severity, Span, State
@@ -205,39 +206,48 @@ def publish(project: Project, article: str | None = None, lang: str | None = Non
     """Publish every article whose segments are all approved; report the others."""
     report = PublishReport()
     config = check_config(project.settings)
-    for slug in project.articles(article):
-        doc = load_source(project, slug)
-        for target in project.languages(lang):
-            catalog = load_catalog(
-                project.po_path(target, slug),
-                article=slug,
-                lang=target,
-                source_lang=project.settings.source,
-            )
-            units = catalog.by_source()
-            counts: Counter[str] = Counter()
-            pending: list[str] = []
-            for source in dict.fromkeys(s.source for s in doc.segments):
-                unit = units.get(source)
-                state = unit.state.value if unit else "not extracted"
-                if unit is None or unit.state is not State.APPROVED:
-                    counts[state] += 1
-                    pending.append(unit.id if unit else "")
-            if counts:
-                report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5]))
-                continue
-            translations = {source: unit.target for source, unit in units.items()}
-            extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
-            text = render(doc, translations, extra)
-            errors = page_errors(text, target, project, config)
-            if errors:
-                report.blocked.append(Blocked(slug, target, Counter(), [], errors))
-                continue
-            path = project.content_path(target, slug)
-            if hand_edited(path, text):
-                tracked = page_field(read_text(path)[0], PAGE_HASH_FIELD) is not None
-                report.edited.append(EditedPage(slug, target, path, tracked))
-                continue
-            changed = write_if_changed(path, stamp(text), newline=doc.newline, bom=doc.bom)
-            (report.written if changed else report.unchanged).append(path)
+    per_article = PerArticle()
+    with project.lock("publish"):
+        for slug in project.articles(article):
+            with per_article.article():
+                _publish_article(project, slug, lang, config, report)
+    per_article.raise_errors()
     return report
+
+
+def _publish_article(project: Project, slug: str, lang: str | None, config: CheckConfig, report: PublishReport) -> None:
+    """Publish one article in every (or one) target language, or say in the report why not."""
+    doc = load_source(project, slug)
+    for target in project.languages(lang):
+        catalog = load_catalog(
+            project.po_path(target, slug),
+            article=slug,
+            lang=target,
+            source_lang=project.settings.source,
+        )
+        units = catalog.by_source()
+        counts: Counter[str] = Counter()
+        pending: list[str] = []
+        for source in dict.fromkeys(s.source for s in doc.segments):
+            unit = units.get(source)
+            state = unit.state.value if unit else "not extracted"
+            if unit is None or unit.state is not State.APPROVED:
+                counts[state] += 1
+                pending.append(unit.id if unit else "")
+        if counts:
+            report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5]))
+            continue
+        translations = {source: unit.target for source, unit in units.items()}
+        extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
+        text = render(doc, translations, extra)
+        errors = page_errors(text, target, project, config)
+        if errors:
+            report.blocked.append(Blocked(slug, target, Counter(), [], errors))
+            continue
+        path = project.content_path(target, slug)
+        if hand_edited(path, text):
+            tracked = page_field(read_text(path)[0], PAGE_HASH_FIELD) is not None
+            report.edited.append(EditedPage(slug, target, path, tracked))
+            continue
+        changed = write_if_changed(path, stamp(text), newline=doc.newline, bom=doc.bom)
+        (report.written if changed else report.unchanged).append(path)

@@ -11,7 +11,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from translate.checks import CheckConfig, check_config, check_translation
-from translate.errors import ReviewError
+from translate.errors import PerArticle, ReviewError
 from translate.glossary import Glossary, load_glossary
 from translate.model import Catalog, Finding, Severity, State, Unit
 from translate.po import load_catalog, save_catalog
@@ -67,16 +67,23 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _catalogs(project: Project, lang: str | None, article: str | None) -> Iterator[tuple[Catalog, Path]]:
-    """The catalogues in scope, their findings seen through the project's check settings."""
+def _catalogs(
+    project: Project, lang: str | None, article: str | None, per_article: PerArticle
+) -> Iterator[tuple[Catalog, Path]]:
+    """The catalogues in scope, their findings seen through the project's check settings; a PO file
+    that cannot be read is recorded in per_article and skipped."""
     config = check_config(project.settings)
     for target in project.languages(lang):
         for slug in project.articles(article):
             path = project.po_path(target, slug)
-            if path.exists():
+            if not path.exists():
+                continue
+            catalog: Catalog | None = None
+            with per_article.article():
                 catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
                 for unit in catalog.units:
                     unit.findings = config.apply(unit.findings)
+            if catalog is not None:
                 yield catalog, path
 
 
@@ -88,12 +95,14 @@ def queue(
 ) -> list[QueueItem]:
     """Units awaiting review (by default drafts, rejected and untranslated), errors first."""
     wanted = set(states)
+    per_article = PerArticle()
     items = [
         QueueItem(c.article, c.lang, u)
-        for c, _ in _catalogs(project, lang, article)
+        for c, _ in _catalogs(project, lang, article, per_article)
         for u in c.active_units()
         if u.state in wanted
     ]
+    per_article.raise_errors()
     attach_suggestions(project, items)
     return sorted(items, key=lambda i: (not _has_error(i.unit.findings), i.article, i.lang))
 
@@ -153,8 +162,9 @@ def _apply(
     wanted = {i.strip().lower() for i in ids} if ids else None
     if wanted is not None and any(len(i) < 4 for i in wanted):
         raise ReviewError("segment ids need at least 4 characters; copy them from `translate review list`.")
+    per_article = PerArticle()
     with project.lock("review"):
-        catalogs = list(_catalogs(project, lang, article))
+        catalogs = list(_catalogs(project, lang, article, per_article))
         if wanted is not None:
             matched = {hit for catalog, _ in catalogs for u in catalog.active_units() if (hit := _matches(u, wanted))}
             if wanted - matched:
@@ -179,6 +189,7 @@ def _apply(
                     decisions.refused.append((item, refusal))
             if changed:
                 save_catalog(catalog, path)
+    per_article.raise_errors()
     return decisions
 
 

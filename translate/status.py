@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from translate.errors import PerArticle
 from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
 from translate.fileio import read_text
 from translate.model import State
@@ -70,37 +71,46 @@ def page_status(page_text: str | None, expected: str | None, current_hash: str) 
 
 def status(project: Project, article: str | None = None, lang: str | None = None) -> list[ArticleStatus]:
     """Per article and language: segment counts by state, and whether the published page is current."""
-    rows = []
+    rows: list[ArticleStatus] = []
+    per_article = PerArticle()
     for slug in project.articles(article):
-        doc = load_source(project, slug)
-        current_hash = source_hash(doc.text)
-        sources = list(dict.fromkeys(s.source for s in doc.segments))
-        for target in project.languages(lang):
-            po_path = project.po_path(target, slug)
-            catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
-            units = catalog.by_source()
-            counts = Counter(units[s].state.value if s in units else State.UNTRANSLATED.value for s in sources)
-            extracted = po_path.exists() and catalog.metadata.get(SOURCE_HASH_KEY) == current_hash
-            page_path = project.content_path(target, slug)
-            complete = counts[State.APPROVED.value] == len(sources)
-            expected = None
-            if complete:
-                translations = {s: units[s].target for s in sources}
-                expected = render(doc, translations, {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash})
-            page_text = read_text(page_path)[0] if page_path.is_file() else None
-            page = page_status(page_text, expected, current_hash)
-            if not extracted:
-                step = "extract"
-            elif page == EDITED:
-                tracked = page_text is not None and page_field(page_text, PAGE_HASH_FIELD) is not None
-                step = "absorb" if tracked else "align"
-            elif counts[State.UNTRANSLATED.value]:
-                step = "draft"
-            elif not complete:
-                step = "review"
-            elif page != UP_TO_DATE:
-                step = "publish"
-            else:
-                step = "-"
-            rows.append(ArticleStatus(slug, target, len(sources), counts, page, step))
+        with per_article.article():
+            rows.extend(_article_status(project, slug, lang))
+    per_article.raise_errors()
+    return rows
+
+
+def _article_status(project: Project, slug: str, lang: str | None) -> list[ArticleStatus]:
+    rows = []
+    doc = load_source(project, slug)
+    current_hash = source_hash(doc.text)
+    sources = list(dict.fromkeys(s.source for s in doc.segments))
+    for target in project.languages(lang):
+        po_path = project.po_path(target, slug)
+        catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
+        units = catalog.by_source()
+        counts = Counter(units[s].state.value if s in units else State.UNTRANSLATED.value for s in sources)
+        extracted = po_path.exists() and catalog.metadata.get(SOURCE_HASH_KEY) == current_hash
+        page_path = project.content_path(target, slug)
+        complete = counts[State.APPROVED.value] == len(sources)
+        expected = None
+        if complete:
+            translations = {s: units[s].target for s in sources}
+            expected = render(doc, translations, {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash})
+        page_text = read_text(page_path)[0] if page_path.is_file() else None
+        page = page_status(page_text, expected, current_hash)
+        if not extracted:
+            step = "extract"
+        elif page == EDITED:
+            tracked = page_text is not None and page_field(page_text, PAGE_HASH_FIELD) is not None
+            step = "absorb" if tracked else "align"
+        elif counts[State.UNTRANSLATED.value]:
+            step = "draft"
+        elif not complete:
+            step = "review"
+        elif page != UP_TO_DATE:
+            step = "publish"
+        else:
+            step = "-"
+        rows.append(ArticleStatus(slug, target, len(sources), counts, page, step))
     return rows

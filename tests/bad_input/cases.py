@@ -24,6 +24,7 @@ class Case:
     message: str
     changes: bool = False  # True: the command may (and should) write files
     links: dict[str, str] = field(default_factory=dict)  # path -> symlink target
+    edits: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text)
 
 
 def po(body: str, header: str = '"Language: en\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n') -> str:
@@ -217,6 +218,22 @@ CASES: list[Case] = [
     ),
     Case("po-binary-mo", {"po/en/good.po": b"\xde\x12\x04\x95\x00\x00\x00\x00"}, ("status",), 2, "binary file"),
     Case("po-unknown-keyword", {"po/en/good.po": po('msgid "a"\nmsgstring "b"\n')}, ("publish",), 2, "good.po:7"),
+    Case(
+        "po-msgid-edited-by-hand",
+        {},
+        ("extract",),
+        2,
+        "good.po:",
+        edits={"po/en/good.po": ('msgid "피부 관리 안내입니다."', 'msgid "피부 관리 안내 입니다."')},
+    ),
+    Case(
+        "po-damaged-other-article-still-extracted",
+        {"content/ko/second.md": "두 번째 글입니다.\n", "po/en/good.po": po('msgid "a"\nmsgstr "b\n')},
+        ("extract",),
+        2,
+        "(the other 1 article was processed)",
+        changes=True,
+    ),
     Case("po-empty-file", {"po/en/good.po": ""}, ("status",), 0, "good"),
     Case(
         "po-crlf-and-bom",
