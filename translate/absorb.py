@@ -25,7 +25,7 @@ from translate.glossary import Glossary, load_glossary
 from translate.markdown import line_of
 from translate.model import Document, Segment, Span, State, Unit
 from translate.po import load_catalog, save_catalog
-from translate.project import Project
+from translate.project import Project, locked
 from translate.publish import (
     SOURCE_HASH_FIELD,
     TRANSLATION_KEY,
@@ -150,6 +150,7 @@ def page_changes(
     return changed, unplaced, expected
 
 
+@locked("absorb")
 def absorb(
     project: Project,
     article: str | None = None,

@@ -24,7 +24,7 @@ from translate.glossary import Glossary, load_glossary, target_contains
 from translate.markdown import inline_codes, parse_document
 from translate.model import Finding, Segment, State, Unit
 from translate.po import load_catalog, save_catalog
-from translate.project import Project
+from translate.project import Project, locked
 from translate.publish import PAGE_HASH_FIELD, is_ours, page_field, stamp, without_page_hash
 
 # Prior probabilities of the pairing types (Gale & Church 1993), and the variance of the length model.
@@ -226,6 +226,7 @@ def _slug_and_lang(project: Project, ko_path: Path, en_path: Path, lang: str | N
     return project.check_slug(slug), project.languages(lang)[0]
 
 
+@locked("align")
 def align(
     project: Project,
     ko_path: Path,

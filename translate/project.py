@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import codecs
+import functools
 import os
 import re
 import tomllib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from translate.errors import ConfigError
 from translate.fileio import TEMP_GLOB, project_lock
@@ -222,3 +223,21 @@ class Project:
                 f"{slug!r} is not an article slug: use a path under content/{self.settings.source}/ without .md."
             )
         return "/".join(parts)
+
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def locked(command: str) -> Callable[[Callable[Concatenate[Project, P], R]], Callable[Concatenate[Project, P], R]]:
+    """Run a stage function (whose first argument is the project) under the project's write lock."""
+
+    def decorate(func: Callable[Concatenate[Project, P], R]) -> Callable[Concatenate[Project, P], R]:
+        @functools.wraps(func)
+        def run(project: Project, /, *args: P.args, **kwargs: P.kwargs) -> R:
+            with project.lock(command):
+                return func(project, *args, **kwargs)
+
+        return run
+
+    return decorate

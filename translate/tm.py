@@ -23,7 +23,7 @@ from translate.extract import word_diff
 from translate.fileio import atomic_write
 from translate.model import State, Unit, normalize_text, segment_id
 from translate.po import load_catalog
-from translate.project import Project
+from translate.project import Project, locked
 
 ORIGIN_TM = "tm"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -222,6 +222,7 @@ class ImportReport:
     written: list[Path] = field(default_factory=list)
 
 
+@locked("tm import")
 def import_tmx(project: Project, path: Path, lang: str | None = None) -> ImportReport:
     """Merge a TMX file into the project's memory folder (``tm/<source>-<lang>.tmx``): a source
     sentence already there gets the imported translation."""
