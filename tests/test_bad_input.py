@@ -17,7 +17,8 @@ from translate.cli import app
 def snapshot(root: Path) -> dict[str, bytes]:
     files = {}
     for folder, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(folder, d))]
+        # the links are checked by their own cases; the cache is derived data, never a user's file
+        dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(folder, d)) and d != ".translate-cache"]
         for name in filenames:
             path = Path(folder) / name
             if name != ".translate.lock" and not path.is_symlink():

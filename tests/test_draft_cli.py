@@ -50,7 +50,7 @@ def test_dry_run_says_what_each_engine_would_get_and_cost(tmp_path: Path) -> Non
     assert f"libre: 3 segments, {chars} characters, estimated cost {chars * 20 / 1e6:.2f} USD" in out
     assert "google (fallback): only what libre fails on" in out
     assert "deepl: not usable: deepl needs an API key: set DEEPL_API_KEY" in out
-    assert not (root / ".translate-cache").exists()
+    assert not (root / ".translate-cache" / "mt.sqlite3").exists()  # a dry run asks and stores nothing
 
 
 def test_a_failed_segment_is_named_and_the_others_are_drafted(tmp_path: Path) -> None:

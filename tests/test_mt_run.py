@@ -113,7 +113,7 @@ def test_the_cache_is_derived_data(tmp_path: Path, server: LibreServer) -> None:
 
 def test_a_damaged_cache_is_set_aside_and_rebuilt(tmp_path: Path, server: LibreServer) -> None:
     site = project(tmp_path, count=1)
-    (site.root / CACHE_DIR).mkdir()
+    (site.root / CACHE_DIR).mkdir(exist_ok=True)
     (site.root / CACHE_DIR / "mt.sqlite3").write_bytes(b"this is not a database" * 100)
     report = run(site, server)
     assert report.from_engine == 4 and any("damaged" in note for note in report.notes)
@@ -261,7 +261,7 @@ def test_a_dry_run_sends_and_writes_nothing(tmp_path: Path, server: LibreServer)
     site = project(tmp_path, settings="[tool.translate]\nmt_prices = { libre = 20 }\n")
     before = {p: p.read_bytes() for p in (site.root / "po").rglob("*.po")}
     report = run(site, server, dry_run=True)
-    assert server.received == [] and not (site.root / CACHE_DIR).exists()
+    assert server.received == [] and not (site.root / CACHE_DIR / "mt.sqlite3").exists()
     assert {p: p.read_bytes() for p in (site.root / "po").rglob("*.po")} == before
     texts = {t for a in range(3) for t in units(site, f"post-{a}")}
     assert report.texts == len(texts) == 3 * 2 + 2 and report.left == 3 * 4

@@ -15,22 +15,13 @@ import sys
 import tempfile
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from typer.core import TyperGroup
 
 from translate import __version__
-from translate.absorb import absorb as run_absorb
-from translate.align import LOW_CONFIDENCE
-from translate.align import align as run_align
 from translate.checks import check_project
-from translate.draft import DraftReport, iter_failures
-from translate.draft import Progress as DraftProgress
-from translate.draft import draft as run_draft
-from translate.engines import ENGINE_NAMES
 from translate.errors import EngineError, TranslateError
 from translate.extract import extract as run_extract
 from translate.extract import word_diff
@@ -50,8 +41,10 @@ from translate.review import (
 )
 from translate.status import PAGE_STATES
 from translate.status import status as run_status
-from translate.sync import sync as run_sync
-from translate.tm import export_tmx, import_tmx
+
+if TYPE_CHECKING:  # the MT stack is imported only by the commands that use it, so others start fast
+    from translate.draft import DraftReport
+    from translate.draft import Progress as DraftProgress
 
 
 class _Group(TyperGroup):
@@ -133,7 +126,8 @@ def draft_command(
         typer.Option(
             "--engine",
             "-e",
-            help=f"MT engine ({', '.join(ENGINE_NAMES)}); repeat for a fallback chain. Default: settings.",
+            help="MT engine (libre, google, mymemory, deepl, microsoft, papago); repeat for a fallback chain. "
+            "Default: settings.",
         ),
     ] = None,
     url: Annotated[
@@ -151,6 +145,9 @@ def draft_command(
     ] = None,
 ) -> None:
     """Draft untranslated segments: translation memory, then the MT cache, then machine translation."""
+    from translate.draft import draft as run_draft
+    from translate.draft import iter_failures
+
     project = _project(ctx)
     with _DraftProgress() as progress:
         report = run_draft(
@@ -234,11 +231,14 @@ class _DraftProgress:
     """A rich progress bar on stderr while texts come back (only on a terminal)."""
 
     def __init__(self) -> None:
-        self._bar: Progress | None = None
+        self._bar: Any = None
         self._task: Any = None
 
     def __enter__(self) -> _DraftProgress:
         if sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self._bar = Progress(
                 TextColumn("drafting"),
                 BarColumn(),
@@ -274,6 +274,8 @@ def tm_export(
     lang: Lang = None,
 ) -> None:
     """Write the translation memory (approved translations and imported memories) as TMX 1.4."""
+    from translate.tm import export_tmx
+
     count = export_tmx(_project(ctx), path, lang)
     typer.echo(f"{count} translation units written to {path}.")
 
@@ -285,6 +287,8 @@ def tm_import(
     lang: Lang = None,
 ) -> None:
     """Merge a TMX memory into the project's memory folder (tm/); drafts use it from then on."""
+    from translate.tm import import_tmx
+
     report = import_tmx(_project(ctx), path, lang)
     for written in report.written:
         typer.echo(f"updated {written}")
@@ -558,6 +562,8 @@ def absorb_command(
     reviewer: Reviewer = None,
 ) -> None:
     """Take sentences edited by hand on published pages back into the PO files, so publish works again."""
+    from translate.absorb import absorb as run_absorb
+
     results = run_absorb(
         _project(ctx), article, lang, reviewer=reviewer or default_reviewer(), review=review, force=force
     )
@@ -595,6 +601,9 @@ def align_command(
     reviewer: Reviewer = None,
 ) -> None:
     """Align an existing translation sentence by sentence and write it into the PO file (drafts for review)."""
+    from translate.align import LOW_CONFIDENCE
+    from translate.align import align as run_align
+
     report = run_align(
         _project(ctx), source, translation, lang, approve=approve_clean, reviewer=reviewer or default_reviewer()
     )
@@ -630,6 +639,8 @@ def sync_command(
     url: Annotated[str | None, typer.Option("--url", help="Engine server URL.")] = None,
 ) -> None:
     """The whole loop for everything stale: extract, draft what changed, publish what is fully approved."""
+    from translate.sync import sync as run_sync
+
     report = run_sync(_project(ctx), article, lang, drafting=not no_draft, engine=engine, url=url)
     extracted = report.extracted
     for target, old, new in extracted.renamed:

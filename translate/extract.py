@@ -11,6 +11,7 @@ from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
 from translate.errors import InputError, PerArticle
 from translate.fileio import read_text
@@ -215,8 +216,15 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     langs = project.languages(lang)
     orphans: dict[str, list[str]] = {}
     per_article = PerArticle()
+    cache = StampCache(project, "extract", [project.settings, project.encoding, file_stamp(project.glossary_path)])
     with project.lock("extract"):
         for slug in project.articles(article):
+            stamp = _extract_stamp(project, slug, langs)
+            known = cache.get(slug, stamp)
+            if known is not None:  # nothing changed since this article was last extracted
+                report.segments += known
+                report.unchanged.extend(project.po_path(target, slug) for target in langs)
+                continue
             with per_article.article():
                 doc = load_source(project, slug)
                 location = project.source_path(slug).relative_to(project.root).as_posix()
@@ -241,8 +249,14 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
                         old_path.unlink()
                         orphans[target].remove(renamed_from)
                         report.renamed.append((target, renamed_from, slug))
+                cache.put(slug, _extract_stamp(project, slug, langs), len({s.source for s in doc.segments}))
+        cache.save()
     per_article.raise_errors()
     return report
+
+
+def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:
+    return [file_stamp(project.source_path(slug)), *(file_stamp(project.po_path(target, slug)) for target in langs)]
 
 
 def _refuse_edited_msgids(catalog: Catalog, doc: Document, path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
+from translate.cache import StampCache, file_stamp
 from translate.errors import PerArticle
 from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
 from translate.fileio import read_text
@@ -73,9 +74,31 @@ def status(project: Project, article: str | None = None, lang: str | None = None
     """Per article and language: segment counts by state, and whether the published page is current."""
     rows: list[ArticleStatus] = []
     per_article = PerArticle()
+    cache = StampCache(project, "status", [project.settings, project.encoding])
+    targets = project.languages(lang)
     for slug in project.articles(article):
         with per_article.article():
-            rows.extend(_article_status(project, slug, lang))
+            stamps = {
+                target: [
+                    file_stamp(project.source_path(slug)),
+                    file_stamp(project.po_path(target, slug)),
+                    file_stamp(project.content_path(target, slug)),
+                ]
+                for target in targets
+            }
+            known = [cache.get(f"{target}:{slug}", stamps[target]) for target in targets]
+            if all(row is not None for row in known):  # no file of this article changed since last time
+                rows.extend(
+                    ArticleStatus(slug, t, r[0], Counter(r[1]), r[2], r[3]) for t, r in zip(targets, known, strict=True)
+                )
+                continue
+            fresh = _article_status(project, slug, lang)
+            for row in fresh:
+                cache.put(
+                    f"{row.lang}:{slug}", stamps[row.lang], [row.total, dict(row.counts), row.page, row.next_step]
+                )
+            rows.extend(fresh)
+    cache.save()
     per_article.raise_errors()
     return rows
 
