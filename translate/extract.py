@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import os
 import unicodedata
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -13,7 +14,7 @@ from rapidfuzz import fuzz
 
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
-from translate.errors import InputError, PerArticle
+from translate.errors import ConfigError, InputError, PerArticle, TranslateError
 from translate.fileio import read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
@@ -204,55 +205,114 @@ class ExtractReport:
     segments: int = 0
 
 
+@dataclass
+class _Extracted:
+    """What extracting one article did (merged into the run's report by the parent process)."""
+
+    slug: str
+    written: list[Path] = field(default_factory=list)
+    unchanged: list[Path] = field(default_factory=list)
+    renamed: list[tuple[str, str, str]] = field(default_factory=list)
+    segments: int = 0
+    stamp: list[Stamp] = field(default_factory=list)
+    error: TranslateError | None = None
+
+
+PARALLEL_FROM = 64  # articles to extract before the work is spread over processes
+
+
 def extract(project: Project, article: str | None = None, lang: str | None = None) -> ExtractReport:
     """Extract every (or one) source article into its PO catalogues; unchanged files are not touched.
 
     A new article whose sentences match the PO file of an article that no longer exists (renamed
     or moved) takes that PO file over, and its published page moves with it. An article whose
-    files are bad is reported at the end; the others are extracted all the same.
+    files are bad is reported at the end; the others are extracted all the same. Articles unchanged
+    since the last run are skipped without being read; many changed ones are extracted in parallel.
     """
     report = ExtractReport()
     glossary = load_glossary(project.glossary_path, project.settings.source)
     langs = project.languages(lang)
-    orphans: dict[str, list[str]] = {}
     per_article = PerArticle()
     cache = StampCache(project, "extract", [project.settings, project.encoding, file_stamp(project.glossary_path)])
     with project.lock("extract"):
+        todo = []
         for slug in project.articles(article):
-            stamp = _extract_stamp(project, slug, langs)
-            known = cache.get(slug, stamp)
+            known = cache.get(slug, _extract_stamp(project, slug, langs))
             if known is not None:  # nothing changed since this article was last extracted
                 report.segments += known
                 report.unchanged.extend(project.po_path(target, slug) for target in langs)
+            else:
+                todo.append(slug)
+        orphans = {target: orphan_catalogs(project, target) for target in langs}
+        # Only an article without a PO file may be a renamed one; those are matched one by one.
+        maybe_renamed = [s for s in todo if any(orphans[t] and not project.po_path(t, s).exists() for t in langs)]
+        independent = [s for s in todo if s not in set(maybe_renamed)]
+        results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
+        if len(independent) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+            with ProcessPoolExecutor(initializer=_start_worker, initargs=(project, langs)) as pool:
+                results.extend(pool.map(_worker_extract, independent, chunksize=8))
+        else:
+            results.extend(_extract_article(project, slug, langs, glossary, {}) for slug in independent)
+        for result in results:
+            if result.error is not None:
+                per_article.errors.append(result.error)
                 continue
-            with per_article.article():
-                doc = load_source(project, slug)
-                location = project.source_path(slug).relative_to(project.root).as_posix()
-                report.segments += len({s.source for s in doc.segments})
-                for target in langs:
-                    path = project.po_path(target, slug)
-                    renamed_from = None
-                    if not path.exists():
-                        if target not in orphans:
-                            orphans[target] = orphan_catalogs(project, target)
-                        renamed_from = find_renamed(project, target, doc, orphans[target])
-                    old_path = project.po_path(target, renamed_from) if renamed_from else path
-                    catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
-                    _refuse_edited_msgids(catalog, doc, path)
-                    merged = merge_segments(catalog, doc.segments, location, glossary)
-                    merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
-                    if renamed_from:
-                        merged.metadata["Project-Id-Version"] = slug
-                    (report.written if save_catalog(merged, path) else report.unchanged).append(path)
-                    if renamed_from:
-                        _move_page(project, target, renamed_from, slug)
-                        old_path.unlink()
-                        orphans[target].remove(renamed_from)
-                        report.renamed.append((target, renamed_from, slug))
-                cache.put(slug, _extract_stamp(project, slug, langs), len({s.source for s in doc.segments}))
+            per_article.done += 1
+            report.written.extend(result.written)
+            report.unchanged.extend(result.unchanged)
+            report.renamed.extend(result.renamed)
+            report.segments += result.segments
+            cache.put(result.slug, result.stamp, result.segments)
         cache.save()
     per_article.raise_errors()
     return report
+
+
+def _extract_article(
+    project: Project, slug: str, langs: tuple[str, ...], glossary: Glossary, orphans: dict[str, list[str]]
+) -> _Extracted:
+    """Extract one article into its PO files; a bad file is returned as the result's error."""
+    result = _Extracted(slug)
+    try:
+        doc = load_source(project, slug)
+        location = project.source_path(slug).relative_to(project.root).as_posix()
+        result.segments = len({s.source for s in doc.segments})
+        for target in langs:
+            path = project.po_path(target, slug)
+            renamed_from = None
+            if not path.exists() and orphans.get(target):
+                renamed_from = find_renamed(project, target, doc, orphans[target])
+            old_path = project.po_path(target, renamed_from) if renamed_from else path
+            catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
+            _refuse_edited_msgids(catalog, doc, path)
+            merged = merge_segments(catalog, doc.segments, location, glossary)
+            merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
+            if renamed_from:
+                merged.metadata["Project-Id-Version"] = slug
+            (result.written if save_catalog(merged, path) else result.unchanged).append(path)
+            if renamed_from:
+                _move_page(project, target, renamed_from, slug)
+                old_path.unlink()
+                orphans[target].remove(renamed_from)
+                result.renamed.append((target, renamed_from, slug))
+        result.stamp = _extract_stamp(project, slug, langs)
+    except (InputError, ConfigError) as exc:
+        result.error = exc
+    return result
+
+
+_worker: tuple[Project, tuple[str, ...], Glossary] | None = None
+
+
+def _start_worker(project: Project, langs: tuple[str, ...]) -> None:
+    global _worker
+    _worker = (project, langs, load_glossary(project.glossary_path, project.settings.source))
+
+
+def _worker_extract(slug: str) -> _Extracted:
+    assert _worker is not None
+    project, langs, glossary = _worker
+    return _extract_article(project, slug, langs, glossary, {})
 
 
 def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:
