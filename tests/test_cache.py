@@ -12,6 +12,7 @@ import translate.extract
 import translate.status
 from tests.conftest import make_project
 from translate.cache import CACHE_DIR
+from translate.errors import TranslateError
 from translate.extract import extract
 from translate.model import Document, State, segment_id
 from translate.po import load_catalog
@@ -90,3 +91,18 @@ def test_an_unchanged_article_is_not_read_again(tmp_path: Path, monkeypatch: pyt
     status(project)
     assert read == ["note-2", "note-2"]  # only the changed article was parsed, by extract and by status
     assert len(report.unchanged) == 3 and len(report.written) == 1
+
+
+def test_parallel_extraction_writes_what_serial_extraction_writes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    articles = {f"post-{n}": f"# 글 {n}\n\n{n}번째 글은 피부 관리 안내입니다.\n\n- 항목 {n}입니다\n" for n in range(12)}
+    serial = make_project(tmp_path / "serial", articles={**articles, "bad": "---\ntitle: [\n---\n"})
+    parallel = make_project(tmp_path / "parallel", articles={**articles, "bad": "---\ntitle: [\n---\n"})
+    with pytest.raises(TranslateError) as serial_error:
+        extract(Project.open(serial))
+    monkeypatch.setattr(translate.extract, "PARALLEL_FROM", 2)
+    with pytest.raises(TranslateError) as parallel_error:
+        extract(Project.open(parallel))
+    assert str(serial_error.value).replace("serial", "") == str(parallel_error.value).replace("parallel", "")
+    assert po_files(serial) == po_files(parallel) and len(po_files(parallel)) == 12
