@@ -11,9 +11,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from translate import glossary as glossary_module
 from translate.errors import GlossaryError
 from translate.glossary import (
     Glossary,
+    Term,
+    _fold,
+    _is_particles,
+    _match_key,
     apply_glossary,
     load_glossary,
     parse_glossary,
@@ -411,3 +416,123 @@ def test_particles_must_fit_the_final_syllable(text: str, found: list[str]) -> N
         Path("glossary.yaml"),
     )
     assert [m.term.source for m in glossary.find(text)] == found
+
+
+# --- the fast matcher agrees with the rules written out plainly ------------------------------
+
+
+def reference_find(terms: tuple[Term, ...], text: str) -> list[tuple[Term, int, int]]:
+    """The matching rules of the module docstring, character by character (slow and plain):
+    over the NFC text with whitespace removed, every term; a hit may cross whitespace only where
+    its term has a space; among hits that start a word and end it (or end before particles, or
+    before another hit that does), leftmost then longest, no overlaps."""
+    nfc: list[str] = []  # the NFC text, and each character's span in ``text``
+    starts: list[int] = []
+    ends: list[int] = []
+    begin = 0
+    for i in range(1, len(text) + 1):
+        if i < len(text) and (
+            unicodedata.combining(text[i])
+            or len(unicodedata.normalize("NFC", text[begin : i + 1]))
+            == len(unicodedata.normalize("NFC", text[begin:i]))
+        ):
+            continue  # text[i] combines with the cluster that starts at ``begin``
+        piece = unicodedata.normalize("NFC", text[begin:i])
+        nfc += piece
+        starts += [begin] * len(piece)
+        ends += [i] * len(piece)
+        begin = i
+    positions = [i for i, char in enumerate(nfc) if not char.isspace()]
+    key = "".join(_fold(nfc[i]) for i in positions)
+    hits: dict[int, list[tuple[int, int]]] = {}
+    for index, term in enumerate(terms):
+        term_key, gaps = _match_key(term.source)
+        for at in range(len(key) - len(term_key) + 1 if term_key else 0):
+            last = at + len(term_key) - 1
+            if key[at : last + 1] == term_key and all(
+                positions[k + 1] == positions[k] + 1 or k + 1 - at in gaps for k in range(at, last)
+            ):
+                hits.setdefault(positions[at], []).append((positions[last] + 1, index))
+
+    def word_end(i: int) -> int:
+        while i < len(nfc) and nfc[i].isalnum():
+            i += 1
+        return i
+
+    best: dict[int, tuple[int, int, bool]] = {}
+    for start in sorted(hits, reverse=True):
+        for end, index in sorted(hits[start], reverse=True):
+            if word_end(end) == end or _is_particles("".join(nfc[end : word_end(end)]), nfc[end - 1]):
+                best[start] = (end, index, False)
+                break
+            if end in best:
+                best[start] = (end, index, True)
+                break
+    found, last_end = [], 0
+    for start in sorted(best):
+        if start < last_end or (start > 0 and nfc[start - 1].isalnum()):
+            continue
+        at = start
+        while True:
+            end, index, chained = best[at]
+            found.append((terms[index], starts[at], ends[end - 1]))
+            if not chained:
+                break
+            at = end
+        last_end = word_end(end) if not chained else end
+    return found
+
+
+TERM_PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실", "엠페이스", "HIFES", "Rf", "Σ", "가", "이"]
+TEXT_PIECES = [*TERM_PIECES, "은", "에서는", "적", "들이", "과", "를", " ", "  ", "\n", "\t", " \n ", "\u3000",
+               "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ"]  # fmt: skip
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    st.lists(st.lists(st.sampled_from(TERM_PIECES), min_size=1, max_size=3), min_size=1, max_size=8).map(
+        lambda words: [" ".join(w) if len(w) > 1 and i % 2 else "".join(w) for i, w in enumerate(words)]
+    ),
+    st.integers(0, 9),
+    st.lists(st.sampled_from(TEXT_PIECES) | st.text(max_size=2), max_size=40),
+)
+def test_find_agrees_with_the_plain_rules(sources: list[str], phrase_words: int, pieces: list[str]) -> None:
+    sources.append(" ".join(TERM_PIECES[:phrase_words]))  # up to nine words: past the spacings kept in the automaton
+    terms: dict[str, Term] = {}
+    for number, source in enumerate(sources):
+        terms.setdefault(_match_key(source)[0], Term(source, {"en": "x"}, {}, None, False, number + 1))
+    glossary = Glossary(terms.values())
+    text = "".join(pieces)
+    expected = reference_find(glossary.terms, text)
+    assert [(m.term, m.start, m.end) for m in glossary.find(text)] == expected
+
+
+def test_a_long_phrase_matches_with_any_spacing() -> None:
+    words = ["피부과", "전문의", "상담", "후", "시술", "전", "동의서", "작성", "필수"]
+    glossary = Glossary([Term(" ".join(words), {"en": "consent"}, {}, None, False, 1)])
+    for text in ["".join(words), "  ".join(words) + "는", "\n".join(words), " ".join(words[:4]) + "".join(words[4:])]:
+        (match,) = glossary.find(f"그 {text}")
+        assert (match.start, match.end) == (2, 2 + len(text.removesuffix("는")))
+    assert glossary.find(" ".join(words[:-1])) == []
+
+
+def test_spans_map_back_through_nfd_and_runs_of_whitespace(glossary: Glossary) -> None:
+    text = unicodedata.normalize("NFD", "그  특징은\n\n 피부과 \t 전문의에게")
+    assert [(m.term.source, unicodedata.normalize("NFC", text[m.start : m.end])) for m in glossary.find(text)] == [
+        ("특징", "특징"),
+        ("피부과 전문의", "피부과 \t 전문의"),
+    ]
+
+
+def test_loading_without_libyaml_gives_the_same_glossary(monkeypatch: pytest.MonkeyPatch) -> None:
+    fast = load_glossary(REPO / "glossary.yaml")
+    monkeypatch.setattr(glossary_module, "_CLoader", None)
+    slow = load_glossary(REPO / "glossary.yaml")
+    assert [(t, t.line, dict(t.targets), dict(t.forbidden)) for t in fast.terms] == [
+        (t, t.line, dict(t.targets), dict(t.forbidden)) for t in slow.terms
+    ]
+
+
+def test_anchors_and_aliases_are_yaml_as_before(tmp_path: Path) -> None:
+    text = "terms:\n  - ko: 특징\n    en: &f feature\n  - ko: 특성\n    en: *f\n"
+    assert [t.target_for("en") for t in parse_glossary(text, tmp_path / "g.yaml").terms] == ["feature", "feature"]

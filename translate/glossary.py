@@ -16,11 +16,18 @@ Source-side matching rules (Korean):
 
 from __future__ import annotations
 
+import gc
 import re
 import types
 import unicodedata
-from collections.abc import Iterable, Mapping
+from bisect import bisect_left
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import lru_cache
+from heapq import merge
+from itertools import chain, product
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -57,9 +64,16 @@ _MAX_PARTICLE = max(map(len, _PARTICLES))
 _MAX_TAIL = 12
 _LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
+_SPACE = re.compile(r"\s")
+_SPACES = re.compile(r"\s\s+")  # \s is str.isspace, [^\W_] is str.isalnum
+_OTHER_SPACE = re.compile(r"[^\S ]")
+_ALNUM_RUN = re.compile(r"[^\W_]+")
+_NO_GAPS: frozenset[int] = frozenset()
+_MAX_GAPS = 6  # a term of up to 7 words is in the automaton in all its 2**6 spacings
 _STR_TAG = "tag:yaml.org,2002:str"
 _NULL_TAG = "tag:yaml.org,2002:null"
 _BOOL_TAG = "tag:yaml.org,2002:bool"
+_CLoader: Any = getattr(yaml, "CSafeLoader", None)  # libyaml's composer, when PyYAML was built with it
 
 
 @dataclass(frozen=True)
@@ -92,65 +106,189 @@ class TermMatch:
 
 
 class Glossary:
-    """The terms of a glossary and an Aho-Corasick matcher built over them."""
+    """The terms of a glossary and an Aho-Corasick matcher built over them.
+
+    The automaton runs over the text's *key*: NFC, letters folded, each run of whitespace one space.
+    A term is in it with each of its spaces kept or left out (피부과 전문의, 피부과전문의); a term of
+    more than ``_MAX_GAPS + 1`` words is found with a regular expression instead.
+    """
 
     def __init__(self, terms: Iterable[Term] = ()) -> None:
         self.terms = tuple(terms)
         self._automaton: Any = ahocorasick.Automaton()
+        # terms of many words: (term index, pattern over the key, the first word of the key)
+        self._phrases: list[tuple[int, re.Pattern[str], str]] = []
+        keys: set[str] = set()
         for index, term in enumerate(self.terms):
             key, gaps = _match_key(term.source)
-            if key in self._automaton:
+            if not key:
+                continue
+            if key in keys:
                 raise ValueError(f"two terms share the match key {key!r}")
-            self._automaton.add_word(key, (index, len(key), gaps))
-        if self.terms:
+            keys.add(key)
+            cuts = sorted(gap for gap in gaps if 0 < gap < len(key))
+            if not cuts:
+                self._automaton.add_word(key, (len(key), index))
+                continue
+            words = [key[a:b] for a, b in zip([0, *cuts], [*cuts, len(key)], strict=True)]
+            if len(cuts) > _MAX_GAPS:
+                self._phrases.append((index, re.compile(" ?".join(map(re.escape, words))), words[0]))
+                continue
+            for spaces in product(("", " "), repeat=len(cuts)):
+                variant = "".join(chain.from_iterable(zip(words, (*spaces, ""), strict=True)))
+                self._automaton.add_word(variant, (len(variant), index))
+        if len(self._automaton):
             self._automaton.make_automaton()
 
     def find(self, text: str) -> list[TermMatch]:
         """Every term in ``text`` (leftmost-longest, no overlaps), spans in ``text``'s indices."""
-        return [match for match, _ in self._scan(text)]
+        return self._scan(text)[0]
 
-    def _scan(self, text: str) -> list[tuple[TermMatch, int]]:
-        """Like :meth:`find`, with the end of each match's attached particle."""
+    def _hits(self, key: str) -> Iterable[tuple[int, tuple[int, int]]]:
+        """(index of the last character, (length, term index)) of every term in ``key``, in order."""
+        hits: Iterable[tuple[int, tuple[int, int]]] = self._automaton.iter(key) if len(self._automaton) else ()
+        if self._phrases:
+            found = []
+            for index, pattern, head in self._phrases:
+                at = key.find(head)
+                while at >= 0:
+                    match = pattern.match(key, at)
+                    if match:
+                        found.append((match.end() - 1, (match.end() - at, index)))
+                    at = key.find(head, at + 1)
+            hits = merge(hits, sorted(found), key=itemgetter(0))
+        return hits
+
+    def _scan(self, text: str) -> tuple[list[TermMatch], list[int]]:
+        """The matches of :meth:`find`, and for each the end of its attached particle."""
         if not self.terms:
-            return []
+            return [], []
         nfc, orig_start, orig_end = _nfc_with_map(text)
-        positions = [i for i, char in enumerate(nfc) if not char.isspace()]
-        key = "".join(_fold(nfc[i]) for i in positions)
-        candidates: dict[int, list[tuple[int, int]]] = {}
-        for key_end, (index, length, gaps) in self._automaton.iter(key):
-            key_start = key_end - length + 1
-            if all(
-                positions[k + 1] == positions[k] + 1 or k + 1 - key_start in gaps for k in range(key_start, key_end)
-            ):
-                span = (positions[key_end] + 1, index)
-                candidates.setdefault(positions[key_start], []).append(span)
-        word_end = _word_ends(nfc)
-        # best[start] = (end, term index, end of attached particle, chained to a next term)
-        best: dict[int, tuple[int, int, int, bool]] = {}
-        for start in sorted(candidates, reverse=True):
-            for end, index in sorted(candidates[start], reverse=True):
-                after = word_end[end]
-                if after == end or _is_particles(nfc[end:after], nfc[end - 1]):
-                    best[start] = (end, index, after, False)
-                    break
-                if end in best:
-                    best[start] = (end, index, end, True)
-                    break
-        found: list[tuple[TermMatch, int]] = []
+        raw, shift_at, shifts = nfc, [-1], [0]  # raw: nfc with each run of whitespace one character
+        if _SPACES.search(nfc):
+            raw, shift_at, shifts = _collapse_spaces(nfc)
+        key = _fold_text(raw)
+        if _OTHER_SPACE.search(key):
+            key = _OTHER_SPACE.sub(" ", key)
+        size = len(raw)
+        # Hits that can matter, by start: (length, term index). A hit inside a word matters only
+        # where one that matters ends (the compound 엠페이스리프팅); hits come in the order of their
+        # last character, so those are known by then.
+        candidates: dict[int, tuple[int, int]] = {}
+        several: dict[int, list[tuple[int, int]]] = {}
+        chained_to: set[int] = set()
+        for last_char, value in self._hits(key):
+            start = last_char - value[0] + 1
+            if start == 0 or start in chained_to or not raw[start - 1].isalnum():
+                chained_to.add(last_char + 1)
+                if start not in candidates:
+                    candidates[start] = value
+                elif start in several:
+                    several[start].append(value)
+                else:
+                    several[start] = [candidates[start], value]
+        # best[start] = (end, term index, end of attached particle, chained to a next term) or None
+        best: dict[int, tuple[int, int, int, bool] | None] = {}
+
+        def settle(at: int) -> tuple[int, int, int, bool] | None:
+            """The longest candidate at ``at`` that passes the word rules; best[end] known for its ends."""
+            for length, index in sorted(several[at], reverse=True) if at in several else (candidates[at],):
+                end = at + length
+                if end == size or not raw[end].isalnum():
+                    return end, index, end, False
+                after = _ALNUM_RUN.match(raw, end).end()  # type: ignore[union-attr]
+                if _is_particles(raw[end:after], raw[end - 1]):
+                    return end, index, after, False
+                if best.get(end) is not None:
+                    return end, index, end, True
+            return None
+
+        def resolve(first: int) -> tuple[int, int, int, bool] | None:
+            """best[first], settling first the starts it may chain to (the largest first)."""
+            needed: set[int] = set()
+            stack = [first]
+            while stack:
+                at = stack.pop()
+                if at in best or at in needed:
+                    continue
+                needed.add(at)
+                for length, _ in several.get(at, (candidates[at],)):
+                    if at + length in candidates and raw[at + length].isalnum():
+                        stack.append(at + length)
+            for at in sorted(needed, reverse=True):
+                best[at] = settle(at)
+            return best[first]
+
+        def place(k: int) -> int:
+            """The index in nfc of index ``k`` of raw."""
+            return k + shifts[bisect_left(shift_at, k) - 1]
+
+        identity = orig_start is None and len(shifts) == 1
+        matches: list[TermMatch] = []
+        tails: list[int] = []
+        terms = self.terms
         last = 0
-        for start in sorted(best):
-            if start < last or (start > 0 and nfc[start - 1].isalnum()):
+        for start in sorted(candidates):
+            if start < last or (start and raw[start - 1].isalnum()):
                 continue
-            at = start
-            while True:
-                end, index, after, chained = best[at]
-                match = TermMatch(self.terms[index], orig_start[at], orig_end[end - 1])
-                found.append((match, orig_end[after - 1]))
-                if not chained:
-                    break
-                at = end
+            length, index = candidates[start]
+            end = after = start + length
+            inside = end < size and raw[end].isalnum()
+            if start in several or (inside and end in candidates):
+                if resolve(start) is None:
+                    continue
+                found: list[tuple[int, tuple[int, int, int, bool]]] = []
+                at = start
+                while True:
+                    entry = best[at]
+                    assert entry is not None
+                    found.append((at, entry))
+                    if not entry[3]:
+                        break
+                    at = entry[0]
+            else:  # the common case, inlined: one candidate, nothing to chain to
+                if inside:
+                    after = _ALNUM_RUN.match(raw, end).end()  # type: ignore[union-attr]
+                    if not _is_particles(raw[end:after], raw[end - 1]):
+                        continue
+                if identity:
+                    matches.append(_term_match(terms[index], start, end))
+                    tails.append(after)
+                    last = after
+                    continue
+                found = [(start, (end, index, after, False))]
+            for at, (end, index, after, _) in found:
+                if identity:
+                    matches.append(_term_match(terms[index], at, end))
+                    tails.append(after)
+                else:
+                    begin, stop, tail = place(at), place(end - 1) + 1, place(after - 1) + 1
+                    if orig_start is not None and orig_end is not None:
+                        begin, stop, tail = orig_start[begin], orig_end[stop - 1], orig_end[tail - 1]
+                    matches.append(_term_match(terms[index], begin, stop))
+                    tails.append(tail)
             last = after
-        return found
+        return matches, tails
+
+
+def _term_match(term: Term, start: int, end: int) -> TermMatch:
+    """TermMatch(term, start, end), without the frozen dataclass's slower __init__ (a hot path)."""
+    match = object.__new__(TermMatch)
+    fields = match.__dict__
+    fields["term"], fields["start"], fields["end"] = term, start, end
+    return match
+
+
+def _collapse_spaces(nfc: str) -> tuple[str, list[int], list[int]]:
+    """``nfc`` with every run of whitespace one space, and how to map its indices back: index k
+    of the result is k + shifts[i] in ``nfc`` for the last i with shift_at[i] < k."""
+    shift_at, shifts = [-1], [0]
+    removed = 0
+    for run in _SPACES.finditer(nfc):
+        shift_at.append(run.start() - removed)
+        removed += run.end() - run.start() - 1
+        shifts.append(removed)
+    return _SPACES.sub(" ", nfc), shift_at, shifts
 
 
 def load_glossary(path: Path, source_lang: str = "ko") -> Glossary:
@@ -171,9 +309,13 @@ def load_glossary(path: Path, source_lang: str = "ko") -> Glossary:
 
 def parse_glossary(text: str, path: Path, source_lang: str = "ko") -> Glossary:
     """Parse and validate glossary YAML text; every error names ``path`` and a line."""
-    text = unicodedata.normalize("NFC", text)
+    with _gc_paused():
+        return _parse_glossary(unicodedata.normalize("NFC", text), path, source_lang)
+
+
+def _parse_glossary(text: str, path: Path, source_lang: str) -> Glossary:
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = _compose(text)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
@@ -194,6 +336,34 @@ def parse_glossary(text: str, path: Path, source_lang: str = "ko") -> Glossary:
         return Glossary()
     parser = _Parser(path, source_lang)
     return Glossary(parser.entries(root))
+
+
+def _compose(text: str) -> yaml.Node | None:
+    """``yaml.compose(text, Loader=yaml.SafeLoader)``: the same nodes, tags and lines.
+
+    PyYAML's pure-Python scanner takes seconds over a glossary of thousands of terms; libyaml's
+    composer (when PyYAML was built with it) builds the same tree several times faster. A document
+    it rejects goes to the pure-Python composer, so error messages and lines are PyYAML's.
+    """
+    if _CLoader is not None:
+        try:
+            return yaml.compose(text.encode(), Loader=_CLoader)
+        except yaml.YAMLError:
+            pass
+    return yaml.compose(text, Loader=yaml.SafeLoader)
+
+
+@contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause the cyclic garbage collector while a large tree of objects is built: otherwise it
+    scans the growing tree again and again, which takes longer than the building."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 class _Parser:
@@ -387,7 +557,7 @@ def _replace_leftovers(
     parts: list[str] = []
     findings: list[Finding] = []
     done = 0
-    for match, after in glossary._scan(target):
+    for match, after in zip(*glossary._scan(target), strict=True):
         if match.term.source not in found:
             continue
         term, wanted = found[match.term.source]
@@ -419,11 +589,22 @@ def _fold(char: str) -> str:
     return lower if len(lower) == 1 else char
 
 
+def _fold_text(text: str) -> str:
+    """:func:`_fold` of every character of ``text``."""
+    lower = text.lower()
+    if len(lower) == len(text) and "\u03a3" not in text:  # str.lower() lowers a final sigma otherwise
+        return lower
+    return "".join(map(_fold, text))
+
+
 def _match_key(term: str) -> tuple[str, frozenset[int]]:
     """A term as the matcher sees it: NFC, folded, no spaces; and where its spaces were."""
+    term = unicodedata.normalize("NFC", term)
+    if not _SPACE.search(term):
+        return _fold_text(term), _NO_GAPS
     key: list[str] = []
     gaps: set[int] = set()
-    for char in unicodedata.normalize("NFC", term):
+    for char in term:
         if char.isspace():
             gaps.add(len(key))
         else:
@@ -431,10 +612,11 @@ def _match_key(term: str) -> tuple[str, frozenset[int]]:
     return "".join(key), frozenset(gaps)
 
 
-def _nfc_with_map(text: str) -> tuple[str, list[int], list[int]]:
-    """NFC ``text`` and, for each of its characters, the start and end in ``text``."""
+def _nfc_with_map(text: str) -> tuple[str, list[int] | None, list[int] | None]:
+    """NFC ``text`` and, for each of its characters, the start and end in ``text`` (None, None when
+    ``text`` is already NFC: each character is where it was)."""
     if unicodedata.is_normalized("NFC", text):
-        return text, list(range(len(text))), list(range(1, len(text) + 1))
+        return text, None, None
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
@@ -454,15 +636,6 @@ def _nfc_with_map(text: str) -> tuple[str, list[int], list[int]]:
     return "".join(out), starts, ends
 
 
-def _word_ends(text: str) -> list[int]:
-    """For each index, the end of the run of letters and digits that starts there."""
-    ends = list(range(len(text) + 1))
-    for i in range(len(text) - 1, -1, -1):
-        if text[i].isalnum():
-            ends[i] = ends[i + 1]
-    return ends
-
-
 def _agrees(final: str, particle: str) -> bool:
     """Whether a particle's form fits the word it follows: 특징은 but 피부는; 피부과 is not 피부 + 과.
 
@@ -479,6 +652,7 @@ def _agrees(final: str, particle: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=8192)
 def _is_particles(tail: str, final: str) -> bool:
     """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이) whose first
     particle fits ``final``, the last character of the word it is attached to."""
