@@ -11,6 +11,7 @@ own virtual environment under the work folder (they are installed here, not by t
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import shutil
@@ -166,25 +167,27 @@ for slug in project.articles():
     save_catalog(catalog, path)
 """
 
-GLOSSARY_SCRIPT = """
-import sys, time
-from pathlib import Path
-from translate.glossary import load_glossary
-glossary = load_glossary(Path(sys.argv[1]))
-text = Path(sys.argv[2]).read_text(encoding="utf-8")
-started = time.perf_counter()
-found = 0
-for paragraph in text.split("\\n\\n"):
-    found += len(glossary.find(paragraph))
-print(found, len(glossary.terms), time.perf_counter() - started)
-"""
+LOOKUPS = str(BENCH / "lookups.py")
 
 
-def measure_glossary(work: Path, megabytes: int, terms: int) -> Figure:
+def lookups(repeat: int, *args: str) -> tuple[dict[str, float], float]:
+    """Medians of bench/lookups.py's in-process figures over ``repeat`` runs, and the peak RSS."""
+    results, peaks = [], []
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "result.json"
+        for _ in range(repeat):
+            _, peak = run([PY, LOOKUPS, *args, str(out)])
+            results.append(json.loads(out.read_text(encoding="utf-8")))
+            peaks.append(peak)
+    return {key: statistics.median(r[key] for r in results) for key in results[0]}, max(peaks)
+
+
+def measure_glossary(work: Path, megabytes: int, terms: int, repeat: int) -> list[Figure]:
+    """Load a glossary of ``terms`` terms, then find them in ``megabytes`` MB of articles."""
     site = work / "glossary"
-    if not site.exists():
+    if not (site / "glossary.yaml").exists():
         generate(site, 200, glossary_terms=terms)
-    corpus = site / "corpus.txt"
+    corpus = site / f"corpus-{megabytes}mb.txt"
     if not corpus.exists():
         chunks = [p.read_text(encoding="utf-8") for p in sorted((site / "content" / "ko").glob("*.md"))]
         text, size = [], 0
@@ -193,8 +196,27 @@ def measure_glossary(work: Path, megabytes: int, terms: int) -> Figure:
                 text.append(chunk)
                 size += len(chunk.encode())
         corpus.write_text("\n\n".join(text), encoding="utf-8")
-    seconds, peak = run([PY, "-c", GLOSSARY_SCRIPT, str(site / "glossary.yaml"), str(corpus)])
-    return Figure(f"glossary: {terms:,} terms over {megabytes} MB of articles (load + match)", seconds, peak)
+    result, peak = lookups(repeat, "glossary", str(site / "glossary.yaml"), str(corpus))
+    size_kb = (site / "glossary.yaml").stat().st_size / 1000
+    return [
+        Figure(f"glossary: load {result['terms']:,.0f} terms (glossary.yaml, {size_kb:,.0f} KB)",
+               result["load_seconds"], peak),
+        Figure(f"glossary: find {result['terms']:,.0f} terms in {result['megabytes']:.0f} MB of articles, "
+               f"{result['paragraphs']:,.0f} paragraphs, one call each", result["match_seconds"], peak,
+               f"{result['megabytes'] / result['match_seconds']:.1f} MB/s; {result['matches']:,.0f} matches"),
+    ]  # fmt: skip
+
+
+def measure_tm(entries: int, queries: int, repeat: int) -> list[Figure]:
+    """Fuzzy memory suggestions for ``queries`` sentences against ``entries`` approved entries."""
+    result, peak = lookups(repeat, "tm", str(entries), str(queries))
+    return [
+        Figure(f"memory: index {result['entries']:,.0f} approved entries (FuzzyIndex)", result["index_seconds"], peak),
+        Figure(f"memory: fuzzy suggestions for {result['queries']:,.0f} sentences against {result['entries']:,.0f} "
+               "approved entries (score >= 75)", result["suggest_seconds"], peak,
+               f"{1000 * result['suggest_seconds'] / result['queries']:.1f} ms per sentence; "
+               f"{result['queries_with_suggestions']:,.0f} with suggestions"),
+    ]  # fmt: skip
 
 
 def write(figures: list[Figure], header: str, path: Path) -> None:
@@ -216,6 +238,8 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=BENCH / ".work")
     parser.add_argument("--skip-peers", action="store_true")
     parser.add_argument("--glossary-mb", type=int, default=50)
+    parser.add_argument("--tm-entries", type=int, default=100_000)
+    parser.add_argument("--tm-queries", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
@@ -232,7 +256,9 @@ def main() -> None:
     for size in (int(s) for s in args.sizes.split(",")):
         figures += measure_size(args.work, size, args.repeat, peers)
         print(*(f"{f.name}: {f.seconds:.2f}s {f.peak_mb:.0f}MB {f.note}" for f in figures[-8:]), sep="\n")
-    figures.append(measure_glossary(args.work, args.glossary_mb, 20_000))
+    figures += measure_glossary(args.work, args.glossary_mb, 20_000, args.repeat)
+    figures += measure_tm(args.tm_entries, args.tm_queries, args.repeat)
+    print(*(f"{f.name}: {f.seconds:.2f}s {f.peak_mb:.0f}MB {f.note}" for f in figures[-4:]), sep="\n")
     header = (
         f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores, {platform.python_implementation()} "
         f"{platform.python_version()}, {platform.machine()}; medians of {args.repeat} runs; "

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import json
+import random
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from rapidfuzz import fuzz, process, utils
 from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.mt_server import LibreServer
 from translate.cli import app
-from translate.model import segment_id
-from translate.tm import XML_LANG
+from translate.model import Unit, segment_id
+from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry, exact_memory
 
 NOTICE = "모든 시술은 개인에 따라 결과가 다를 수 있습니다."
 CLOSE = "모든 시술은 개인에 따라 효과가 다를 수 있습니다."
@@ -149,3 +153,47 @@ def test_a_broken_tmx_file_is_named_with_its_line(tmp_path: Path) -> None:
     root = make_project(tmp_path / "site", articles={"a": FAR + "\n"})
     code, out = run(root, "tm", "import", str(bad))
     assert code == 2 and f"{bad}:4: not a valid TMX file" in out
+
+
+# --- fuzzy lookup: the same suggestions as scoring the whole memory ----------------------------
+
+SYLLABLES = [chr(0xAC00 + 28 * n) for n in range(0, 11172 // 28, 1)]  # 399 syllables without a final consonant
+
+
+def reference_suggestions(memory: list[MemoryEntry], unit: Unit, threshold: float) -> list[tuple[str, int, str]]:
+    """FuzzyIndex.suggest written plainly: rapidfuzz over the whole memory, best first, ties in memory order."""
+    kept = list(exact_memory(memory).values())
+    query = utils.default_process(unit.source)
+    if not query or not kept:
+        return []
+    keys = [utils.default_process(entry.source) for entry in kept]
+    found = process.extract(query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=threshold, limit=4)
+    return [(kept[i].target, round(score), kept[i].source) for _, score, i in found if kept[i].target != unit.target][
+        :3
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from([0, 40, 75, 75.5, 90, 100]))
+def test_fuzzy_suggestions_are_those_of_the_whole_memory(seed: int, threshold: float) -> None:
+    rng = random.Random(seed)
+    alphabet = rng.sample(SYLLABLES, rng.choice([20, 300])) + list("abcABC .,!?1")
+    bases = ["".join(rng.choices(alphabet, k=rng.randint(1, 30))) for _ in range(5)]
+
+    def variant() -> str:
+        text = list(rng.choice(bases))
+        for _ in range(rng.randint(0, 6)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.5 and at < len(text):
+                del text[at]
+            else:
+                text.insert(at, rng.choice(alphabet))
+        return "".join(text)
+
+    memory = [MemoryEntry(variant(), f"T{n % 50}") for n in range(rng.randint(0, 400))]
+    index = FuzzyIndex(memory, threshold)
+    for _ in range(20):
+        unit = Unit(variant() + rng.choice(["", "ㅎ", "й", "\u0301"]), target=rng.choice(["", "T1", "T2"]))
+        expected = reference_suggestions(memory, unit, threshold)
+        for _ in range(2):  # asked again: the same
+            assert [(s.target, s.score, s.source) for s in index.suggest(unit)] == expected

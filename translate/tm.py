@@ -10,6 +10,7 @@
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -103,29 +104,67 @@ class Suggestion:
 
 
 class FuzzyIndex:
-    """Fuzzy lookup over a memory (rapidfuzz's normalised Indel similarity, 0-100)."""
+    """Fuzzy lookup over a memory (rapidfuzz's normalised Indel similarity, 0-100).
+
+    A lookup first scores the query against a coarse copy of the memory in which every character
+    is one byte (the 255 most frequent characters each their own, all others one shared byte, 255).
+    rapidfuzz compares one-byte text several times faster, and the coarse score is never below the
+    real one (a common subsequence stays common when characters are merged), so the entries it
+    keeps include every entry at or above the threshold; only those are scored on the real text.
+    The result is ``process.extract`` over the whole memory: the same entries, scores and order.
+    """
 
     def __init__(self, entries: Iterable[MemoryEntry], threshold: float) -> None:
         self.threshold = threshold
         self._entries: list[MemoryEntry] = list(exact_memory(entries).values())
         self._keys = [utils.default_process(e.source) for e in self._entries]
+        sample = self._keys[:: max(1, len(self._keys) // 3000)]  # enough to rank the frequent characters
+        ranked = Counter("".join(sample)).most_common(255)
+        self._codes = _ByteCodes({ord(char): chr(rank) for rank, (char, _) in enumerate(ranked)})
+        self._coarse = [key.translate(self._codes) for key in self._keys]
+        self._found: dict[tuple[str, int], list[tuple[float, int]]] = {}
 
     def suggest(self, unit: Unit, limit: int = SUGGESTIONS) -> list[Suggestion]:
         """The best matches for ``unit``'s source, best first; its own current translation left out."""
         query = utils.default_process(unit.source)
         if not query or not self._keys:
             return []
-        found = process.extract(
-            query, self._keys, scorer=fuzz.ratio, processor=None, score_cutoff=self.threshold, limit=limit + 1
-        )
         suggestions = []
-        for _, score, index in found:
+        for score, index in self._best(query, limit + 1):
             entry = self._entries[index]
             if entry.target == unit.target:
                 continue
             diff = word_diff(entry.source, unit.source)
             suggestions.append(Suggestion(entry.target, round(score), entry.source, diff, entry.origin))
         return suggestions[:limit]
+
+    def _best(self, query: str, limit: int) -> list[tuple[float, int]]:
+        """(score, entry index) of the ``limit`` best entries at or above the threshold, best first
+        (ties in memory order); a query asked again (a sentence in many articles) is not scored again."""
+        found = self._found.get((query, limit))
+        if found is None:
+            keys = self._keys
+            coarse = process.extract(
+                query.translate(self._codes), self._coarse, scorer=fuzz.ratio, processor=None,
+                score_cutoff=self.threshold, limit=None,
+            )  # fmt: skip
+            close = sorted(index for _, _, index in coarse)
+            if len(close) < len(keys) // 2:
+                keys = [keys[index] for index in close]
+            else:
+                close = list(range(len(keys)))  # little to leave out: score the whole memory
+            exact = process.extract(
+                query, keys, scorer=fuzz.ratio, processor=None, score_cutoff=self.threshold, limit=limit
+            )
+            found = self._found[(query, limit)] = [(score, close[index]) for _, score, index in exact]
+        return found
+
+
+class _ByteCodes(dict[int, str]):
+    """A str.translate table that turns characters it does not know into the shared byte."""
+
+    def __missing__(self, key: int) -> str:
+        return "\xff"
 
 
 # --- TMX ------------------------------------------------------------------------------------
