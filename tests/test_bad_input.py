@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from tests.bad_input.cases import CASES, GLOSSARY, GOOD_ARTICLE, Case
 from tests.conftest import make_project
+from tests.mt_server import LibreServer
 from translate.cli import app
 
 
@@ -83,3 +84,18 @@ def test_a_damaged_po_file_does_not_stop_the_other_articles(tmp_path: Path) -> N
     result = runner.invoke(app, ["-C", str(root), "extract"])
     assert result.exit_code == 2 and "good.po:2: this line is not valid PO syntax" in result.output
     assert "새 문장입니다." in (root / "po" / "en" / "other.po").read_text(encoding="utf-8")
+
+
+def test_a_damaged_po_file_does_not_stop_drafting_the_others(tmp_path: Path) -> None:
+    runner = CliRunner()
+    root = make_project(tmp_path / "site", articles={"good": GOOD_ARTICLE, "other": "다른 글입니다.\n"})
+    assert runner.invoke(app, ["-C", str(root), "extract"]).exit_code == 0
+    (root / "po" / "en" / "good.po").write_text('msgid "a"\nmsgstr "broken\n', encoding="utf-8")
+    with LibreServer(translate=lambda q, source, target: "Another article.") as server:
+        result = runner.invoke(app, ["-C", str(root), "draft", "--url", server.url])
+    assert (
+        result.exit_code == 2
+        and "good.po:2" in result.output
+        and "(the other 1 article was processed)" in result.output
+    )
+    assert 'msgstr "Another article."' in (root / "po" / "en" / "other.po").read_text(encoding="utf-8")

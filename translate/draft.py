@@ -41,7 +41,7 @@ from translate.engines import (
     create_engine,
     translate_with_retries,
 )
-from translate.errors import ConfigError, EngineError
+from translate.errors import ConfigError, EngineError, PerArticle
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans
 from translate.model import Catalog, Finding, Severity, State, Unit
@@ -399,13 +399,18 @@ def draft(
         report.notes.append(cache.note)
     articles: list[_Article] = []
     jobs: dict[tuple[str, str], _Job] = {}
+    per_article = PerArticle()
     try:
         for target in project.languages(lang):
             memory = exact_memory(memory_entries(project, target))
             for slug in project.articles(article):
                 path = project.po_path(target, slug)
-                catalog = load_catalog(path, article=slug, lang=target, source_lang=settings.source)
-                entry = _Article(catalog, path)
+                loaded: Catalog | None = None
+                with per_article.article():
+                    loaded = load_catalog(path, article=slug, lang=target, source_lang=settings.source)
+                if loaded is None:  # a PO file that cannot be read: reported at the end, the rest is drafted
+                    continue
+                entry = _Article(loaded, path)
                 articles.append(entry)
                 _prepare(
                     entry,
@@ -433,6 +438,7 @@ def draft(
         _send(project, chain, jobs, articles, uses, cache, glossary, report, url, workers, on_progress, policy)
     finally:
         cache.close()
+    per_article.raise_errors()
     return report
 
 

@@ -42,11 +42,15 @@ class MemoryEntry:
 
 
 def approved_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
-    """Approved translations anywhere in the project (obsolete entries too), article by article."""
+    """Approved translations anywhere in the project (obsolete entries too), article by article.
+    A PO file that cannot be read adds nothing here; the command that works on it reports it."""
     for slug in project.articles():
-        catalog = load_catalog(
-            project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source
-        )
+        try:
+            catalog = load_catalog(
+                project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source
+            )
+        except InputError:
+            continue
         for unit in catalog.units:
             if unit.state is State.APPROVED and unit.target:
                 yield MemoryEntry(unit.source, unit.target)
