@@ -29,6 +29,7 @@ _BLOCK_START_RE = re.compile(
     r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|-{3,}|_{3,}|\*{3,}|`{3,}|~{3,})"
 )
 _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
+_MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 
 
@@ -55,8 +56,11 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
         return doc_text[segment.span.start : segment.span.end]
     if segment.kind == "table-cell":
         value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
-    line_start = doc_text.rfind("\n", 0, segment.span.start) + 1
-    if segment.kind != "heading" and _LINE_PREFIX_RE.match(doc_text[line_start : segment.span.start]):
+    # Only a short run of indentation, quote and list markers can stand before a line's text.
+    line_start = doc_text.rfind("\n", max(0, segment.span.start - _MAX_LINE_PREFIX), segment.span.start) + 1
+    at_line_start = line_start > 0 or segment.span.start <= _MAX_LINE_PREFIX
+    prefix = doc_text[line_start : segment.span.start]
+    if segment.kind != "heading" and at_line_start and _LINE_PREFIX_RE.match(prefix):
         match = _BLOCK_START_RE.match(value)
         if match:
             cut = match.end() if value[match.start()].isdigit() else match.start()
@@ -81,13 +85,16 @@ def render_with_spans(
     out: list[str] = []
     spans: list[Span] = []
     cursor = 0
+    written = 0  # characters in out
     fm_end = doc.front_matter.end if doc.front_matter else None
     for segment in doc.segments:
         if fm_end is not None and cursor <= fm_end <= segment.span.start:
             out.append(text[cursor:fm_end])
             out.append(_front_matter_additions(doc, extra_front_matter))
+            written += len(out[-2]) + len(out[-1])
             cursor = fm_end
         out.append(text[cursor : segment.span.start])
+        written += len(out[-1])
         value = translations[segment.source]
         original = text[segment.span.start : segment.span.end]
         if value == segment.source:
@@ -96,8 +103,8 @@ def render_with_spans(
             out.append(_yaml_scalar(value, original))
         else:
             out.append(_body_text(segment, value, text))
-        start = sum(len(part) for part in out[:-1])
-        spans.append(Span(start, start + len(out[-1])))
+        spans.append(Span(written, written + len(out[-1])))
+        written += len(out[-1])
         cursor = segment.span.end
     if fm_end is not None and cursor <= fm_end:
         out.append(text[cursor:fm_end])
