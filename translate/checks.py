@@ -7,6 +7,7 @@ check has a name and a default severity that the project's settings can change o
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections import Counter
@@ -125,7 +126,7 @@ def _prose(text: str) -> str:
 
 def check_untranslated(target: str, lang: str) -> list[Finding]:
     """Hangul left in a language that does not use it (the "Its 특징 is" failure)."""
-    if _base(lang) in HANGUL_LANGS:
+    if _base(lang) in HANGUL_LANGS or not _HANGUL_RE.search(target):
         return []
     words = _HANGUL_RE.findall(_prose(target))
     if not words:
@@ -283,19 +284,24 @@ def check_form(source: str, target: str, lang: str) -> list[Finding]:
 
 def check_claims(target: str, lang: str, config: CheckConfig = DEFAULT_CONFIG) -> list[Finding]:
     """Advertising claims a reviewer must confirm (guarantees, "painless", "the best"...)."""
-    patterns = (*PROHIBITED_CLAIMS.get(_base(lang), ()), *config.prohibited_claims.get(lang, ()))
-    if not patterns:
+    regex = _claims_regex(_base(lang), config.prohibited_claims.get(lang, ()))
+    if regex is None or not regex.search(target):
         return []
-    words = _base(lang) not in ("ko", "ja", "zh")
-    regex = re.compile(
-        (r"(?<![\w-])(?:" if words else "(?:") + "|".join(patterns) + (r")(?![\w-])" if words else ")"),
-        re.IGNORECASE,
-    )
     found = dict.fromkeys(m.group(0) for m in regex.finditer(_prose(target)))
     if not found:
         return []
     claims = ", ".join(f'"{c}"' for c in found)
     return [Finding("prohibited-claims", f"medical-advertising rules: confirm or remove {claims}")]
+
+
+@functools.lru_cache(maxsize=64)
+def _claims_regex(base_lang: str, extra: tuple[str, ...]) -> re.Pattern[str] | None:
+    patterns = (*PROHIBITED_CLAIMS.get(base_lang, ()), *extra)
+    if not patterns:
+        return None
+    if base_lang in ("ko", "ja", "zh"):  # no spaces between words: a claim may sit inside one
+        return re.compile("(?:" + "|".join(patterns) + ")", re.IGNORECASE)
+    return re.compile(r"(?<![\w-])(?:" + "|".join(patterns) + r")(?![\w-])", re.IGNORECASE)
 
 
 def check_config(settings: Settings, path: object = "pyproject.toml") -> CheckConfig:
@@ -361,12 +367,17 @@ def check_page(
 ) -> list[PageFinding]:
     """Checks of a whole published page: Korean left in its prose, advertising claims, the required notices."""
     doc = parse_document(text, front_matter_keys=tuple(front_matter_keys))
+    return check_page_segments(text, [(s.line, s.source) for s in doc.segments], lang, config)
+
+
+def check_page_segments(
+    text: str, segments: Iterable[tuple[int, str]], lang: str, config: CheckConfig = DEFAULT_CONFIG
+) -> list[PageFinding]:
+    """The page checks, given the page's text and its segments' texts with their lines."""
     results: list[PageFinding] = []
-    for segment in doc.segments:
-        for finding in config.apply(
-            [*check_untranslated(segment.source, lang), *check_claims(segment.source, lang, config)]
-        ):
-            results.append(PageFinding(segment.line, finding))
+    for line, segment in segments:
+        for finding in config.apply([*check_untranslated(segment, lang), *check_claims(segment, lang, config)]):
+            results.append(PageFinding(line, finding))
     body = normalize_text(text).casefold()
     for notice in config.disclaimers.get(lang, ()):
         if normalize_text(notice).casefold() not in body:

@@ -23,6 +23,7 @@ from translate.sentences import split_sentences
 
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
 MASK = "\ufffc"
+YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: same nodes, faster
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
@@ -432,7 +433,7 @@ def _front_matter_segments(
     yaml_text: str, offset: int, keys: Sequence[str], doc_text: str, path: object
 ) -> list[Segment]:
     try:
-        root = yaml.compose(yaml_text, Loader=yaml.SafeLoader)
+        root = yaml.compose(yaml_text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
@@ -445,7 +446,7 @@ def _front_matter_segments(
     if root is None:
         return []
     try:
-        yaml.safe_load(yaml_text)
+        yaml.load(yaml_text, Loader=YAML_LOADER)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise InputError(

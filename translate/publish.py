@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+from bisect import bisect_right
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -12,10 +13,11 @@ from pathlib import Path
 
 import yaml
 
-from translate.checks import CheckConfig, check_config, check_page
+from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import PerArticle
 from translate.extract import load_source, source_hash
 from translate.fileio import read_text, write_if_changed
+from translate.markdown import YAML_LOADER
 from translate.model import Document, Segment, Severity, Span, State
 from translate.po import load_catalog
 from translate.project import Project
@@ -122,15 +124,18 @@ def render_with_spans(
 
 def _front_matter_additions(doc: Document, extra: Mapping[str, str]) -> str:
     assert doc.front_matter is not None
-    existing = yaml.safe_load(doc.text[doc.front_matter.start : doc.front_matter.end]) or {}
+    existing = yaml.load(doc.text[doc.front_matter.start : doc.front_matter.end], Loader=YAML_LOADER) or {}
     return "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra.items() if k not in existing)
 
 
-def page_errors(text: str, lang: str, project: Project, config: CheckConfig) -> list[str]:
-    """The errors the page checks find on a page about to be published, as "line N: message"."""
+def page_errors(text: str, spans: list[Span], lang: str, config: CheckConfig) -> list[str]:
+    """The errors the page checks find on a page about to be published (``spans``: where its segments'
+    translations are), as "line N: check: message"."""
+    line_starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
+    segments = [(bisect_right(line_starts, span.start), text[span.start : span.end]) for span in spans]
     return [
         f"{'line ' + str(r.line) + ': ' if r.line else ''}{r.finding.check}: {r.finding.message}"
-        for r in check_page(text, lang, project.settings.front_matter_keys, config)
+        for r in check_page_segments(text, segments, lang, config)
         if r.finding.severity is Severity.ERROR
     ]
 
@@ -246,8 +251,8 @@ def _publish_article(project: Project, slug: str, lang: str | None, config: Chec
             continue
         translations = {source: unit.target for source, unit in units.items()}
         extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
-        text = render(doc, translations, extra)
-        errors = page_errors(text, target, project, config)
+        text, spans = render_with_spans(doc, translations, extra)
+        errors = page_errors(text, spans, target, config)
         if errors:
             report.blocked.append(Blocked(slug, target, Counter(), [], errors))
             continue
