@@ -62,6 +62,12 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     body_start = 0
     fm_span: Span | None = None
     match = _FRONT_MATTER_RE.match(text)
+    if re.match(r"\+\+\+[ \t]*\n", text):
+        raise InputError(
+            "TOML front matter (+++) is not supported yet: write the front matter in YAML between --- lines.",
+            path=path,
+            line=1,
+        )
     if match is None and re.match(r"---[ \t]*\n", text):
         raise InputError("the front matter is not closed: add a line with --- after its last key.", path=path, line=1)
     if match:

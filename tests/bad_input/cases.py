@@ -47,6 +47,13 @@ CASES: list[Case] = [
         "1 PO files updated",
         changes=True,
     ),
+    Case(
+        "toml-front-matter",
+        {"content/ko/toml.md": '+++\ntitle = "안내"\n+++\n\n본문입니다.\n'},
+        ("extract",),
+        2,
+        "TOML",
+    ),
     Case("unknown-encoding-option", {}, ("--encoding", "klingon", "extract"), 2, "unknown encoding 'klingon'"),
     Case("utf16-article", {"content/ko/old.md": "\ufeff한글\n".encode("utf-16-le")}, ("extract",), 2, "UTF-16"),
     Case(
