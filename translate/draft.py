@@ -90,11 +90,6 @@ def restore(translated: str, codes: list[str]) -> tuple[str, list[Finding]]:
     return " ".join(text.split()), findings
 
 
-def translation_memory(project: Project, lang: str) -> dict[str, str]:
-    """Exact memory for ``lang``: source sentence -> target (approvals first, then imported)."""
-    return {e.source: e.target for e in exact_memory(memory_entries(project, lang)).values()}
-
-
 def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
