@@ -93,6 +93,14 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
                 raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
             values[key] = tuple(value)
     settings = Settings(**values)
+    for key in ("content_dir", "po_dir", "glossary"):
+        folder = getattr(settings, key)
+        if folder.startswith(("/", "\\")) or ".." in folder.replace("\\", "/").split("/") or ":" in folder:
+            raise ConfigError(
+                f"[tool.translate] {key} = {folder!r} leads outside the project: give a path inside it, "
+                "relative to the content root.",
+                path=path,
+            )
     for lang in (settings.source, *settings.targets):
         if not _LANG_RE.match(lang):
             raise ConfigError(f"[tool.translate] {lang!r} is not a language code like ko, en or zh-CN.", path=path)
@@ -127,6 +135,7 @@ class Project:
     root: Path
     settings: Settings = field(default_factory=Settings)
     encoding: str | None = None  # of the source articles, when they are not UTF-8 (--encoding)
+    _real_folders: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def open(cls, root: Path | str = ".", *, encoding: str | None = None) -> Project:
@@ -165,13 +174,19 @@ class Project:
     def content_path(self, lang: str, article: str) -> Path:
         """content/<lang>/<slug>.md; the folder is the language code in lower case, as Hugo spells
         language keys (zh-CN -> content/zh-cn)."""
-        return self.inside(self.root / self.settings.content_dir / lang.lower() / f"{article}.md")
+        return self.inside(Path(f"{self.root}/{self.settings.content_dir}/{lang.lower()}/{article}.md"))
 
     def po_path(self, lang: str, article: str) -> Path:
-        return self.inside(self.root / self.settings.po_dir / lang / f"{article}.po")
+        return self.inside(Path(f"{self.root}/{self.settings.po_dir}/{lang}/{article}.po"))
 
     def inside(self, path: Path) -> Path:
         """path, once it is certain that it stays inside the project, links followed."""
+        folder = str(path.parent)
+        folder_inside = self._real_folders.get(folder)
+        if folder_inside is None:  # each folder is resolved once; a file costs one lstat
+            folder_inside = self._real_folders[folder] = Path(os.path.realpath(folder)).is_relative_to(self.root)
+        if folder_inside and not os.path.islink(path):
+            return path
         resolved = path.resolve()
         if not resolved.is_relative_to(self.root):
             raise ConfigError(
