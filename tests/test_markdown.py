@@ -120,3 +120,8 @@ def test_translations_that_look_like_markdown_blocks_are_escaped() -> None:
 
 def test_code_spans_of_plain_text_are_empty() -> None:
     assert code_spans("그냥 문장입니다.") == ()
+
+
+def test_segments_know_their_innermost_container() -> None:
+    text = "> 인용 문장입니다.\n\n- 목록 항목입니다\n\n  > 목록 안의 인용입니다.\n\n본문입니다.\n"
+    assert [kind for kind, _ in kinds(text)] == ["quote", "list-item", "quote", "paragraph"]

@@ -81,10 +81,15 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     first_line = text.count("\n", 0, body_start)
     tokens = _MD.parse(body)
     _number_cells(tokens)
+    open_blocks: list[str] = []  # the containers around the current token, innermost last
     for index, token in enumerate(tokens):
+        if token.nesting == 1:
+            open_blocks.append(token.type)
+        elif token.nesting == -1 and open_blocks:
+            open_blocks.pop()
         if token.type != "inline" or token.map is None:
             continue
-        kind = _block_kind(tokens, index)
+        kind = _block_kind(tokens[index - 1].type if index else "", open_blocks)
         try:
             view = _inline_view(text, line_starts, token, first_line, kind)
             segments.extend(_segments_of(view, token.children or [], kind, text))
@@ -106,18 +111,15 @@ def line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
 
 
-def _block_kind(tokens: Sequence[Token], index: int) -> str:
-    opener = tokens[index - 1].type if index else ""
+def _block_kind(opener: str, open_blocks: list[str]) -> str:
     if opener == "heading_open":
         return "heading"
     if opener in ("th_open", "td_open"):
         return "table-cell"
-    depth = 0
-    for tok in reversed(tokens[:index]):
-        depth += tok.nesting
-        if depth > 0 and tok.type == "list_item_open":
+    for block in reversed(open_blocks):
+        if block == "list_item_open":
             return "list-item"
-        if depth > 0 and tok.type == "blockquote_open":
+        if block == "blockquote_open":
             return "quote"
     return "paragraph"
 
