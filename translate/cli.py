@@ -1,7 +1,8 @@
 """The command line: a thin layer over the library. The only module that imports typer.
 
 Errors: every :class:`TranslateError` is rendered here, in one place, as one paragraph on
-stderr with its exit code (0 ok, 1 needs attention, 2 bad input, 3 engine failure).
+stderr with its exit code (0 ok, 1 needs attention, 2 bad input, 3 engine failure, 4 project busy;
+130 when a draft is interrupted).
 """
 
 from __future__ import annotations
