@@ -9,7 +9,7 @@ from pathlib import Path
 from typer.testing import CliRunner
 
 from tests.conftest import FIXTURES, make_project
-from tests.test_cli import approve_all_by_edit, entries, polib_id, run
+from tests.test_cli import approve_all_by_edit, edit_entry, entries, polib_id, run
 from translate.cli import app
 
 NOTICES = '[tool.translate]\ntargets = ["en"]\n\n[tool.translate.disclaimers]\nen = ["Article 56", "side effects"]\n'
@@ -31,18 +31,7 @@ def test_check_over_po_files_names_the_entry(runner: CliRunner, tmp_path: Path) 
     root = make_project(tmp_path, articles={"note": "시술 시간은 30분입니다.\n"})
     run(runner, root, "extract")
     [entry] = entries(root, "note")
-    run(
-        runner,
-        root,
-        "review",
-        "edit",
-        polib_id(entry),
-        "--text",
-        "It takes 20 minutes.",
-        "--force",
-        "--reviewer",
-        "Lee",
-    )
+    edit_entry(runner, root, entry, "It takes 20 minutes.", "--force")
     code, out = run(runner, root, "check")
     assert code == 1
     assert "po/en/note.po:" in out and f"[{polib_id(entry)}] error numbers: numbers differ" in out
@@ -56,9 +45,7 @@ def test_settings_can_switch_a_check_off(runner: CliRunner, tmp_path: Path) -> N
     )
     run(runner, root, "extract")
     [entry] = entries(root, "note")
-    code, out = run(
-        runner, root, "review", "edit", polib_id(entry), "--text", "It takes 20 minutes.", "--reviewer", "Lee"
-    )
+    code, out = edit_entry(runner, root, entry, "It takes 20 minutes.")
     assert code == 0, out
     assert run(runner, root, "check")[0] == 0
 
@@ -86,7 +73,7 @@ def test_approval_is_refused_for_a_draft_with_a_wrong_number(runner: CliRunner, 
     for entry, text in zip(
         entries(root, "note"), ("The effect lasts 3 to 6 months.", "It takes 20 minutes."), strict=True
     ):
-        run(runner, root, "review", "edit", polib_id(entry), "--text", text, "--reviewer", "Lee")
+        edit_entry(runner, root, entry, text)
     first, second = entries(root, "note")
     assert not first.fuzzy  # 3~6개월 = "3 to 6 months": approved
     assert second.fuzzy and "[error] numbers" in second.comment

@@ -18,6 +18,7 @@ from tests.mt_server import LibreServer
 from tests.test_markdown import structure
 from translate.cli import app
 from translate.glossary import load_glossary
+from translate.model import segment_id
 
 HANGUL = re.compile(r"[\uac00-\ud7a3]")
 
@@ -105,28 +106,18 @@ def test_extracted_po_file_matches_the_golden_file(runner: CliRunner, project_di
     assert produced == golden.read_text(encoding="utf-8")
 
 
+def edit_entry(runner: CliRunner, root: Path, entry: polib.POEntry, text: str, *options: str) -> tuple[int, str]:
+    """`translate review edit` of one PO entry by the reviewer Lee."""
+    return run(runner, root, "review", "edit", polib_id(entry), "--text", text, "--reviewer", "Lee", *options)
+
+
 def approve_all_by_edit(runner: CliRunner, root: Path, slug: str, text: str = "Approved text.") -> None:
     for entry in entries(root, slug):
-        code, out = run(
-            runner,
-            root,
-            "review",
-            "edit",
-            polib_id(entry),
-            "--text",
-            text,
-            "--force",
-            "--article",
-            slug,
-            "--reviewer",
-            "Lee",
-        )
+        code, out = edit_entry(runner, root, entry, text, "--force", "--article", slug)
         assert code == 0, out
 
 
 def polib_id(entry: polib.POEntry) -> str:
-    from translate.model import segment_id
-
     return segment_id(entry.msgid)
 
 
@@ -139,19 +130,7 @@ def test_draft_without_a_reachable_engine_uses_memory_and_says_so(runner: CliRun
         },
     )
     run(runner, root, "extract")
-    run(
-        runner,
-        root,
-        "review",
-        "edit",
-        polib_id(entries(root, "first")[1]),
-        "--text",
-        "Every procedure can have side effects.",
-        "--article",
-        "first",
-        "--reviewer",
-        "Lee",
-    )
+    edit_entry(runner, root, entries(root, "first")[1], "Every procedure can have side effects.", "--article", "first")
     first_before = (root / "po" / "en" / "first.po").read_bytes()
 
     code, out = run(runner, root, "draft", "--url", "http://127.0.0.1:9/")
@@ -178,32 +157,13 @@ def test_review_list_json_has_what_a_tool_needs(runner: CliRunner, project_dir: 
 def test_edit_checks_the_text_and_keeps_a_bad_one_as_draft(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     entry = next(e for e in entries(project_dir) if e.msgid.startswith("엠페이스는 고주파"))
-    code, out = run(
-        runner,
-        project_dir,
-        "review",
-        "edit",
-        polib_id(entry),
-        "--text",
-        "엠페이스 uses RF and HIFES together.",
-        "--reviewer",
-        "Lee",
-    )
+    code, out = edit_entry(runner, project_dir, entry, "엠페이스 uses RF and HIFES together.")
     assert code == 1 and "untranslated-korean" in out
     edited = next(e for e in entries(project_dir) if e.msgid == entry.msgid)
     assert edited.fuzzy and edited.msgstr == "엠페이스 uses RF and HIFES together."
 
-    code, out = run(
-        runner,
-        project_dir,
-        "review",
-        "edit",
-        polib_id(entry),
-        "--text",
-        "Emface uses radiofrequency (RF) and HIFES together to reach the skin and the expression muscles.",
-        "--reviewer",
-        "Lee",
-    )
+    text = "Emface uses radiofrequency (RF) and HIFES together to reach the skin and the expression muscles."
+    code, out = edit_entry(runner, project_dir, entry, text)
     assert code == 0, out
     edited = next(e for e in entries(project_dir) if e.msgid == entry.msgid)
     assert not edited.fuzzy and "edited and approved by Lee" in edited.tcomment
@@ -212,18 +172,7 @@ def test_edit_checks_the_text_and_keeps_a_bad_one_as_draft(runner: CliRunner, pr
 def test_reject_keeps_the_reason_for_the_translator(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     entry = entries(project_dir)[1]
-    run(
-        runner,
-        project_dir,
-        "review",
-        "edit",
-        polib_id(entry),
-        "--text",
-        "Hello.",
-        "--force",
-        "--reviewer",
-        "Lee",
-    )
+    edit_entry(runner, project_dir, entry, "Hello.", "--force")
     code, _ = run(
         runner,
         project_dir,

@@ -275,6 +275,7 @@ def _extract_article(
     result = _Extracted(slug)
     try:
         doc = load_source(project, slug)
+        current_hash = source_hash(doc.text)
         location = project.source_path(slug).relative_to(project.root).as_posix()
         result.segments = len({s.source for s in doc.segments})
         for target in langs:
@@ -284,9 +285,9 @@ def _extract_article(
                 renamed_from = find_renamed(project, target, doc, orphans[target])
             old_path = project.po_path(target, renamed_from) if renamed_from else path
             catalog = load_catalog(old_path, article=slug, lang=target, source_lang=project.settings.source)
-            _refuse_edited_msgids(catalog, doc, path)
+            _refuse_edited_msgids(catalog, doc, current_hash, path)
             merged = merge_segments(catalog, doc.segments, location, glossary)
-            merged.metadata[SOURCE_HASH_KEY] = source_hash(doc.text)
+            merged.metadata[SOURCE_HASH_KEY] = current_hash
             if renamed_from:
                 merged.metadata["Project-Id-Version"] = slug
             (result.written if save_catalog(merged, path) else result.unchanged).append(path)
@@ -319,9 +320,9 @@ def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[
     return [file_stamp(project.source_path(slug)), *(file_stamp(project.po_path(target, slug)) for target in langs)]
 
 
-def _refuse_edited_msgids(catalog: Catalog, doc: Document, path: Path) -> None:
+def _refuse_edited_msgids(catalog: Catalog, doc: Document, current_hash: str, path: Path) -> None:
     """A msgid that is not in the unchanged source was edited by hand in the PO file: say so."""
-    if catalog.metadata.get(SOURCE_HASH_KEY) != source_hash(doc.text):
+    if catalog.metadata.get(SOURCE_HASH_KEY) != current_hash:
         return
     sources = {s.source for s in doc.segments}
     for unit in catalog.active_units():
