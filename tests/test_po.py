@@ -8,10 +8,12 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from translate.errors import InputError
 from translate.model import Catalog, Finding, Severity, State, Unit
-from translate.po import load_catalog, render_catalog, save_catalog
+from translate.po import WRAP_WIDTH, load_catalog, render_catalog, save_catalog
 
 
 def sample_catalog() -> Catalog:
@@ -99,3 +101,75 @@ def test_long_history_and_findings_read_back_whole(tmp_path: Path) -> None:
     [loaded] = load_catalog(path, article="a", lang="en", source_lang="ko").units
     assert loaded.state is State.REJECTED and loaded.history == unit.history
     assert [f.message for f in loaded.findings] == [" ".join(unit.findings[0].message.split())]
+
+
+def _polib_render(catalog: Catalog) -> str:
+    """The reference: the same catalogue written by polib (comments one record per line)."""
+    import polib
+
+    class Entry(polib.POEntry):  # type: ignore[misc]
+        def __unicode__(self, wrapwidth: int = 78) -> str:
+            kinds = [("tcomment", "# ")] if self.obsolete else [("tcomment", "# "), ("comment", "#. ")]
+            head = [
+                prefix + line
+                for attr, prefix in kinds
+                if getattr(self, attr)
+                for line in getattr(self, attr).split("\n")
+            ]
+            saved = (self.tcomment, self.comment)
+            self.tcomment = self.comment = ""
+            try:
+                body: str = super().__unicode__(wrapwidth)
+            finally:
+                self.tcomment, self.comment = saved
+            return "\n".join([*head, body])
+
+    pofile = polib.POFile(wrapwidth=WRAP_WIDTH)
+    header = render_catalog(Catalog(catalog.article, catalog.lang, catalog.source_lang, metadata=catalog.metadata))
+    pofile.metadata = dict(polib.pofile(header).metadata)
+    for unit in sorted(catalog.units, key=lambda u: u.obsolete):
+        comments = [*unit.notes, *([f"origin: {unit.origin}"] if unit.origin else [])]
+        comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
+        entry = Entry(
+            msgid=unit.source,
+            msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
+            occurrences=[(path, str(line)) for path, line in unit.locations],
+            comment="\n".join(comments),
+            tcomment="\n".join(unit.history),
+            obsolete=unit.obsolete,
+        )
+        if unit.state in (State.DRAFT, State.REJECTED) and entry.msgstr:
+            entry.flags.append("fuzzy")
+        if unit.previous_source:
+            entry.previous_msgid = unit.previous_source
+        pofile.append(entry)
+    return str(pofile) + "\n"
+
+
+_po_text = st.text(alphabet=st.sampled_from([*'피부과 특징은 a-b "\\\t\r\n\v\f\b.,', "\u2028", "\x85"]), max_size=160)
+_units = st.builds(
+    Unit,
+    source=_po_text.filter(bool),
+    target=_po_text,
+    state=st.sampled_from(list(State)),
+    locations=st.lists(
+        st.tuples(st.sampled_from(["content/ko/a.md", "content/ko/long-article-name-x.md"]), st.integers(1, 999)),
+        max_size=6,
+    ),
+    origin=st.none() | st.sampled_from(["mt:libre", "tm"]),
+    findings=st.lists(
+        st.builds(Finding, st.sampled_from(["glossary", "numbers"]), _po_text, st.sampled_from(list(Severity))),
+        max_size=2,
+    ),
+    notes=st.lists(_po_text.filter(lambda t: "\n" not in t), max_size=2),
+    history=st.lists(st.text(alphabet="approved by Kim 김:-", min_size=1, max_size=100), max_size=2),
+    previous_source=st.none() | _po_text.filter(bool),
+    obsolete=st.booleans(),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(units=st.lists(_units, max_size=5, unique_by=lambda u: (u.source, u.obsolete)))
+def test_the_po_writer_matches_polib_byte_for_byte(units: list[Unit]) -> None:
+    catalog = Catalog("a", "en", "ko", units=units, metadata={"X-Source-Hash": "0123"})
+    assert render_catalog(catalog) == _polib_render(catalog)

@@ -7,11 +7,14 @@ translation at all (even text that looks like Markdown) gives the same block str
 from __future__ import annotations
 
 import json
+import re
+from unittest import mock
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_markdown import structure
+from translate import markdown
 from translate.markdown import parse_document
 from translate.publish import render
 
@@ -63,9 +66,9 @@ TRANSLATIONS = st.sampled_from(
 
 
 @st.composite
-def lines(draw: st.DrawFn, min_lines: int = 1, max_lines: int = 3) -> str:
+def lines(draw: st.DrawFn, min_lines: int = 1, max_lines: int = 3, words: st.SearchStrategy[str] = WORDS) -> str:
     return "\n".join(
-        " ".join(draw(st.lists(WORDS, min_size=1, max_size=6))) for _ in range(draw(st.integers(min_lines, max_lines)))
+        " ".join(draw(st.lists(words, min_size=1, max_size=6))) for _ in range(draw(st.integers(min_lines, max_lines)))
     )
 
 
@@ -135,3 +138,27 @@ def test_any_translation_keeps_the_block_structure(text: str, data: st.DataObjec
     translations = {s.source: data.draw(TRANSLATIONS) or "x" for s in doc.segments}
     out = render(doc, translations)
     assert structure(out) == structure(text)
+
+
+SPACING = st.sampled_from(["", " ", "  ", "   ", "\t", " \t", "\t  "])
+
+
+@st.composite
+def spaced_paragraphs(draw: st.DrawFn) -> str:
+    """Paragraphs whose lines end and start with assorted spaces and tabs (soft and hard breaks)."""
+    words = st.sampled_from(["피부", "탄력이", "3~6개월", "100%", "습니다.", "해요!", '"좋아요"라는', "{{% x %}}"])
+    rows = draw(lines(1, 4, draw(st.sampled_from([words, WORDS])))).split("\n")
+    body = "\n".join(
+        (draw(SPACING) if i else "") + row + (draw(SPACING) if i < len(rows) - 1 else "") for i, row in enumerate(rows)
+    )
+    return body + "\n\n" + draw(documents())
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.one_of(documents(), spaced_paragraphs()))
+def test_plain_text_is_segmented_as_the_inline_parser_would(text: str) -> None:
+    """Text without inline syntax skips markdown-it's inline parser: same segments either way."""
+    fast = parse_document(text, front_matter_keys=("title",))
+    with mock.patch.object(markdown, "_INLINE_SYNTAX_RE", re.compile("")):  # everything "has syntax"
+        slow = parse_document(text, front_matter_keys=("title",))
+    assert fast == slow

@@ -4,7 +4,7 @@ The CLI catches :class:`TranslateError` in one place, prints its message as one 
 exits with its ``exit_code``. Exit codes (documented in README):
 
 * 1 - the command ran but something needs attention (unapproved segments, unreachable engine)
-* 2 - bad input: a file that cannot be read or parsed, a bad setting or argument
+* 2 - bad input: a file that cannot be read, parsed or written, a bad setting or argument
 * 3 - a machine-translation engine failed or could not be reached
 * 4 - another translate process is writing the project (it holds the project lock)
 """
@@ -35,6 +35,10 @@ class ConfigError(TranslateError):
 
 class InputError(TranslateError):
     """A source article, PO file or published page cannot be read or parsed."""
+
+
+class WriteError(TranslateError):
+    """A file could not be written (disk full, no permission); it was left as it was."""
 
 
 class GlossaryError(TranslateError):

@@ -15,7 +15,7 @@ from rapidfuzz import fuzz
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
 from translate.errors import ConfigError, InputError, PerArticle, TranslateError
-from translate.fileio import read_text
+from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
 from translate.model import Catalog, Document, Segment, State, Unit
@@ -219,6 +219,7 @@ class _Extracted:
 
 
 PARALLEL_FROM = 64  # articles to extract before the work is spread over processes
+CHUNK = 16  # articles extracted by one process in one go, their PO files written in the background
 
 
 def extract(project: Project, article: str | None = None, lang: str | None = None) -> ExtractReport:
@@ -248,11 +249,14 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
         maybe_renamed = [s for s in todo if any(orphans[t] and not project.po_path(t, s).exists() for t in langs)]
         independent = [s for s in todo if s not in set(maybe_renamed)]
         results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
+        chunks = [independent[i : i + CHUNK] for i in range(0, len(independent), CHUNK)]
         if len(independent) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
             with ProcessPoolExecutor(initializer=_start_worker, initargs=(project, langs)) as pool:
-                results.extend(pool.map(_worker_extract, independent, chunksize=8))
+                for done in pool.map(_worker_extract, chunks):
+                    results.extend(done)
         else:
-            results.extend(_extract_article(project, slug, langs, glossary, {}) for slug in independent)
+            for chunk in chunks:
+                results.extend(_extract_chunk(project, chunk, langs, glossary))
         for result in results:
             if result.error is not None:
                 per_article.errors.append(result.error)
@@ -268,11 +272,29 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     return report
 
 
+def _extract_chunk(project: Project, slugs: list[str], langs: tuple[str, ...], glossary: Glossary) -> list[_Extracted]:
+    """Extract articles that are not renamed ones, their PO files written in the background."""
+    with WriteBatch() as batch:
+        results = [_extract_article(project, slug, langs, glossary, {}, batch) for slug in slugs]
+    for result in results:
+        if result.error is None:
+            result.stamp.extend(file_stamp(project.po_path(target, result.slug)) for target in langs)
+    return results
+
+
 def _extract_article(
-    project: Project, slug: str, langs: tuple[str, ...], glossary: Glossary, orphans: dict[str, list[str]]
+    project: Project,
+    slug: str,
+    langs: tuple[str, ...],
+    glossary: Glossary,
+    orphans: dict[str, list[str]],
+    batch: WriteBatch | None = None,
 ) -> _Extracted:
-    """Extract one article into its PO files; a bad file is returned as the result's error."""
-    result = _Extracted(slug)
+    """Extract one article into its PO files; a bad file is returned as the result's error.
+
+    The result's stamp is the source file's, taken before reading it, then (without a batch; with
+    one, the caller adds them once the files are written) the PO files'."""
+    result = _Extracted(slug, stamp=[file_stamp(project.source_path(slug))])
     try:
         doc = load_source(project, slug)
         current_hash = source_hash(doc.text)
@@ -290,13 +312,14 @@ def _extract_article(
             merged.metadata[SOURCE_HASH_KEY] = current_hash
             if renamed_from:
                 merged.metadata["Project-Id-Version"] = slug
-            (result.written if save_catalog(merged, path) else result.unchanged).append(path)
+            (result.written if save_catalog(merged, path, batch) else result.unchanged).append(path)
             if renamed_from:
                 _move_page(project, target, renamed_from, slug)
                 old_path.unlink()
                 orphans[target].remove(renamed_from)
                 result.renamed.append((target, renamed_from, slug))
-        result.stamp = _extract_stamp(project, slug, langs)
+        if batch is None:
+            result.stamp.extend(file_stamp(project.po_path(target, slug)) for target in langs)
     except (InputError, ConfigError) as exc:
         result.error = exc
     return result
@@ -310,10 +333,10 @@ def _start_worker(project: Project, langs: tuple[str, ...]) -> None:
     _worker = (project, langs, load_glossary(project.glossary_path, project.settings.source))
 
 
-def _worker_extract(slug: str) -> _Extracted:
+def _worker_extract(slugs: list[str]) -> list[_Extracted]:
     assert _worker is not None
     project, langs, glossary = _worker
-    return _extract_article(project, slug, langs, glossary, {})
+    return _extract_chunk(project, slugs, langs, glossary)
 
 
 def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:

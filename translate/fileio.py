@@ -6,41 +6,92 @@ import contextlib
 import fcntl
 import os
 import tempfile
+import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
-from translate.errors import InputError, LockError
+from translate.errors import InputError, LockError, WriteError
 
 TEMP_SUFFIX = ".translate-tmp"
 TEMP_GLOB = f".*{TEMP_SUFFIX}"
 
 
-def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> None:
+def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = False, sync_folder: bool = True) -> None:
     """Write text to path so that a crash leaves either the old file or the new one, never half.
 
-    The text is written to a temporary file in the same folder, fsynced, then renamed over path.
+    The text is written to a temporary file in the same folder, fsynced, then renamed over path;
+    the folder is fsynced too unless the caller does it once for many files (``sync_folder``).
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
     data = text if newline == "\n" else text.replace("\n", newline)
     payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    with contextlib.suppress(OSError):
-        dir_fd = os.open(path.parent, os.O_RDONLY)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
         try:
-            os.fsync(dir_fd)
-        finally:
-            os.close(dir_fd)
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(payload)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, path)
+        except BaseException:
+            with contextlib.suppress(FileNotFoundError):
+                os.unlink(tmp)
+            raise
+    except OSError as exc:
+        raise WriteError(
+            f"cannot write the file ({exc.strerror or exc}); check the free disk space and the folder's "
+            "permissions, then run the command again (the file was left as it was).",
+            path=path,
+        ) from None
+    if sync_folder:
+        sync_folders([path.parent])
+
+
+def sync_folders(folders: Iterable[Path]) -> None:
+    """fsync folders, so the renames in them survive a power cut (best effort: not every OS can)."""
+    for folder in folders:
+        with contextlib.suppress(OSError):
+            dir_fd = os.open(folder, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+
+
+class WriteBatch:
+    """Atomic writes of many files, whose fsyncs wait on the disk in background threads while the
+    caller goes on computing the next file.
+
+    Each file is written exactly as :func:`atomic_write` does; leaving the block waits for every
+    write, fsyncs each folder once and raises the first error. Use it only where no step depends
+    on a queued file being on disk before the block ends.
+    """
+
+    def __init__(self, threads: int = 4, pending: int = 64) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="write")
+        self._slots = threading.BoundedSemaphore(pending)  # bounds the texts held in memory
+        self._futures: list[Future[None]] = []
+        self._folders: set[Path] = set()
+
+    def write(self, path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> None:
+        """Queue an atomic write of text to path."""
+        self._slots.acquire()
+        self._folders.add(path.parent)
+        future = self._pool.submit(atomic_write, path, text, newline=newline, bom=bom, sync_folder=False)
+        future.add_done_callback(lambda _: self._slots.release())
+        self._futures.append(future)
+
+    def __enter__(self) -> WriteBatch:
+        return self
+
+    def __exit__(self, exc_type: object, *_: object) -> None:
+        self._pool.shutdown(wait=True)
+        sync_folders(sorted(self._folders))
+        errors = [error for future in self._futures if (error := future.exception()) is not None]
+        if errors and exc_type is None:  # an error raised inside the block wins
+            raise errors[0]
 
 
 def write_if_changed(path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> bool:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from translate.errors import InputError
@@ -22,10 +23,15 @@ from translate.model import Document, Segment, Span
 from translate.sentences import split_sentences
 
 _MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+# Characters that start inline syntax in _MD (emphasis, code, links, images, HTML, autolinks,
+# entities, escapes, ~~strikethrough~~; a lone ~ is text: 3~6개월). Text without them is
+# "plain": text runs and line breaks only, which _plain_pieces finds without the inline parser.
+_INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[<&]|~~")
 MASK = "\ufffc"
 YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: same nodes, faster
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
+_NEWLINE_RE = re.compile("\n")
 _FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
@@ -54,6 +60,21 @@ class _View:
 
     def doc_end(self, end: int) -> int:
         return self.offsets[end - 1] + 1 if end > 0 else self.offsets[0]
+
+
+def _inline_unless_plain(state: StateCore) -> None:
+    """markdown-it's inline stage, skipped for plain text (most Korean prose): its token is
+    marked plain and parse_document finds the pieces itself."""
+    for token in state.tokens:
+        if token.type == "inline":
+            token.children = []
+            if _INLINE_SYNTAX_RE.search(token.content) is None:
+                token.meta["plain"] = True
+            else:
+                state.md.inline.parse(token.content, state.md, state.env, token.children)
+
+
+_MD.core.ruler.at("inline", _inline_unless_plain)
 
 
 def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: object = None) -> Document:
@@ -92,7 +113,8 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
         kind = _block_kind(tokens[index - 1].type if index else "", open_blocks)
         try:
             view = _inline_view(text, line_starts, token, first_line, kind)
-            segments.extend(_segments_of(view, token.children or [], kind, text))
+            pieces = _plain_pieces(view.text) if token.meta.get("plain") else _scan(view.text, token.children or [])
+            segments.extend(_segments_of(view, pieces, kind, text))
         except _Unlocatable:
             # Kept untouched in every language rather than risk a broken splice.
             continue
@@ -102,9 +124,7 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
 
 
 def _line_starts(text: str) -> list[int]:
-    starts = [0]
-    starts.extend(i + 1 for i, ch in enumerate(text) if ch == "\n")
-    return starts
+    return [0, *(m.end() for m in _NEWLINE_RE.finditer(text))]
 
 
 def line_of(text: str, offset: int) -> int:
@@ -191,6 +211,8 @@ def _number_cells(tokens: Sequence[Token]) -> None:
 
 def _match_text(view: str, pos: int, expected: str) -> int:
     """Advance over the source text that markdown-it turned into ``expected``."""
+    if view.startswith(expected, pos):
+        return pos + len(expected)
     i, j = pos, 0
     while j < len(expected):
         if i < len(view) and view[i] == expected[j]:
@@ -359,8 +381,28 @@ def _text_pieces(view: str, start: int, end: int) -> list[_Piece]:
     return pieces
 
 
-def _segments_of(view: _View, children: Sequence[Token], kind: str, doc_text: str) -> list[Segment]:
-    pieces = _scan(view.text, children)
+def _plain_pieces(view: str) -> list[_Piece]:
+    """What _scan finds in plain text: each line's text (trailing spaces trimmed as markdown-it
+    does) and the line breaks between them (two or more trailing spaces make a hard break)."""
+    pieces: list[_Piece] = []
+    start = 0
+    while True:
+        newline = view.find("\n", start)
+        if newline < 0:
+            pieces.extend(_text_pieces(view, start, len(view)))
+            return pieces
+        text_end = start + len(view[start:newline].rstrip(" "))
+        if text_end > start:
+            pieces.extend(_text_pieces(view, start, text_end))
+        following = newline + 1
+        while following < len(view) and view[following] in " \t":
+            following += 1
+        hard = view.startswith("  ", newline - 2) and newline - 2 >= start
+        pieces.append(_Piece("hard" if hard else "soft", text_end, following))
+        start = following
+
+
+def _segments_of(view: _View, pieces: list[_Piece], kind: str, doc_text: str) -> list[Segment]:
     segments: list[Segment] = []
     run: list[_Piece] = []
     for piece in [*pieces, _Piece("hard", len(view.text), len(view.text))]:

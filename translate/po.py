@@ -13,13 +13,14 @@ How the model maps onto standard PO, so Poedit, Lokalize and Weblate read the fi
 from __future__ import annotations
 
 import re
+import textwrap
 from pathlib import Path
 
 import polib
 
 from translate import __version__
 from translate.errors import InputError
-from translate.fileio import atomic_write, read_text
+from translate.fileio import WriteBatch, atomic_write, read_text
 from translate.model import Catalog, Finding, Severity, State, Unit
 
 WRAP_WIDTH = 79
@@ -42,24 +43,6 @@ DEFAULT_PLURAL_FORMS = "nplurals=2; plural=(n != 1);"
 def po_language(lang: str) -> str:
     """gettext spells regions with an underscore (zh_CN)."""
     return lang.replace("-", "_")
-
-
-class _Entry(polib.POEntry):  # type: ignore[misc]
-    """A PO entry whose comments are written one per line, never wrapped: each line is a record
-    (a history line, a finding) that must read back whole."""
-
-    def __unicode__(self, wrapwidth: int = 78) -> str:
-        kinds = [("tcomment", "# ")] if self.obsolete else [("tcomment", "# "), ("comment", "#. ")]
-        head = [
-            prefix + line for attr, prefix in kinds if getattr(self, attr) for line in getattr(self, attr).split("\n")
-        ]
-        saved: tuple[str, str] = (getattr(self, "tcomment"), getattr(self, "comment"))  # noqa: B009
-        self.tcomment = self.comment = ""
-        try:
-            body: str = super().__unicode__(wrapwidth)
-        finally:
-            self.tcomment, self.comment = saved
-        return "\n".join([*head, body])
 
 
 def _unit_from_entry(entry: polib.POEntry) -> Unit:
@@ -95,26 +78,6 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
         obsolete=bool(entry.obsolete),
         po_line=getattr(entry, "linenum", None),
     )
-
-
-def _entry_from_unit(unit: Unit) -> polib.POEntry:
-    comments = [*unit.notes]
-    if unit.origin:
-        comments.append(f"origin: {unit.origin}")
-    comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
-    entry = _Entry(
-        msgid=unit.source,
-        msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
-        occurrences=[(path, str(line)) for path, line in unit.locations],
-        comment="\n".join(comments),
-        tcomment="\n".join(unit.history),
-        obsolete=unit.obsolete,
-    )
-    if unit.state in (State.DRAFT, State.REJECTED) and entry.msgstr:
-        entry.flags.append("fuzzy")
-    if unit.previous_source:
-        entry.previous_msgid = unit.previous_source
-    return entry
 
 
 def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Catalog:
@@ -185,7 +148,10 @@ def _check_syntax(text: str, path: Path) -> None:
 
 
 def render_catalog(catalog: Catalog) -> str:
-    """The PO text of a catalogue: headers, active units in order, obsolete units last."""
+    """The PO text of a catalogue: headers, active units in order, obsolete units last.
+
+    Byte for byte what polib writes for the same entries (with comments one record per line,
+    never wrapped), rendered here directly because polib's writer was a fifth of an extract."""
     pofile = polib.POFile(wrapwidth=WRAP_WIDTH)
     language = catalog.lang.split("-")[0]
     metadata = {
@@ -201,15 +167,78 @@ def render_catalog(catalog: Catalog) -> str:
     for key, value in catalog.metadata.items():
         metadata.setdefault(key, value)
     pofile.metadata = metadata
+    parts = [str(pofile)]
     for unit in sorted(catalog.units, key=lambda u: u.obsolete):
-        pofile.append(_entry_from_unit(unit))
-    return str(pofile) + "\n"
+        parts.append(_render_unit(unit))
+    return "\n".join(parts) + "\n"
 
 
-def save_catalog(catalog: Catalog, path: Path) -> bool:
-    """Write the catalogue atomically; return False (and touch nothing) when the file is unchanged."""
+_ESCAPES = str.maketrans(
+    {"\\": r"\\", "\t": r"\t", "\r": r"\r", "\n": r"\n", "\v": r"\v", "\b": r"\b", "\f": r"\f", '"': r"\""}
+)
+
+
+def _render_unit(unit: Unit) -> str:
+    """One PO entry, ending with a newline."""
+    history = "\n".join(unit.history)
+    lines = [f"# {line}" for line in history.split("\n")] if history else []
+    comments = [*unit.notes]
+    if unit.origin:
+        comments.append(f"origin: {unit.origin}")
+    comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
+    comment = "\n".join(comments)
+    if comment and not unit.obsolete:
+        lines.extend(f"#. {line}" for line in comment.split("\n"))
+    if unit.locations and not unit.obsolete:
+        places = " ".join(f"{path}:{line}" for path, line in unit.locations)
+        if len(places) + 3 > WRAP_WIDTH:
+            # As xgettext (and polib) wrap them; hyphens are not break points in file names.
+            wrapped = textwrap.wrap(
+                places.replace("-", "*"), WRAP_WIDTH, initial_indent="#: ", subsequent_indent="#: ",
+                break_long_words=False,
+            )  # fmt: skip
+            lines.extend(line.replace("*", "-") for line in wrapped)
+        else:
+            lines.append("#: " + places)
+    msgstr = unit.target if unit.state is not State.UNTRANSLATED else ""
+    if unit.state in (State.DRAFT, State.REJECTED) and msgstr:
+        lines.append("#, fuzzy")
+    if unit.previous_source:
+        lines.extend(_field("msgid", "#~| " if unit.obsolete else "#| ", unit.previous_source, len("previous_msgid")))
+    prefix = "#~ " if unit.obsolete else ""
+    lines.extend(_field("msgid", prefix, unit.source, len("msgid")))
+    lines.extend(_field("msgstr", prefix, msgstr, len("msgstr")))
+    lines.append("")
+    return "\n".join(lines)
+
+
+def _field(keyword: str, prefix: str, text: str, name_length: int) -> list[str]:
+    """A keyword and its quoted string, wrapped at WRAP_WIDTH as polib does."""
+    lines = text.splitlines(True)
+    if len(lines) > 1:
+        lines = ["", *lines]
+    else:
+        escaped = text.translate(_ESCAPES)
+        specials = len(escaped) - len(text)  # each escape adds one backslash
+        if len(text) <= WRAP_WIDTH - name_length - 3 + specials:
+            return [f'{prefix}{keyword} "{escaped}"']
+        wrapped = textwrap.wrap(escaped, WRAP_WIDTH - 2, drop_whitespace=False, break_long_words=False)
+        lines = ["", *(polib.unescape(item) for item in wrapped)]
+    first, *rest = (line.translate(_ESCAPES) for line in lines)
+    return [f'{prefix}{keyword} "{first}"', *(f'{prefix}"{line}"' for line in rest)]
+
+
+def save_catalog(catalog: Catalog, path: Path, batch: WriteBatch | None = None) -> bool:
+    """Write the catalogue atomically (queued on ``batch`` when given); return False (and touch
+    nothing) when the file is unchanged."""
     text = render_catalog(catalog)
-    if path.is_file() and path.read_text(encoding="utf-8") == text:
-        return False
-    atomic_write(path, text)
+    try:
+        if path.read_text(encoding="utf-8") == text:
+            return False
+    except (OSError, UnicodeDecodeError):
+        pass  # no file, or not one we wrote: write it
+    if batch is not None:
+        batch.write(path, text)
+    else:
+        atomic_write(path, text)
     return True
