@@ -80,9 +80,9 @@ def test_an_unchanged_article_is_not_read_again(tmp_path: Path, monkeypatch: pyt
     read: list[str] = []
     real_load = translate.extract.load_source
 
-    def counting_load(project: Project, slug: str) -> Document:
+    def counting_load(project: Project, slug: str, path: Path | None = None) -> Document:
         read.append(slug)
-        return real_load(project, slug)
+        return real_load(project, slug, path)
 
     monkeypatch.setattr(translate.extract, "load_source", counting_load)
     monkeypatch.setattr(translate.status, "load_source", counting_load)

@@ -30,9 +30,9 @@ def source_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
-def load_source(project: Project, article: str) -> Document:
-    """Read and parse a source article."""
-    path = project.source_path(article)
+def load_source(project: Project, article: str, path: Path | None = None) -> Document:
+    """Read and parse a source article (at ``path`` when the caller has it already)."""
+    path = path or project.source_path(article)
     text, newline, bom = read_text(path, project.encoding)
     text = unicodedata.normalize("NFC", text)
     doc = parse_document(text, front_matter_keys=project.settings.front_matter_keys, path=path)
@@ -294,11 +294,13 @@ def _extract_article(
 
     The result's stamp is the source file's, taken before reading it, then (without a batch; with
     one, the caller adds them once the files are written) the PO files'."""
-    result = _Extracted(slug, stamp=[file_stamp(project.source_path(slug))])
+    result = _Extracted(slug)
     try:
-        doc = load_source(project, slug)
+        source = project.source_path(slug)
+        result.stamp.append(file_stamp(source))
+        doc = load_source(project, slug, source)
         current_hash = source_hash(doc.text)
-        location = project.source_path(slug).relative_to(project.root).as_posix()
+        location = source.relative_to(project.root).as_posix()
         result.segments = len({s.source for s in doc.segments})
         for target in langs:
             path = project.po_path(target, slug)

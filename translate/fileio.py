@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import itertools
 import os
-import tempfile
 import threading
 import time
 from collections.abc import Iterable, Iterator
@@ -28,7 +28,7 @@ def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = Fals
     payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=TEMP_SUFFIX, dir=path.parent)
+        fd, tmp = _create_temp(path)
         try:
             with os.fdopen(fd, "wb") as handle:
                 handle.write(payload)
@@ -47,6 +47,20 @@ def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = Fals
         ) from None
     if sync_folder:
         sync_folders([path.parent])
+
+
+_temp_numbers = itertools.count()
+
+
+def _create_temp(path: Path) -> tuple[int, str]:
+    """A new file next to path, named .<name>.<pid>-<n>.translate-tmp (the lock sweeps stale ones);
+    created like any file the user writes (0666 less the umask), unlike mkstemp's 0600."""
+    while True:
+        tmp = f"{path.parent}/.{path.name}.{os.getpid()}-{next(_temp_numbers)}{TEMP_SUFFIX}"
+        try:
+            return os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o666), tmp
+        except FileExistsError:
+            continue
 
 
 def sync_folders(folders: Iterable[Path]) -> None:

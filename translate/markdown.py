@@ -11,7 +11,7 @@ import html
 import re
 from bisect import bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import yaml
 from markdown_it import MarkdownIt
@@ -50,16 +50,23 @@ class _Piece:
 
 @dataclass(frozen=True)
 class _View:
-    """The text of one inline block as the scanner sees it, and where each char is in the file."""
+    """The text of one inline block as the scanner sees it, and where each char is in the file.
+
+    The block's lines are joined by "\n"; within a line (and the "\n" before it) the text runs
+    parallel to the file, so each line is one (first index in text, its offset in the file) pair.
+    """
 
     text: str
-    offsets: tuple[int, ...]  # offsets[i] = document offset of text[i]; one extra entry at the end
+    line_starts: tuple[int, ...]  # index in text where each line begins (the first is 0)
+    doc_starts: tuple[int, ...]  # file offset of each of those characters
 
     def doc(self, i: int) -> int:
-        return self.offsets[i]
+        """The file offset of text[i] (i may be len(text): just after the last character)."""
+        k = bisect_right(self.line_starts, i + 1) - 1 if len(self.line_starts) > 1 else 0
+        return self.doc_starts[k] + i - self.line_starts[k]
 
     def doc_end(self, end: int) -> int:
-        return self.offsets[end - 1] + 1 if end > 0 else self.offsets[0]
+        return self.doc(end - 1) + 1 if end > 0 else self.doc(0)
 
 
 def _inline_unless_plain(state: StateCore) -> None:
@@ -119,7 +126,7 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
             # Kept untouched in every language rather than risk a broken splice.
             continue
     segments.sort(key=lambda s: s.span.start)
-    located = tuple(replace(s, line=bisect_right(line_starts, s.span.start)) for s in segments)
+    located = tuple(Segment(s.source, s.span, bisect_right(line_starts, s.span.start), s.kind) for s in segments)
     return Document(text=text, segments=located, front_matter=fm_span)
 
 
@@ -149,23 +156,19 @@ def _inline_view(text: str, line_starts: list[int], token: Token, first_line: in
     line_no = first_line + token.map[0]
     if kind == "table-cell":
         return _cell_view(text, line_starts, token, line_no)
-    chars: list[str] = []
-    offsets: list[int] = []
-    lines = token.content.split("\n")
-    for i, content_line in enumerate(lines):
+    view_starts: list[int] = []
+    doc_starts: list[int] = []
+    size = 0
+    for i, content_line in enumerate(token.content.split("\n")):
         start = line_starts[line_no + i]
         end = line_starts[line_no + i + 1] - 1 if line_no + i + 1 < len(line_starts) else len(text)
-        source_line = text[start:end]
-        col = source_line.rfind(content_line)
+        col = text.rfind(content_line, start, end)
         if col < 0:
             raise _Unlocatable
-        if i:
-            chars.append("\n")
-            offsets.append(start + col - 1)
-        chars.append(content_line)
-        offsets.extend(range(start + col, start + col + len(content_line)))
-    offsets.append(offsets[-1] + 1 if offsets else 0)
-    return _View("".join(chars), tuple(offsets))
+        view_starts.append(size + 1 if i else 0)
+        doc_starts.append(col)
+        size += len(content_line) + (1 if i else 0)
+    return _View(token.content, tuple(view_starts), tuple(doc_starts))
 
 
 def _split_row(line: str) -> list[tuple[int, int]]:
@@ -194,9 +197,7 @@ def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) ->
     raw = line[a:b]
     lead = len(raw) - len(raw.lstrip())
     content = raw.strip()
-    offsets = list(range(start + a + lead, start + a + lead + len(content)))
-    offsets.append(start + a + lead + len(content))
-    return _View(content, tuple(offsets))
+    return _View(content, (0,), (start + a + lead,))
 
 
 def _number_cells(tokens: Sequence[Token]) -> None:
@@ -421,11 +422,12 @@ def _sentences_of(view: _View, run: list[_Piece], kind: str, doc_text: str, *, s
     if not run:
         return []
     start, end = run[0].start, run[-1].end
-    masked = list(view.text[start:end])
+    masked = view.text[start:end]
     for piece in run:
         if piece.kind in ("code", "open", "close"):
-            masked[piece.start - start : piece.end - start] = MASK * (piece.end - piece.start)
-    spans = split_sentences("".join(masked)) if split else [(0, end - start)]
+            a, b = piece.start - start, piece.end - start
+            masked = masked[:a] + MASK * (b - a) + masked[b:]
+    spans = split_sentences(masked) if split else [(0, end - start)]
     # Never cut inside a link or emphasis: merge sentences that straddle a pair.
     protected = [(p.start - start, p.match - start) for p in run if p.kind == "open"]
     merged: list[tuple[int, int]] = []
@@ -482,29 +484,33 @@ def _has_letter(text: str) -> bool:
 def _front_matter_segments(
     yaml_text: str, offset: int, keys: Sequence[str], doc_text: str, path: object
 ) -> list[Segment]:
+    loader = YAML_LOADER(yaml_text)  # one parse: compose the nodes (for positions), then build the data
     try:
-        root = yaml.compose(yaml_text, Loader=YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
-        problem = getattr(exc, "problem", None) or "invalid YAML"
-        raise InputError(
-            f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
-            path=path,
-            line=line,
-        ) from None
-    if root is None:
-        return []
-    try:
-        yaml.load(yaml_text, Loader=YAML_LOADER)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        raise InputError(
-            f"the front matter uses a YAML tag that is not plain data ({getattr(exc, 'problem', exc)}); "
-            "remove the !!tag.",
-            path=path,
-            line=doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None,
-        ) from None
+        try:
+            root = loader.get_single_node()
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
+            problem = getattr(exc, "problem", None) or "invalid YAML"
+            raise InputError(
+                f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
+                path=path,
+                line=line,
+            ) from None
+        if root is None:
+            return []
+        try:
+            loader.construct_document(root)
+        except yaml.YAMLError as exc:
+            mark = getattr(exc, "problem_mark", None)
+            raise InputError(
+                f"the front matter uses a YAML tag that is not plain data ({getattr(exc, 'problem', exc)}); "
+                "remove the !!tag.",
+                path=path,
+                line=doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None,
+            ) from None
+    finally:
+        loader.dispose()
     if not isinstance(root, yaml.MappingNode):
         raise InputError(
             "the front matter must be a YAML mapping (key: value lines).",

@@ -173,6 +173,7 @@ def render_catalog(catalog: Catalog) -> str:
     return "\n".join(parts) + "\n"
 
 
+_SPECIAL_RE = re.compile('[\\\\\t\r\n\v\b\f"]')
 _ESCAPES = str.maketrans(
     {"\\": r"\\", "\t": r"\t", "\r": r"\r", "\n": r"\n", "\v": r"\v", "\b": r"\b", "\f": r"\f", '"': r"\""}
 )
@@ -218,13 +219,13 @@ def _field(keyword: str, prefix: str, text: str, name_length: int) -> list[str]:
     if len(lines) > 1:
         lines = ["", *lines]
     else:
-        escaped = text.translate(_ESCAPES)
+        escaped = text.translate(_ESCAPES) if _SPECIAL_RE.search(text) else text
         specials = len(escaped) - len(text)  # each escape adds one backslash
         if len(text) <= WRAP_WIDTH - name_length - 3 + specials:
             return [f'{prefix}{keyword} "{escaped}"']
         wrapped = textwrap.wrap(escaped, WRAP_WIDTH - 2, drop_whitespace=False, break_long_words=False)
         lines = ["", *(polib.unescape(item) for item in wrapped)]
-    first, *rest = (line.translate(_ESCAPES) for line in lines)
+    first, *rest = (line.translate(_ESCAPES) if _SPECIAL_RE.search(line) else line for line in lines)
     return [f'{prefix}{keyword} "{first}"', *(f'{prefix}"{line}"' for line in rest)]
 
 
