@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import textwrap
 from pathlib import Path
 
 import pytest
@@ -13,7 +14,7 @@ from hypothesis import strategies as st
 
 from translate.errors import InputError
 from translate.model import Catalog, Finding, Severity, State, Unit
-from translate.po import WRAP_WIDTH, load_catalog, render_catalog, save_catalog
+from translate.po import WRAP_WIDTH, _wrap, load_catalog, render_catalog, save_catalog
 
 
 def sample_catalog() -> Catalog:
@@ -173,3 +174,13 @@ _units = st.builds(
 def test_the_po_writer_matches_polib_byte_for_byte(units: list[Unit]) -> None:
     catalog = Catalog("a", "en", "ko", units=units, metadata={"X-Source-Hash": "0123"})
     assert render_catalog(catalog) == _polib_render(catalog)
+
+
+@settings(max_examples=500, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(["a", "b", " ", "가", "-", "  ", "--"]), max_size=60).map("".join),
+    width=st.integers(1, 20),
+)
+def test_wrapping_matches_textwrap(text: str, width: int) -> None:
+    expected = textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
+    assert _wrap(text, width) == expected

@@ -215,6 +215,7 @@ class _Extracted:
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     segments: int = 0
     stamp: list[Stamp] = field(default_factory=list)
+    po_files: list[Path] = field(default_factory=list)  # one per target language, in order
     error: TranslateError | None = None
 
 
@@ -278,7 +279,7 @@ def _extract_chunk(project: Project, slugs: list[str], langs: tuple[str, ...], g
         results = [_extract_article(project, slug, langs, glossary, {}, batch) for slug in slugs]
     for result in results:
         if result.error is None:
-            result.stamp.extend(file_stamp(project.po_path(target, result.slug)) for target in langs)
+            result.stamp.extend(file_stamp(path) for path in result.po_files)
     return results
 
 
@@ -304,6 +305,7 @@ def _extract_article(
         result.segments = len({s.source for s in doc.segments})
         for target in langs:
             path = project.po_path(target, slug)
+            result.po_files.append(path)
             renamed_from = None
             if not path.exists() and orphans.get(target):
                 renamed_from = find_renamed(project, target, doc, orphans[target])
@@ -321,7 +323,7 @@ def _extract_article(
                 orphans[target].remove(renamed_from)
                 result.renamed.append((target, renamed_from, slug))
         if batch is None:
-            result.stamp.extend(file_stamp(project.po_path(target, slug)) for target in langs)
+            result.stamp.extend(file_stamp(path) for path in result.po_files)
     except (InputError, ConfigError) as exc:
         result.error = exc
     return result

@@ -22,7 +22,15 @@ from translate.errors import InputError
 from translate.model import Document, Segment, Span
 from translate.sentences import split_sentences
 
-_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+class _Parser(MarkdownIt):
+    def normalizeLink(self, url: str) -> str:
+        """Link targets are copied from the source, never rendered: skip percent-encoding them
+        (validateLink still refuses javascript: and the like, so the same links parse)."""
+        return url
+
+
+_MD = _Parser("commonmark").enable(["table", "strikethrough"])
 # Characters that start inline syntax in _MD (emphasis, code, links, images, HTML, autolinks,
 # entities, escapes, ~~strikethrough~~; a lone ~ is text: 3~6개월). Text without them is
 # "plain": text runs and line breaks only, which _plain_pieces finds without the inline parser.
@@ -39,7 +47,7 @@ class _Unlocatable(Exception):
     """The parser's view of a block could not be mapped back onto the source text."""
 
 
-@dataclass
+@dataclass(slots=True)
 class _Piece:
     kind: str  # text | soft | hard | code | image | open | close
     start: int

@@ -223,10 +223,34 @@ def _field(keyword: str, prefix: str, text: str, name_length: int) -> list[str]:
         specials = len(escaped) - len(text)  # each escape adds one backslash
         if len(text) <= WRAP_WIDTH - name_length - 3 + specials:
             return [f'{prefix}{keyword} "{escaped}"']
-        wrapped = textwrap.wrap(escaped, WRAP_WIDTH - 2, drop_whitespace=False, break_long_words=False)
-        lines = ["", *(polib.unescape(item) for item in wrapped)]
+        lines = ["", *(polib.unescape(item) for item in _wrap(escaped, WRAP_WIDTH - 2))]
     first, *rest = (line.translate(_ESCAPES) if _SPECIAL_RE.search(line) else line for line in lines)
     return [f'{prefix}{keyword} "{first}"', *(f'{prefix}"{line}"' for line in rest)]
+
+
+_WRAPPER = textwrap.TextWrapper(drop_whitespace=False, break_long_words=False)
+_WHITESPACE_RUN_RE = re.compile(r"([\t\n\v\f\r ]+)")
+
+
+def _wrap(text: str, width: int) -> list[str]:
+    """textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False), as polib calls it."""
+    if "-" in text:  # hyphenated words: textwrap's own chunking
+        chunks = _WRAPPER._split_chunks(text)
+    else:  # without hyphens textwrap's chunks are the runs of white space and of the rest
+        chunks = [chunk for chunk in _WHITESPACE_RUN_RE.split(text) if chunk]
+    lines = []
+    i, count = 0, len(chunks)
+    while i < count:
+        line, size = [], 0
+        while i < count and size + len(chunks[i]) <= width:
+            line.append(chunks[i])
+            size += len(chunks[i])
+            i += 1
+        if not line:  # a chunk longer than a line is kept whole, alone
+            line.append(chunks[i])
+            i += 1
+        lines.append("".join(line))
+    return lines
 
 
 def save_catalog(catalog: Catalog, path: Path, batch: WriteBatch | None = None) -> bool:

@@ -9,14 +9,14 @@ The rules were chosen by measurement: see bench/sentence_split.py.
 
 from __future__ import annotations
 
-import itertools
+import functools
 import re
 import unicodedata
 
 Span = tuple[int, int]
 
-_WORD_RE = re.compile(r"\S+")
 _NONSPACE_RE = re.compile(r"\S")
+_SPACE_RE = re.compile(r"\s")
 
 _PAIRS = {
     "(": ")", "[": "]", "{": "}", "<": ">", "（": "）", "［": "］", "＜": "＞",
@@ -98,6 +98,22 @@ _FINAL_SUFFIXES = (
 _JONG_L, _JONG_B, _JONG_SS = 8, 17, 20
 # Every syllable that _is_final_ending or ends_sentence accepts as the last one.
 _FINAL_LAST = frozenset("다요욧죠쥬까께래걸게용당음됨줌네군어지마" + "".join(s[-1] for s in _FINAL_SUFFIXES))
+
+
+def _syllables_but(kept: frozenset[str]) -> str:
+    """A regex character class body: every Hangul syllable except those in kept."""
+    ranges, start = [], 0xAC00
+    for code in sorted(ord(ch) for ch in kept):
+        if code > start:
+            ranges.append(f"{chr(start)}-{chr(code - 1)}")
+        start = code + 1
+    if start <= 0xD7A3:
+        ranges.append(f"{chr(start)}-{chr(0xD7A3)}")
+    return "".join(ranges)
+
+
+# The white space between two words where the first one's last syllable may end a sentence.
+_GAP_AFTER_CANDIDATE_RE = re.compile(r"(?<=[^\s" + _syllables_but(_FINAL_LAST) + r"])\s+(?=\S)")
 
 
 def _syllable(ch: str) -> tuple[int, int] | None:
@@ -312,31 +328,42 @@ class _Paragraph:
     def split(self) -> list[Span]:
         """Return the sentence spans of the paragraph."""
         text = self.text
-        words = [match.span() for match in _WORD_RE.finditer(text)]
-        if not words:
+        first = _NONSPACE_RE.search(text)
+        if first is None:
             return []
         groups: list[Span] = []
         for close, open_ in sorted(self.opener_of.items(), key=lambda item: item[1]):
             if not groups or open_ > groups[-1][1]:
                 groups.append((open_, close))
         spans: list[Span] = []
-        sentence_start = words[0][0]
+        sentence_start = first.start()
         group = 0
-        for (_, end), (start, stop) in itertools.pairwise(words):
+        # Only gaps after a word whose last character may end a sentence (not 은, 를, 에...).
+        for gap in _GAP_AFTER_CANDIDATE_RE.finditer(text):
+            end, start = gap.start(), gap.end()
             while group < len(groups) and groups[group][1] < end:
                 group += 1
             if group < len(groups) and groups[group][0] < end:
                 continue  # inside a quote or bracket pair
-            last = text[end - 1]
-            if "가" <= last <= "힣" and last not in _FINAL_LAST:
-                continue  # a word whose last syllable cannot end a sentence
+            if not _may_end(text[end - 1]):
+                continue
+            space = _SPACE_RE.search(text, start)
+            stop = space.start() if space else len(text)
             if self._continues(end, text[start:stop], start):
                 continue
             if self.ends_sentence(end, sentence_start):
                 spans.append((sentence_start, end))
                 sentence_start = start
-        spans.append((sentence_start, words[-1][1]))
+        spans.append((sentence_start, len(text.rstrip())))
         return spans
+
+
+@functools.cache
+def _may_end(ch: str) -> bool:
+    """Whether a word ending with ch may end a sentence (what ends_sentence can accept last)."""
+    if "가" <= ch <= "힣":
+        return ch in _FINAL_LAST
+    return ch in _TERMINAL or ch in _EMOTIVE or ch in _CLOSERS or ch in _SYMMETRIC or _is_decoration(ch)
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
