@@ -162,3 +162,24 @@ def test_plain_text_is_segmented_as_the_inline_parser_would(text: str) -> None:
     with mock.patch.object(markdown, "_INLINE_SYNTAX_RE", re.compile("")):  # everything "has syntax"
         slow = parse_document(text, front_matter_keys=("title",))
     assert fast == slow
+
+
+EXTRA_BLOCKS = st.sampled_from(
+    [
+        "제목\n===",
+        "제목\n---",
+        "- 항목\n  ---",
+        "> 인용\n> ---",
+        "[ref]: /a\n\n[링크][ref]",
+        "***",
+        "    들여쓴 코드",
+        "~~~\n코드\n~~~",
+    ]
+)
+
+
+@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(st.lists(st.one_of(blocks(), EXTRA_BLOCKS), min_size=1, max_size=6).map("\n\n".join))
+def test_block_rules_left_out_for_a_document_change_no_token(text: str) -> None:
+    """A document is parsed without the block rules whose marker it lacks: the same tokens."""
+    assert markdown._block_parser(text).parse(text) == markdown._MD.parse(text)

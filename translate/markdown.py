@@ -7,10 +7,11 @@ publishing splices translations into the untouched original and structure surviv
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import yaml
@@ -31,6 +32,18 @@ class _Parser(MarkdownIt):
 
 
 _MD = _Parser("commonmark").enable(["table", "strikethrough"])
+# Block rules that can only match a document containing a given text; a document without it is
+# parsed with the rule off, which gives the same tokens without trying it on every line.
+_SETEXT_UNDERLINE_RE = re.compile(r"^[ \t>]*[-=][-= \t>]*$", re.MULTILINE)
+_BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
+    ("lheading", _SETEXT_UNDERLINE_RE.search),
+    ("table", lambda text: "|" in text),
+    ("html_block", lambda text: "<" in text),
+    ("fence", lambda text: "```" in text or "~~~" in text),
+    ("blockquote", lambda text: ">" in text),
+    ("heading", lambda text: "#" in text),
+    ("reference", lambda text: "[" in text),
+)
 # Characters that start inline syntax in _MD (emphasis, code, links, images, HTML, autolinks,
 # entities, escapes, ~~strikethrough~~; a lone ~ is text: 3~6개월). Text without them is
 # "plain": text runs and line breaks only, which _plain_pieces finds without the inline parser.
@@ -92,6 +105,18 @@ def _inline_unless_plain(state: StateCore) -> None:
 _MD.core.ruler.at("inline", _inline_unless_plain)
 
 
+@functools.cache
+def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
+    parser = _Parser("commonmark").enable(["table", "strikethrough"])
+    parser.core.ruler.at("inline", _inline_unless_plain)
+    return parser.disable(list(rules)) if rules else parser
+
+
+def _block_parser(text: str) -> MarkdownIt:
+    """_MD, or a copy without the block rules that cannot match anything in text."""
+    return _parser_without(tuple(name for name, needs in _BLOCK_RULE_NEEDS if not needs(text)))
+
+
 def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: object = None) -> Document:
     """Split an article's text (LF line ends, NFC) into segments with their spans."""
     segments: list[Segment] = []
@@ -115,7 +140,7 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     line_starts = _line_starts(text)
     body = text[body_start:]
     first_line = text.count("\n", 0, body_start)
-    tokens = _MD.parse(body)
+    tokens = _block_parser(body).parse(body)
     _number_cells(tokens)
     open_blocks: list[str] = []  # the containers around the current token, innermost last
     for index, token in enumerate(tokens):
@@ -489,6 +514,39 @@ def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
 
 
+_PLAIN_DATA_TAGS = frozenset(
+    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
+)
+
+
+def _nodes_to_build(root: yaml.Node) -> list[yaml.Node]:
+    """The nodes whose data must be built to know it is valid (dates, !!tags, merge keys), in
+    document order; none when every node is a plain string, number, boolean, null, list or map."""
+    found, stack, seen = [], [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if node.tag not in _PLAIN_DATA_TAGS:
+            found.append(node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
+    return found
+
+
+def _unreadable_node(nodes: list[yaml.Node]) -> yaml.Node:
+    """The first of nodes whose value cannot be built (2026-02-30); the first one if none alone."""
+    for node in nodes:
+        try:
+            yaml.constructor.SafeConstructor().construct_object(node, deep=True)
+        except (ValueError, yaml.YAMLError):
+            return node
+    return nodes[0]
+
+
 def _front_matter_segments(
     yaml_text: str, offset: int, keys: Sequence[str], doc_text: str, path: object
 ) -> list[Segment]:
@@ -507,8 +565,10 @@ def _front_matter_segments(
             ) from None
         if root is None:
             return []
+        odd = _nodes_to_build(root)
         try:
-            loader.construct_document(root)
+            if odd:
+                loader.construct_document(root)
         except yaml.YAMLError as exc:
             mark = getattr(exc, "problem_mark", None)
             raise InputError(
@@ -516,6 +576,14 @@ def _front_matter_segments(
                 "remove the !!tag.",
                 path=path,
                 line=doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None,
+            ) from None
+        except ValueError as exc:  # a value that looks like a date but is none: 2026-02-30
+            bad = _unreadable_node(odd)
+            raise InputError(
+                f"the front matter has a value that cannot be read ({exc}); write a real date (YYYY-MM-DD) "
+                "or quote the value.",
+                path=path,
+                line=doc_text.count("\n", 0, offset) + bad.start_mark.line + 1,
             ) from None
     finally:
         loader.dispose()

@@ -123,6 +123,13 @@ CASES: list[Case] = [
         "front matter is not closed",
     ),
     Case(
+        "front-matter-impossible-date",
+        {"content/ko/bad.md": "---\ntitle: 안내\ndate: 2026-01-03\nupdated: 2026-02-30\n---\n\n본문입니다.\n"},
+        ("extract",),
+        2,
+        "bad.md:4: the front matter has a value that cannot be read (day is out of range for month)",
+    ),
+    Case(
         "front-matter-unsafe-tag",
         {"content/ko/bad.md": "---\ntitle: !!python/object/apply:os.system ['ls']\n---\n\n본문입니다.\n"},
         ("extract",),
