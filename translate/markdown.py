@@ -119,7 +119,7 @@ def _block_parser(text: str) -> MarkdownIt:
 
 def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: object = None) -> Document:
     """Split an article's text (LF line ends, NFC) into segments with their spans."""
-    segments: list[Segment] = []
+    segments: list[_Found] = []
     body_start = 0
     fm_span: Span | None = None
     match = _FRONT_MATTER_RE.match(text)
@@ -136,7 +136,10 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
         yaml_start = text.index("\n") + 1
         yaml_text = match.group(1) or ""
         fm_span = Span(yaml_start, yaml_start + len(yaml_text))
-        segments.extend(_front_matter_segments(yaml_text, yaml_start, front_matter_keys, text, path))
+        segments.extend(
+            (s.span.start, s.span.end, s.source, s.kind)
+            for s in _front_matter_segments(yaml_text, yaml_start, front_matter_keys, text, path)
+        )
     line_starts = _line_starts(text)
     body = text[body_start:]
     first_line = text.count("\n", 0, body_start)
@@ -154,12 +157,12 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
         try:
             view = _inline_view(text, line_starts, token, first_line, kind)
             pieces = _plain_pieces(view.text) if token.meta.get("plain") else _scan(view.text, token.children or [])
-            segments.extend(_segments_of(view, pieces, kind, text))
+            segments.extend(_segments_of(view, pieces, kind))
         except _Unlocatable:
             # Kept untouched in every language rather than risk a broken splice.
             continue
-    segments.sort(key=lambda s: s.span.start)
-    located = tuple(Segment(s.source, s.span, bisect_right(line_starts, s.span.start), s.kind) for s in segments)
+    segments.sort()
+    located = tuple(Segment(source, Span(a, b), bisect_right(line_starts, a), kind) for a, b, source, kind in segments)
     return Document(text=text, segments=located, front_matter=fm_span)
 
 
@@ -436,22 +439,25 @@ def _plain_pieces(view: str) -> list[_Piece]:
         start = following
 
 
-def _segments_of(view: _View, pieces: list[_Piece], kind: str, doc_text: str) -> list[Segment]:
-    segments: list[Segment] = []
+_Found = tuple[int, int, str, str]  # a segment found: its span in the file, source and kind
+
+
+def _segments_of(view: _View, pieces: list[_Piece], kind: str) -> list[_Found]:
+    segments: list[_Found] = []
     run: list[_Piece] = []
     for piece in [*pieces, _Piece("hard", len(view.text), len(view.text))]:
         if piece.kind in ("hard", "image"):
-            segments.extend(_sentences_of(view, run, kind, doc_text))
+            segments.extend(_sentences_of(view, run, kind))
             run = []
             if piece.kind == "image" and piece.alt is not None:
                 alt = _Piece("text", *piece.alt)
-                segments.extend(_sentences_of(view, [alt], "image-alt", doc_text, split=False))
+                segments.extend(_sentences_of(view, [alt], "image-alt", split=False))
         else:
             run.append(piece)
     return segments
 
 
-def _sentences_of(view: _View, run: list[_Piece], kind: str, doc_text: str, *, split: bool = True) -> list[Segment]:
+def _sentences_of(view: _View, run: list[_Piece], kind: str, *, split: bool = True) -> list[_Found]:
     if not run:
         return []
     start, end = run[0].start, run[-1].end
@@ -470,16 +476,21 @@ def _sentences_of(view: _View, run: list[_Piece], kind: str, doc_text: str, *, s
         else:
             merged.append((a, b))
     segments = []
+    first = 0  # pieces and sentences are both in order: the pieces of each sentence are a slice
     for a, b in merged:
-        inside = [p for p in run if p.start < start + b and p.end > start + a]
-        segment = _make_segment(view, inside, start + a, start + b, kind, doc_text)
+        while first < len(run) and run[first].end <= start + a:
+            first += 1
+        last = first
+        while last < len(run) and run[last].start < start + b:
+            last += 1
+        segment = _make_segment(view, run[first:last], start + a, start + b, kind)
         if segment is not None:
             segments.append(segment)
     return segments
 
 
-def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind: str, doc_text: str) -> Segment | None:
-    """A segment for view.text[start:end], or None when it holds nothing to translate."""
+def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind: str) -> _Found | None:
+    """The segment of view.text[start:end], or None when it holds nothing to translate."""
     # A sentence that is one link or one emphasis as a whole: the markers stay in the skeleton.
     while (
         len(pieces) >= 2
@@ -500,14 +511,12 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
         end -= 1
     if not any(p.kind == "text" and _has_letter(text[max(p.start, start) : min(p.end, end)]) for p in pieces):
         return None
-    source_parts = [
+    source = "".join(
         " " if piece.kind == "soft" else text[max(piece.start, start) : min(piece.end, end)]
         for piece in pieces
         if max(piece.start, start) < min(piece.end, end)
-    ]
-    source = "".join(source_parts)
-    doc_start, doc_end = view.doc(start), view.doc_end(end)
-    return Segment(source=source, span=Span(doc_start, doc_end), line=0, kind=kind)  # line: set by parse_document
+    )
+    return view.doc(start), view.doc_end(end), source, kind
 
 
 def _has_letter(text: str) -> bool:
