@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import random
+import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 import translate.extract
+import translate.parallel
 import translate.status
 from tests.conftest import make_project
 from translate.cache import CACHE_DIR
 from translate.errors import TranslateError
 from translate.extract import extract
 from translate.model import Document, State, segment_id
-from translate.po import load_catalog
+from translate.po import load_catalog, save_catalog
 from translate.project import Project
 from translate.publish import publish
 from translate.review import edit
@@ -93,16 +96,45 @@ def test_an_unchanged_article_is_not_read_again(tmp_path: Path, monkeypatch: pyt
     assert len(report.unchanged) == 3 and len(report.written) == 1
 
 
-def test_parallel_extraction_writes_what_serial_extraction_writes(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def _approve_half(root: Path) -> None:
+    project = Project.open(root)
+    for slug in [s for s in project.articles() if s != "bad"][::2]:
+        path = project.po_path("en", slug)
+        catalog = load_catalog(path, article=slug, lang="en", source_lang="ko")
+        for unit in catalog.units:
+            unit.target, unit.state = re.sub("[가-힣]+", "skin", unit.source), State.APPROVED
+        save_catalog(catalog, path)
+
+
+def _outcome(root: Path, run: Callable[[Project], object]) -> str:
+    """What a command returned or raised, with the project's path left out."""
+    try:
+        result = run(Project.open(root))
+    except TranslateError as exc:
+        return "error: " + str(exc).replace(str(root), "")
+    return repr(result).replace(str(root), "")
+
+
+def test_parallel_runs_write_and_report_what_serial_runs_do(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Extract, status and publish over many articles spread the work over processes: same files,
+    same report, same errors (a bad article among them) as in one process."""
     articles = {f"post-{n}": f"# 글 {n}\n\n{n}번째 글은 피부 관리 안내입니다.\n\n- 항목 {n}입니다\n" for n in range(12)}
-    serial = make_project(tmp_path / "serial", articles={**articles, "bad": "---\ntitle: [\n---\n"})
-    parallel = make_project(tmp_path / "parallel", articles={**articles, "bad": "---\ntitle: [\n---\n"})
-    with pytest.raises(TranslateError) as serial_error:
-        extract(Project.open(serial))
-    monkeypatch.setattr(translate.extract, "PARALLEL_FROM", 2)
-    with pytest.raises(TranslateError) as parallel_error:
-        extract(Project.open(parallel))
-    assert str(serial_error.value).replace(str(serial), "") == str(parallel_error.value).replace(str(parallel), "")
+    roots = {}
+    for mode, parallel_from in (("serial", 10_000), ("parallel", 2)):
+        monkeypatch.setattr(translate.parallel, "PARALLEL_FROM", parallel_from)
+        monkeypatch.setattr(translate.parallel, "CHUNK", 3)
+        root = roots[mode] = make_project(tmp_path / mode, articles={**articles, "bad": "---\ntitle: [\n---\n"})
+        outcomes = [_outcome(root, extract)]
+        _approve_half(root)
+        outcomes += [_outcome(root, status), _outcome(root, publish), _outcome(root, status)]
+        shutil.rmtree(root / CACHE_DIR)
+        outcomes.append(_outcome(root, status))
+        roots[mode + " outcomes"] = root / "outcomes.txt"
+        (root / "outcomes.txt").write_text("\n".join(outcomes), encoding="utf-8")
+    serial, parallel = roots["serial"], roots["parallel"]
+    assert (serial / "outcomes.txt").read_text() == (parallel / "outcomes.txt").read_text()
+    assert "bad.md" in (parallel / "outcomes.txt").read_text()
     assert po_files(serial) == po_files(parallel) and len(po_files(parallel)) == 12
+    pages = sorted((parallel / "content" / "en").glob("*.md"))
+    assert [p.name for p in pages] == [f"post-{n}.md" for n in sorted(range(0, 12, 2), key=str)]
+    assert all(p.read_bytes() == (serial / "content" / "en" / p.name).read_bytes() for p in pages)

@@ -6,7 +6,6 @@ import difflib
 import hashlib
 import os
 import unicodedata
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
 from translate.model import Catalog, Document, Segment, State, Unit
+from translate.parallel import map_chunks
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
 
@@ -219,10 +219,6 @@ class _Extracted:
     error: TranslateError | None = None
 
 
-PARALLEL_FROM = 64  # articles to extract before the work is spread over processes
-CHUNK = 16  # articles extracted by one process in one go, their PO files written in the background
-
-
 def extract(project: Project, article: str | None = None, lang: str | None = None) -> ExtractReport:
     """Extract every (or one) source article into its PO catalogues; unchanged files are not touched.
 
@@ -250,14 +246,7 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
         maybe_renamed = [s for s in todo if any(orphans[t] and not project.po_path(t, s).exists() for t in langs)]
         independent = [s for s in todo if s not in set(maybe_renamed)]
         results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
-        chunks = [independent[i : i + CHUNK] for i in range(0, len(independent), CHUNK)]
-        if len(independent) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
-            with ProcessPoolExecutor(initializer=_start_worker, initargs=(project, langs)) as pool:
-                for done in pool.map(_worker_extract, chunks):
-                    results.extend(done)
-        else:
-            for chunk in chunks:
-                results.extend(_extract_chunk(project, chunk, langs, glossary))
+        results.extend(map_chunks(_extract_chunk, independent, _extract_setup, project, langs))
         for result in results:
             if result.error is not None:
                 per_article.errors.append(result.error)
@@ -273,8 +262,16 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     return report
 
 
-def _extract_chunk(project: Project, slugs: list[str], langs: tuple[str, ...], glossary: Glossary) -> list[_Extracted]:
+_ExtractState = tuple[Project, tuple[str, ...], Glossary]
+
+
+def _extract_setup(project: Project, langs: tuple[str, ...]) -> _ExtractState:
+    return project, langs, load_glossary(project.glossary_path, project.settings.source)
+
+
+def _extract_chunk(state: _ExtractState, slugs: list[str]) -> list[_Extracted]:
     """Extract articles that are not renamed ones, their PO files written in the background."""
+    project, langs, glossary = state
     with WriteBatch() as batch:
         results = [_extract_article(project, slug, langs, glossary, {}, batch) for slug in slugs]
     for result in results:
@@ -327,20 +324,6 @@ def _extract_article(
     except (InputError, ConfigError) as exc:
         result.error = exc
     return result
-
-
-_worker: tuple[Project, tuple[str, ...], Glossary] | None = None
-
-
-def _start_worker(project: Project, langs: tuple[str, ...]) -> None:
-    global _worker
-    _worker = (project, langs, load_glossary(project.glossary_path, project.settings.source))
-
-
-def _worker_extract(slugs: list[str]) -> list[_Extracted]:
-    assert _worker is not None
-    project, langs, glossary = _worker
-    return _extract_chunk(project, slugs, langs, glossary)
 
 
 def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:

@@ -108,13 +108,19 @@ class WriteBatch:
             raise errors[0]
 
 
-def write_if_changed(path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> bool:
-    """Atomically write text unless the file already holds exactly it; return whether it wrote."""
+def write_if_changed(
+    path: Path, text: str, *, newline: str = "\n", bom: bool = False, batch: WriteBatch | None = None
+) -> bool:
+    """Atomically write text (queued on ``batch`` when given) unless the file already holds exactly
+    it; return whether it writes."""
     data = text if newline == "\n" else text.replace("\n", newline)
     payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
     if path.is_file() and path.read_bytes() == payload:
         return False
-    atomic_write(path, text, newline=newline, bom=bom)
+    if batch is not None:
+        batch.write(path, text, newline=newline, bom=bom)
+    else:
+        atomic_write(path, text, newline=newline, bom=bom)
     return True
 
 

@@ -14,11 +14,12 @@ from pathlib import Path
 import yaml
 
 from translate.checks import CheckConfig, check_config, check_page_segments
-from translate.errors import PerArticle
+from translate.errors import ConfigError, InputError, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
-from translate.fileio import read_text, write_if_changed
+from translate.fileio import WriteBatch, read_text, write_if_changed
 from translate.markdown import YAML_LOADER
 from translate.model import Document, Segment, Severity, Span, State
+from translate.parallel import map_chunks
 from translate.po import load_catalog
 from translate.project import Project
 
@@ -217,17 +218,47 @@ class PublishReport:
 def publish(project: Project, article: str | None = None, lang: str | None = None) -> PublishReport:
     """Publish every article whose segments are all approved; report the others."""
     report = PublishReport()
-    config = check_config(project.settings)
     per_article = PerArticle()
     with project.lock("publish"):
-        for slug in project.articles(article):
-            with per_article.article():
-                _publish_article(project, slug, lang, config, report)
+        for part, error in map_chunks(_publish_chunk, project.articles(article), _publish_setup, project, lang):
+            report.written.extend(part.written)
+            report.unchanged.extend(part.unchanged)
+            report.blocked.extend(part.blocked)
+            report.edited.extend(part.edited)
+            if error is None:
+                per_article.done += 1
+            else:
+                per_article.errors.append(error)
     per_article.raise_errors()
     return report
 
 
-def _publish_article(project: Project, slug: str, lang: str | None, config: CheckConfig, report: PublishReport) -> None:
+_PublishState = tuple[Project, str | None, CheckConfig]
+
+
+def _publish_setup(project: Project, lang: str | None) -> _PublishState:
+    return project, lang, check_config(project.settings)
+
+
+def _publish_chunk(state: _PublishState, slugs: list[str]) -> list[tuple[PublishReport, TranslateError | None]]:
+    """Publish a few articles (pages written in the background): each one's report and error."""
+    project, lang, config = state
+    results: list[tuple[PublishReport, TranslateError | None]] = []
+    with WriteBatch() as batch:
+        for slug in slugs:
+            report = PublishReport()
+            try:
+                _publish_article(project, slug, lang, config, report, batch)
+            except (InputError, ConfigError) as exc:
+                results.append((report, exc))
+            else:
+                results.append((report, None))
+    return results
+
+
+def _publish_article(
+    project: Project, slug: str, lang: str | None, config: CheckConfig, report: PublishReport, batch: WriteBatch
+) -> None:
     """Publish one article in every (or one) target language, or say in the report why not."""
     doc = load_source(project, slug)
     for target in project.languages(lang):
@@ -261,5 +292,5 @@ def _publish_article(project: Project, slug: str, lang: str | None, config: Chec
             tracked = page_field(read_text(path)[0], PAGE_HASH_FIELD) is not None
             report.edited.append(EditedPage(slug, target, path, tracked))
             continue
-        changed = write_if_changed(path, stamp(text), newline=doc.newline, bom=doc.bom)
+        changed = write_if_changed(path, stamp(text), newline=doc.newline, bom=doc.bom, batch=batch)
         (report.written if changed else report.unchanged).append(path)

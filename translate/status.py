@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from translate.cache import StampCache, file_stamp
-from translate.errors import PerArticle
+from translate.cache import Stamp, StampCache, file_stamp
+from translate.errors import ConfigError, InputError, PerArticle, TranslateError
 from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
 from translate.fileio import read_text
 from translate.model import State
+from translate.parallel import map_chunks
 from translate.po import load_catalog
 from translate.project import Project
 from translate.publish import (
@@ -76,31 +78,64 @@ def status(project: Project, article: str | None = None, lang: str | None = None
     per_article = PerArticle()
     cache = StampCache(project, "status", [project.settings, project.encoding])
     targets = project.languages(lang)
-    for slug in project.articles(article):
-        with per_article.article():
-            stamps = {
-                target: [
-                    file_stamp(project.source_path(slug)),
-                    file_stamp(project.po_path(target, slug)),
-                    file_stamp(project.content_path(target, slug)),
-                ]
-                for target in targets
-            }
-            known = [cache.get(f"{target}:{slug}", stamps[target]) for target in targets]
-            if all(row is not None for row in known):  # no file of this article changed since last time
-                rows.extend(
-                    ArticleStatus(slug, t, r[0], Counter(r[1]), r[2], r[3]) for t, r in zip(targets, known, strict=True)
-                )
-                continue
-            fresh = _article_status(project, slug, lang)
-            for row in fresh:
-                cache.put(
-                    f"{row.lang}:{slug}", stamps[row.lang], [row.total, dict(row.counts), row.page, row.next_step]
-                )
-            rows.extend(fresh)
+    known: dict[str, list[ArticleStatus]] = {}
+    stamps: dict[str, dict[str, list[Stamp]]] = {}
+    slugs = project.articles(article)
+    for slug in slugs:
+        try:
+            stamps[slug] = {target: _status_stamp(project, slug, target) for target in targets}
+        except (InputError, ConfigError) as exc:
+            per_article.errors.append(exc)
+            continue
+        cached = [cache.get(f"{target}:{slug}", stamps[slug][target]) for target in targets]
+        if all(row is not None for row in cached):  # no file of this article changed since last time
+            known[slug] = [ArticleStatus(slug, t, *_unpack(r)) for t, r in zip(targets, cached, strict=True)]
+    todo = [slug for slug in slugs if slug in stamps and slug not in known]
+    for slug, (fresh, error) in zip(todo, map_chunks(_status_chunk, todo, _status_setup, project, lang), strict=True):
+        if error is not None:
+            per_article.errors.append(error)
+            continue
+        for row in fresh:
+            cache.put(f"{row.lang}:{slug}", stamps[slug][row.lang], _pack(row))
+        known[slug] = fresh
+    for slug in slugs:
+        if slug in known:
+            per_article.done += 1
+            rows.extend(known[slug])
     cache.save()
     per_article.raise_errors()
     return rows
+
+
+def _status_stamp(project: Project, slug: str, target: str) -> list[Stamp]:
+    paths = (project.source_path(slug), project.po_path(target, slug), project.content_path(target, slug))
+    return [file_stamp(path) for path in paths]
+
+
+def _pack(row: ArticleStatus) -> list[Any]:
+    return [row.total, dict(row.counts), row.page, row.next_step]
+
+
+def _unpack(cached: list[Any]) -> tuple[int, Counter[str], str, str]:
+    total, counts, page, next_step = cached
+    return total, Counter(counts), page, next_step
+
+
+def _status_setup(project: Project, lang: str | None) -> tuple[Project, str | None]:
+    return project, lang
+
+
+def _status_chunk(
+    state: tuple[Project, str | None], slugs: list[str]
+) -> list[tuple[list[ArticleStatus], TranslateError | None]]:
+    project, lang = state
+    results: list[tuple[list[ArticleStatus], TranslateError | None]] = []
+    for slug in slugs:
+        try:
+            results.append((_article_status(project, slug, lang), None))
+        except (InputError, ConfigError) as exc:
+            results.append(([], exc))
+    return results
 
 
 def _article_status(project: Project, slug: str, lang: str | None) -> list[ArticleStatus]:

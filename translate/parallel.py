@@ -1,0 +1,47 @@
+"""Per-article work spread over processes, in chunks, once there is enough of it to pay.
+
+``work(state, slugs)`` handles one chunk of articles and returns one result per article; ``setup``
+builds its state (the project, a glossary...) once per process. Both must be module-level
+functions, so that worker processes can find them.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any, TypeVar
+
+S = TypeVar("S")
+R = TypeVar("R")
+
+PARALLEL_FROM = 64  # articles before the work is spread over processes (start-up costs ~0.1 s)
+CHUNK = 16  # articles one process handles in one go (its files are written in the background)
+
+_state: Any = None
+
+
+def map_chunks(
+    work: Callable[[S, list[str]], list[R]],
+    slugs: Sequence[str],
+    setup: Callable[..., S],
+    *args: Any,
+) -> list[R]:
+    """work's results for every article, in order: in one process for a few articles, else in one
+    per CPU."""
+    chunks = [list(slugs[i : i + CHUNK]) for i in range(0, len(slugs), CHUNK)]
+    if len(slugs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        state = setup(*args)
+        return [result for chunk in chunks for result in work(state, chunk)]
+    with ProcessPoolExecutor(initializer=_start, initargs=(setup, args)) as pool:
+        return [result for done in pool.map(functools.partial(_run, work), chunks) for result in done]
+
+
+def _start(setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    global _state
+    _state = setup(*args)
+
+
+def _run(work: Callable[[Any, list[str]], list[R]], chunk: list[str]) -> list[R]:
+    return work(_state, chunk)
