@@ -87,8 +87,7 @@ def test_an_unchanged_article_is_not_read_again(tmp_path: Path, monkeypatch: pyt
         read.append(slug)
         return real_load(project, slug, path)
 
-    monkeypatch.setattr(translate.extract, "load_source", counting_load)
-    monkeypatch.setattr(translate.status, "load_source", counting_load)
+    monkeypatch.setattr(translate.extract, "load_source", counting_load)  # status imports it from there
     project.source_path("note-2").write_text("바뀐 글입니다.\n", encoding="utf-8")
     report = extract(project)
     status(project)

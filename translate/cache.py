@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from translate import __version__
+from translate.errors import WriteError
 from translate.fileio import atomic_write
 from translate.project import Project
 
@@ -21,7 +22,7 @@ CACHE_DIR = ".translate-cache"
 Stamp = list[int]
 
 
-def file_stamp(path: Path) -> Stamp:
+def file_stamp(path: Path | str) -> Stamp:
     """What tells a changed file from an unchanged one without reading it: mtime, size, inode."""
     try:
         info = os.stat(path)
@@ -61,6 +62,6 @@ class StampCache:
         """Write the cache if anything changed; a cache that cannot be written is simply not kept."""
         if not self.changed:
             return
-        with contextlib.suppress(OSError):
+        with contextlib.suppress(OSError, WriteError):
             atomic_write(self.path, json.dumps({"context": self.context, "entries": self.entries}, ensure_ascii=False))
         self.changed = False

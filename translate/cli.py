@@ -22,30 +22,15 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__
-from translate.checks import check_project
 from translate.errors import EngineError, TranslateError
-from translate.extract import extract as run_extract
-from translate.extract import word_diff
 from translate.model import Finding, Severity, State
 from translate.project import Project
-from translate.publish import EditedPage
-from translate.publish import publish as run_publish
-from translate.review import (
-    QUEUE_STATES,
-    Decisions,
-    QueueItem,
-    approve,
-    default_reviewer,
-    edit,
-    queue,
-    reject,
-)
-from translate.status import PAGE_STATES
-from translate.status import status as run_status
 
-if TYPE_CHECKING:  # the MT stack is imported only by the commands that use it, so others start fast
+if TYPE_CHECKING:  # stages are imported by the commands that use them, so each command starts fast
     from translate.draft import DraftReport
     from translate.draft import Progress as DraftProgress
+    from translate.publish import EditedPage
+    from translate.review import Decisions, QueueItem
 
 
 class _Group(TyperGroup):
@@ -107,6 +92,8 @@ def root(
 @app.command("extract")
 def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
     """Extract source articles into sentence segments (po/<lang>/<slug>.po)."""
+    from translate.extract import extract as run_extract
+
     report = run_extract(_project(ctx), article, lang)
     for target, old, new in report.renamed:
         typer.echo(f"renamed {old} -> {new} [{target}]: its translations and page moved with it")
@@ -306,6 +293,8 @@ def _findings_text(findings: list[Finding]) -> str:
 @review_app.callback(invoke_without_command=True)
 def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, reviewer: Reviewer = None) -> None:
     """Walk the review queue: approve, edit (in $EDITOR), reject, skip or quit, one segment at a time."""
+    from translate.review import approve, default_reviewer, edit, queue, reject
+
     if ctx.invoked_subcommand is not None:
         return
     project = _project(ctx)
@@ -342,6 +331,8 @@ def _edit_in_editor(text: str) -> str:
 
 
 def _show(item: QueueItem, prefix: str = "") -> None:
+    from translate.extract import word_diff
+
     unit = item.unit
     typer.echo(
         f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.state.value}"
@@ -378,6 +369,8 @@ def review_list(
     state: Annotated[list[State] | None, typer.Option("--state", help="Only segments in this state.")] = None,
 ) -> None:
     """List what awaits review (drafts with findings first)."""
+    from translate.review import QUEUE_STATES, queue
+
     items = queue(_project(ctx), lang, article, state or (tuple(State) if all_states else QUEUE_STATES))
     if as_json:
         rows = [{**i.as_json(), "previous_source": i.unit.previous_source} for i in items]
@@ -399,6 +392,8 @@ def review_approve(
     reviewer: Reviewer = None,
 ) -> None:
     """Approve drafts; a draft with findings is refused unless --force."""
+    from translate.review import approve
+
     if not ids and not all_drafts:
         raise typer.BadParameter("name the segment ids to approve, or use --all.")
     decisions = approve(
@@ -426,6 +421,8 @@ def review_edit(
     reviewer: Reviewer = None,
 ) -> None:
     """Replace a translation with your own; it is checked, then approved (kept as a draft if checks find something)."""
+    from translate.review import edit
+
     decisions = edit(_project(ctx), segment, text, lang=lang, article=article, force=force, reviewer=reviewer)
     pending = [i for i in decisions.done if i.unit.state is not State.APPROVED]
     for item in decisions.done:
@@ -448,6 +445,8 @@ def review_reject(
     reviewer: Reviewer = None,
 ) -> None:
     """Send a translation back to the translator with a reason."""
+    from translate.review import reject
+
     decisions = reject(_project(ctx), segment, reason, lang=lang, article=article, reviewer=reviewer)
     _report(decisions, "rejected")
     if decisions.refused:
@@ -462,6 +461,8 @@ def check_command(
     as_json: Json = False,
 ) -> None:
     """Run the quality checks over PO files and published pages; exit 1 when any finds an error."""
+    from translate.checks import check_project
+
     problems = check_project(_project(ctx), paths or [], lang)
     errors = sum(p.finding.severity is Severity.ERROR for p in problems)
     if as_json:
@@ -479,6 +480,8 @@ def check_command(
 @app.command("publish")
 def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = None) -> None:
     """Write content/<lang>/<slug>.md for every article whose segments are all approved."""
+    from translate.publish import publish as run_publish
+
     report = run_publish(_project(ctx), article, lang)
     for path in report.written:
         typer.echo(f"published {path}")
@@ -510,6 +513,9 @@ def status_command(
     ] = False,
 ) -> None:
     """Per article and language: segments by state, the published page's state and the next step."""
+    from translate.status import PAGE_STATES
+    from translate.status import status as run_status
+
     rows = run_status(_project(ctx), article, lang)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
@@ -564,6 +570,7 @@ def absorb_command(
 ) -> None:
     """Take sentences edited by hand on published pages back into the PO files, so publish works again."""
     from translate.absorb import absorb as run_absorb
+    from translate.review import default_reviewer
 
     results = run_absorb(
         _project(ctx), article, lang, reviewer=reviewer or default_reviewer(), review=review, force=force
@@ -604,6 +611,7 @@ def align_command(
     """Align an existing translation sentence by sentence and write it into the PO file (drafts for review)."""
     from translate.align import LOW_CONFIDENCE
     from translate.align import align as run_align
+    from translate.review import default_reviewer
 
     report = run_align(
         _project(ctx), source, translation, lang, approve=approve_clean, reviewer=reviewer or default_reviewer()

@@ -170,13 +170,21 @@ def word_diff(old: str, new: str) -> str:
     return " ".join(parts)
 
 
-def orphan_catalogs(project: Project, lang: str) -> list[str]:
-    """Slugs of the PO files of a language whose source article no longer exists."""
+def orphan_catalogs(project: Project, lang: str, articles: set[str] | None = None) -> list[str]:
+    """Slugs of the PO files of a language whose source article no longer exists (``articles``:
+    the slugs of the source articles, when the caller has listed them already)."""
     folder = project.po_path(lang, "x").parent
     if not folder.is_dir():
         return []
-    slugs = (p.relative_to(folder).with_suffix("").as_posix() for p in folder.rglob("*.po"))
-    return sorted(s for s in slugs if not project.source_path(s).is_file())
+    top = str(folder)
+    slugs: list[str] = []
+    for dirpath, _, filenames in os.walk(top):
+        relative = os.path.relpath(dirpath, top).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        slugs.extend(prefix + name[:-3] for name in filenames if name.endswith(".po"))
+    if articles is None:
+        return sorted(s for s in slugs if not project.source_path(s).is_file())
+    return sorted(s for s in slugs if s not in articles)
 
 
 def find_renamed(project: Project, lang: str, doc: Document, orphans: list[str]) -> str | None:
@@ -234,17 +242,20 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     cache = StampCache(project, "extract", [project.settings, project.encoding, file_stamp(project.glossary_path)])
     with project.lock("extract"):
         todo = []
-        for slug in project.articles(article):
+        slugs = project.articles(article)
+        for slug in slugs:
             known = cache.get(slug, _extract_stamp(project, slug, langs))
             if known is not None:  # nothing changed since this article was last extracted
                 report.segments += known
-                report.unchanged.extend(project.po_path(target, slug) for target in langs)
+                report.unchanged.extend(Path(project.po_file(target, slug)) for target in langs)
             else:
                 todo.append(slug)
-        orphans = {target: orphan_catalogs(project, target) for target in langs}
+        every_article = set(slugs) if article is None else None
+        orphans = {target: orphan_catalogs(project, target, every_article) for target in langs}
         # Only an article without a PO file may be a renamed one; those are matched one by one.
         maybe_renamed = [s for s in todo if any(orphans[t] and not project.po_path(t, s).exists() for t in langs)]
-        independent = [s for s in todo if s not in set(maybe_renamed)]
+        one_by_one = set(maybe_renamed)
+        independent = [s for s in todo if s not in one_by_one]
         results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
         results.extend(map_chunks(_extract_chunk, independent, _extract_setup, project, langs))
         for result in results:
@@ -327,7 +338,8 @@ def _extract_article(
 
 
 def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:
-    return [file_stamp(project.source_path(slug)), *(file_stamp(project.po_path(target, slug)) for target in langs)]
+    source = project.content_file(project.settings.source, slug)
+    return [file_stamp(source), *(file_stamp(project.po_file(target, slug)) for target in langs)]
 
 
 def _refuse_edited_msgids(catalog: Catalog, doc: Document, current_hash: str, path: Path) -> None:

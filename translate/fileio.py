@@ -15,7 +15,6 @@ from pathlib import Path
 from translate.errors import InputError, LockError, WriteError
 
 TEMP_SUFFIX = ".translate-tmp"
-TEMP_GLOB = f".*{TEMP_SUFFIX}"
 
 
 def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = False, sync_folder: bool = True) -> None:

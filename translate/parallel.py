@@ -10,7 +10,6 @@ from __future__ import annotations
 import functools
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Any, TypeVar
 
 S = TypeVar("S")
@@ -34,6 +33,8 @@ def map_chunks(
     if len(slugs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         state = setup(*args)
         return [result for chunk in chunks for result in work(state, chunk)]
+    from concurrent.futures import ProcessPoolExecutor  # here: a command with nothing to do starts faster
+
     with ProcessPoolExecutor(initializer=_start, initargs=(setup, args)) as pool:
         return [result for done in pool.map(functools.partial(_run, work), chunks) for result in done]
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from translate.errors import ConfigError
-from translate.fileio import TEMP_GLOB, project_lock
+from translate.fileio import TEMP_SUFFIX, project_lock
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
@@ -159,8 +159,10 @@ class Project:
         with project_lock(self.root, command):
             folders = [self.root / self.settings.po_dir, self.root / self.settings.content_dir]
             for folder in folders:
-                for stale in folder.rglob(TEMP_GLOB) if folder.is_dir() else ():
-                    stale.unlink(missing_ok=True)
+                for dirpath, _, filenames in os.walk(folder):
+                    for name in filenames:
+                        if name.startswith(".") and name.endswith(TEMP_SUFFIX):
+                            Path(dirpath, name).unlink(missing_ok=True)
             yield
 
     @property
@@ -174,10 +176,17 @@ class Project:
     def content_path(self, lang: str, article: str) -> Path:
         """content/<lang>/<slug>.md; the folder is the language code in lower case, as Hugo spells
         language keys (zh-CN -> content/zh-cn)."""
-        return self.inside(Path(f"{self.root}/{self.settings.content_dir}/{lang.lower()}/{article}.md"))
+        return self.inside(Path(self.content_file(lang, article)))
 
     def po_path(self, lang: str, article: str) -> Path:
-        return self.inside(Path(f"{self.root}/{self.settings.po_dir}/{lang}/{article}.po"))
+        return self.inside(Path(self.po_file(lang, article)))
+
+    # The same paths as plain strings, links not checked: only to stat a file (cache stamps).
+    def content_file(self, lang: str, article: str) -> str:
+        return f"{self.root}/{self.settings.content_dir}/{lang.lower()}/{article}.md"
+
+    def po_file(self, lang: str, article: str) -> str:
+        return f"{self.root}/{self.settings.po_dir}/{lang}/{article}.po"
 
     def inside(self, path: Path) -> Path:
         """path, once it is certain that it stays inside the project, links followed."""
@@ -222,12 +231,14 @@ class Project:
         return sorted(self._walk_articles())
 
     def _walk_articles(self) -> Iterator[str]:
-        for dirpath, dirnames, filenames in os.walk(self.source_dir):
+        top = str(self.source_dir)
+        for dirpath, dirnames, filenames in os.walk(top):
             dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            folder = os.path.relpath(dirpath, top).replace(os.sep, "/")
+            prefix = "" if folder == "." else folder + "/"
             for name in filenames:
                 if name.endswith(".md") and not name.startswith("."):
-                    full = Path(dirpath) / name
-                    yield full.relative_to(self.source_dir).with_suffix("").as_posix()
+                    yield prefix + name[:-3]
 
     def check_slug(self, slug: str) -> str:
         """Refuse slugs that would point outside the project (absolute, ``..``)."""

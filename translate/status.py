@@ -8,21 +8,12 @@ from typing import Any
 
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.errors import ConfigError, InputError, PerArticle, TranslateError
-from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
-from translate.fileio import read_text
 from translate.model import State
 from translate.parallel import map_chunks
-from translate.po import load_catalog
 from translate.project import Project
-from translate.publish import (
-    PAGE_HASH_FIELD,
-    SOURCE_HASH_FIELD,
-    TRANSLATION_KEY,
-    is_ours,
-    page_field,
-    page_hash,
-    render,
-)
+
+# Only articles whose files changed are read again: the modules that read them (Markdown, PO, pages)
+# are imported then, so a status with everything cached starts fast.
 
 UP_TO_DATE = "up to date"
 SOURCE_CHANGED = "source changed"
@@ -61,6 +52,8 @@ class ArticleStatus:
 def page_status(page_text: str | None, expected: str | None, current_hash: str) -> str:
     """The state of a published page: its text, what publish would write now (None when the article
     is not fully approved) and the current source hash."""
+    from translate.publish import SOURCE_HASH_FIELD, is_ours, page_field, page_hash
+
     if page_text is None:
         return NOT_PUBLISHED
     if expected is not None and page_hash(page_text) == page_hash(expected):
@@ -82,15 +75,11 @@ def status(project: Project, article: str | None = None, lang: str | None = None
     stamps: dict[str, dict[str, list[Stamp]]] = {}
     slugs = project.articles(article)
     for slug in slugs:
-        try:
-            stamps[slug] = {target: _status_stamp(project, slug, target) for target in targets}
-        except (InputError, ConfigError) as exc:
-            per_article.errors.append(exc)
-            continue
+        stamps[slug] = {target: _status_stamp(project, slug, target) for target in targets}
         cached = [cache.get(f"{target}:{slug}", stamps[slug][target]) for target in targets]
         if all(row is not None for row in cached):  # no file of this article changed since last time
             known[slug] = [ArticleStatus(slug, t, *_unpack(r)) for t, r in zip(targets, cached, strict=True)]
-    todo = [slug for slug in slugs if slug in stamps and slug not in known]
+    todo = [slug for slug in slugs if slug not in known]
     for slug, (fresh, error) in zip(todo, map_chunks(_status_chunk, todo, _status_setup, project, lang), strict=True):
         if error is not None:
             per_article.errors.append(error)
@@ -108,8 +97,8 @@ def status(project: Project, article: str | None = None, lang: str | None = None
 
 
 def _status_stamp(project: Project, slug: str, target: str) -> list[Stamp]:
-    paths = (project.source_path(slug), project.po_path(target, slug), project.content_path(target, slug))
-    return [file_stamp(path) for path in paths]
+    source = project.content_file(project.settings.source, slug)
+    return [file_stamp(path) for path in (source, project.po_file(target, slug), project.content_file(target, slug))]
 
 
 def _pack(row: ArticleStatus) -> list[Any]:
@@ -139,6 +128,11 @@ def _status_chunk(
 
 
 def _article_status(project: Project, slug: str, lang: str | None) -> list[ArticleStatus]:
+    from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
+    from translate.fileio import read_text
+    from translate.po import load_catalog
+    from translate.publish import PAGE_HASH_FIELD, SOURCE_HASH_FIELD, TRANSLATION_KEY, page_field, render
+
     rows = []
     doc = load_source(project, slug)
     current_hash = source_hash(doc.text)
