@@ -95,6 +95,16 @@ for path in sorted(Path(sys.argv[1]).glob("*.md")):
 """
 
 
+POLIB_SCRIPT = """
+import sys
+from pathlib import Path
+import polib
+out = Path(sys.argv[2]); out.mkdir(parents=True, exist_ok=True)
+for path in sorted(Path(sys.argv[1]).glob("*.po")):
+    polib.pofile(str(path)).save(str(out / path.name))
+"""
+
+
 def measure_size(work: Path, size: int, repeat: int, peers: dict[str, Path]) -> list[Figure]:
     site = work / f"site-{size}"
     if not site.exists():
@@ -124,6 +134,10 @@ def measure_size(work: Path, size: int, repeat: int, peers: dict[str, Path]) -> 
             Figure(f"translate-toolkit md2po, {size} articles", *ttk, f"ours/md2po = {full[0] / ttk[0]:.2f}")
         )
     run([*TRANSLATE, "-C", str(site), "extract"])
+    po_io = median_of(repeat, [PY, "-c", POLIB_SCRIPT, str(site / "po" / "en"), str(work / "out-polib")])
+    figures.append(
+        Figure(f"polib load + save of the {size} PO files", *po_io, f"extract/polib = {full[0] / po_io[0]:.2f}")
+    )
     noop = median_of(repeat, [*TRANSLATE, "-C", str(site), "extract"])
     figures.append(Figure(f"extract, {size} articles, nothing changed", *noop, f"no-op/full = {noop[0] / full[0]:.3f}"))
     first = ko / "article-00001.md"

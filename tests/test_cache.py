@@ -137,3 +137,13 @@ def test_parallel_runs_write_and_report_what_serial_runs_do(tmp_path: Path, monk
     pages = sorted((parallel / "content" / "en").glob("*.md"))
     assert [p.name for p in pages] == [f"post-{n}.md" for n in sorted(range(0, 12, 2), key=str)]
     assert all(p.read_bytes() == (serial / "content" / "en" / p.name).read_bytes() for p in pages)
+
+
+def test_a_cache_that_cannot_be_written_costs_nothing_but_time(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", articles=ARTICLES)
+    (root / CACHE_DIR).write_text("a file where the cache folder would be", encoding="utf-8")
+    project = Project.open(root)
+    report = extract(project)
+    assert len(report.written) == 4
+    assert [r[-1] for r in rows(project)] == ["draft"] * 4
+    assert len(extract(project).unchanged) == 4  # nothing remembered, nothing lost: still correct
