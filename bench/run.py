@@ -45,6 +45,7 @@ class Figure:
 
 def run(cmd: list[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> tuple[float, float]:
     """Wall seconds and peak RSS (MB) of one command, which must succeed (exit 0 or 1)."""
+    os.sync()  # every command starts with nothing left to flush by the one before (deleted outputs too)
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         process = subprocess.Popen(cmd, cwd=cwd, env={**os.environ, **(env or {})},
