@@ -77,6 +77,10 @@ class ArticleErrors(TranslateError):
             super().__init__(f"{len(errors)} articles could not be processed ({others}):\n{listed}")
 
 
+# What one article's files can raise without concerning the others (the run goes on past them).
+ARTICLE_ERRORS = (InputError, ConfigError)
+
+
 class PerArticle:
     """Runs each article's work, keeps going past an article whose files are bad, and reports them
     all at the end: one broken file never stops the rest of a project."""
@@ -89,7 +93,7 @@ class PerArticle:
     def article(self) -> Iterator[None]:
         try:
             yield
-        except (InputError, ConfigError) as exc:
+        except ARTICLE_ERRORS as exc:
             self.errors.append(exc)
         else:
             self.done += 1

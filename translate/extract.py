@@ -13,7 +13,7 @@ from rapidfuzz import fuzz
 
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
-from translate.errors import ConfigError, InputError, PerArticle, TranslateError
+from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
 from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
@@ -223,7 +223,6 @@ class _Extracted:
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     segments: int = 0
     stamp: list[Stamp] = field(default_factory=list)
-    po_files: list[Path] = field(default_factory=list)  # one per target language, in order
     error: TranslateError | None = None
 
 
@@ -287,7 +286,7 @@ def _extract_chunk(state: _ExtractState, slugs: list[str]) -> list[_Extracted]:
         results = [_extract_article(project, slug, langs, glossary, {}, batch) for slug in slugs]
     for result in results:
         if result.error is None:
-            result.stamp.extend(file_stamp(path) for path in result.po_files)
+            result.stamp.extend(_po_stamps(project, result.slug, langs))
     return results
 
 
@@ -313,7 +312,6 @@ def _extract_article(
         result.segments = len({s.source for s in doc.segments})
         for target in langs:
             path = project.po_path(target, slug)
-            result.po_files.append(path)
             renamed_from = None
             if not path.exists() and orphans.get(target):
                 renamed_from = find_renamed(project, target, doc, orphans[target])
@@ -331,15 +329,18 @@ def _extract_article(
                 orphans[target].remove(renamed_from)
                 result.renamed.append((target, renamed_from, slug))
         if batch is None:
-            result.stamp.extend(file_stamp(path) for path in result.po_files)
-    except (InputError, ConfigError) as exc:
+            result.stamp.extend(_po_stamps(project, slug, langs))
+    except ARTICLE_ERRORS as exc:
         result.error = exc
     return result
 
 
 def _extract_stamp(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:
-    source = project.content_file(project.settings.source, slug)
-    return [file_stamp(source), *(file_stamp(project.po_file(target, slug)) for target in langs)]
+    return [file_stamp(project.source_file(slug)), *_po_stamps(project, slug, langs)]
+
+
+def _po_stamps(project: Project, slug: str, langs: tuple[str, ...]) -> list[Stamp]:
+    return [file_stamp(project.po_file(target, slug)) for target in langs]
 
 
 def _refuse_edited_msgids(catalog: Catalog, doc: Document, current_hash: str, path: Path) -> None:

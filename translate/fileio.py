@@ -23,8 +23,17 @@ def atomic_write(path: Path, text: str, *, newline: str = "\n", bom: bool = Fals
     The text is written to a temporary file in the same folder, fsynced, then renamed over path;
     the folder is fsynced too unless the caller does it once for many files (``sync_folder``).
     """
+    write_bytes(path, encode(text, newline=newline, bom=bom), sync_folder=sync_folder)
+
+
+def encode(text: str, *, newline: str = "\n", bom: bool = False) -> bytes:
+    """The bytes of a text file: UTF-8, with the given line ends and optional BOM."""
     data = text if newline == "\n" else text.replace("\n", newline)
-    payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
+    return (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
+
+
+def write_bytes(path: Path, payload: bytes, *, sync_folder: bool = True) -> None:
+    """:func:`atomic_write` for bytes already encoded."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _create_temp(path)
@@ -90,9 +99,13 @@ class WriteBatch:
 
     def write(self, path: Path, text: str, *, newline: str = "\n", bom: bool = False) -> None:
         """Queue an atomic write of text to path."""
+        self.write_bytes(path, encode(text, newline=newline, bom=bom))
+
+    def write_bytes(self, path: Path, payload: bytes) -> None:
+        """Queue an atomic write of bytes to path."""
         self._slots.acquire()
         self._folders.add(path.parent)
-        future = self._pool.submit(atomic_write, path, text, newline=newline, bom=bom, sync_folder=False)
+        future = self._pool.submit(write_bytes, path, payload, sync_folder=False)
         future.add_done_callback(lambda _: self._slots.release())
         self._futures.append(future)
 
@@ -112,14 +125,13 @@ def write_if_changed(
 ) -> bool:
     """Atomically write text (queued on ``batch`` when given) unless the file already holds exactly
     it; return whether it writes."""
-    data = text if newline == "\n" else text.replace("\n", newline)
-    payload = (b"\xef\xbb\xbf" if bom else b"") + data.encode("utf-8")
+    payload = encode(text, newline=newline, bom=bom)
     if path.is_file() and path.read_bytes() == payload:
         return False
     if batch is not None:
-        batch.write(path, text, newline=newline, bom=bom)
+        batch.write_bytes(path, payload)
     else:
-        atomic_write(path, text, newline=newline, bom=bom)
+        write_bytes(path, payload)
     return True
 
 

@@ -31,7 +31,6 @@ class _Parser(MarkdownIt):
         return url
 
 
-_MD = _Parser("commonmark").enable(["table", "strikethrough"])
 # Block rules that can only match a document containing a given text; a document without it is
 # parsed with the rule off, which gives the same tokens without trying it on every line.
 _SETEXT_UNDERLINE_RE = re.compile(r"^[ \t>]*[-=][-= \t>]*$", re.MULTILINE)
@@ -102,14 +101,15 @@ def _inline_unless_plain(state: StateCore) -> None:
                 state.md.inline.parse(token.content, state.md, state.env, token.children)
 
 
-_MD.core.ruler.at("inline", _inline_unless_plain)
-
-
 @functools.cache
 def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
+    """CommonMark with tables and strikethrough, our inline stage, and these block rules off."""
     parser = _Parser("commonmark").enable(["table", "strikethrough"])
     parser.core.ruler.at("inline", _inline_unless_plain)
     return parser.disable(list(rules)) if rules else parser
+
+
+_MD = _parser_without(())
 
 
 def _block_parser(text: str) -> MarkdownIt:

@@ -188,6 +188,9 @@ class Project:
     def po_file(self, lang: str, article: str) -> str:
         return f"{self.root}/{self.settings.po_dir}/{lang}/{article}.po"
 
+    def source_file(self, article: str) -> str:
+        return self.content_file(self.settings.source, article)
+
     def inside(self, path: Path) -> Path:
         """path, once it is certain that it stays inside the project, links followed."""
         folder = str(path.parent)

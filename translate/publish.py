@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from translate.checks import CheckConfig, check_config, check_page_segments
-from translate.errors import ConfigError, InputError, PerArticle, TranslateError
+from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
 from translate.fileio import WriteBatch, read_text, write_if_changed
 from translate.markdown import YAML_LOADER
@@ -249,7 +249,7 @@ def _publish_chunk(state: _PublishState, slugs: list[str]) -> list[tuple[Publish
             report = PublishReport()
             try:
                 _publish_article(project, slug, lang, config, report, batch)
-            except (InputError, ConfigError) as exc:
+            except ARTICLE_ERRORS as exc:
                 results.append((report, exc))
             else:
                 results.append((report, None))

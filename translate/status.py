@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from translate.cache import Stamp, StampCache, file_stamp
-from translate.errors import ConfigError, InputError, PerArticle, TranslateError
+from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.model import State
 from translate.parallel import map_chunks
 from translate.project import Project
@@ -97,8 +97,8 @@ def status(project: Project, article: str | None = None, lang: str | None = None
 
 
 def _status_stamp(project: Project, slug: str, target: str) -> list[Stamp]:
-    source = project.content_file(project.settings.source, slug)
-    return [file_stamp(path) for path in (source, project.po_file(target, slug), project.content_file(target, slug))]
+    paths = (project.source_file(slug), project.po_file(target, slug), project.content_file(target, slug))
+    return [file_stamp(path) for path in paths]
 
 
 def _pack(row: ArticleStatus) -> list[Any]:
@@ -122,7 +122,7 @@ def _status_chunk(
     for slug in slugs:
         try:
             results.append((_article_status(project, slug, lang), None))
-        except (InputError, ConfigError) as exc:
+        except ARTICLE_ERRORS as exc:
             results.append(([], exc))
     return results
 
