@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.mt_server import LibreServer  # noqa: E402
+from tests.mt_server import LibreServer, romanize  # noqa: E402
 from translate.project import Settings  # noqa: E402
 
 LATENCY = 0.05
@@ -103,7 +103,7 @@ def main() -> int:
     assert (len(segments), distinct) == (ARTICLES * (OWN + REPEATS), ARTICLES * OWN)
     env = {**os.environ, "no_proxy": "127.0.0.1,localhost"}
     env.pop("LIBRETRANSLATE_API_KEY", None)
-    with tempfile.TemporaryDirectory() as folder, LibreServer(translate=lambda q, s, t: f"EN: {q}") as server:
+    with tempfile.TemporaryDirectory() as folder, LibreServer(translate=lambda q, s, t: f"EN: {romanize(q)}") as server:
         server.delay = LATENCY
         work = Path(folder)
         (work / "segments.json").write_text(json.dumps(segments, ensure_ascii=False), encoding="utf-8")

@@ -43,6 +43,10 @@ answers every request with that status (``server.headers`` adds headers such as
 set), ``server.delay = 5.0`` waits that long before answering; ``server.script`` is a list of
 :class:`Scripted` answers given to the next requests, one each, before answering normally;
 ``server.fail = lambda q: 500 if "x" in q else None`` fails chosen texts.
+
+Answers that are not translations (HTTP 200, every API): ``server.misanswer = ECHO`` answers with
+the text it was sent, ``EMPTY`` with nothing, ``KOREAN`` with Korean (not the text sent);
+``server.misanswer_for = lambda q: "x" in q`` limits that to chosen texts.
 """
 
 from __future__ import annotations
@@ -66,11 +70,33 @@ PHRASES = {
     "예약은 전화로 해 주세요.": "Please book by phone.",
 }
 LANGUAGES = {"en": "English", "ko": "Korean", "ja": "Japanese", "zh": "Chinese"}
+ECHO, EMPTY, KOREAN = "echo", "empty", "korean"
+KOREAN_ANSWER = "번역할 수 없는 문장입니다: "
+
+# Revised Romanization, simplified: initial, medial and final jamo of a syllable, in Unicode order.
+_INITIALS = ("g", "kk", "n", "d", "tt", "r", "m", "b", "pp", "s", "ss", "", "j", "jj", "ch", "k", "t", "p", "h")
+_MEDIAL_NAMES = "a ae ya yae eo e yeo ye o wa wae oe yo u wo we wi yu eu ui i"
+_FINAL_NAMES = "- k k k n n n t l k m l l l p l m p p t t ng t t k t p t"
+_MEDIALS = _MEDIAL_NAMES.split()
+_FINALS = [name.strip("-") for name in _FINAL_NAMES.split()]
+
+
+def romanize(text: str) -> str:
+    """Hangul syllables in Latin letters (Revised Romanization, simplified); the rest as it is."""
+    out = []
+    for char in text:
+        code = ord(char) - 0xAC00
+        if 0 <= code < 11172:
+            initial, medial, final = code // 588, code % 588 // 28, code % 28
+            out.append(_INITIALS[initial] + _MEDIALS[medial] + _FINALS[final])
+        else:
+            out.append(char)
+    return "".join(out)
 
 
 def phrase_table(q: str, source: str, target: str) -> str:
-    """The default translation: :data:`PHRASES` for known text, anything else as it is."""
-    return PHRASES.get(q.strip(), q)
+    """The default translation: :data:`PHRASES` for known text, anything else romanized."""
+    return PHRASES.get(q.strip()) or romanize(q)
 
 
 @dataclass(frozen=True)
@@ -122,6 +148,8 @@ class LibreServer:
         self.script: list[Scripted] = []
         self.fail: Callable[[str], int | None] = lambda q: None
         self.quota_used = False
+        self.misanswer: str | None = None
+        self.misanswer_for: Callable[[str], bool] = lambda q: True
         self.received: list[Received] = []
         self.max_in_flight = 0
         self._in_flight = 0
@@ -224,19 +252,24 @@ class LibreServer:
             return self._mymemory(request.query)
         return _json(404, {"error": "Not Found"})
 
+    def _translated(self, q: str, source: str, target: str) -> str:
+        if self.misanswer is not None and self.misanswer_for(q):
+            return {ECHO: q, EMPTY: "", KOREAN: KOREAN_ANSWER + q}[self.misanswer]
+        return self.translate(q, source, target)
+
     def _deepl(self, request: Received) -> _Answer:
         if request.method != "POST" or "auth_key" in request.params:
             return _json(403, {"message": "Legacy authentication method is no longer supported."})
         if self.api_key is not None and request.headers.get("Authorization") != f"DeepL-Auth-Key {self.api_key}":
             return _json(403, {"message": "Wrong endpoint or key"})
         params = request.params
-        text = self.translate(params["text"], params["source_lang"], params["target_lang"])
+        text = self._translated(params["text"], params["source_lang"], params["target_lang"])
         return _json(200, {"translations": [{"detected_source_language": params["source_lang"], "text": text}]})
 
     def _microsoft(self, request: Received) -> _Answer:
         if self.api_key is not None and request.headers.get("Ocp-Apim-Subscription-Key") != self.api_key:
             return _json(401, {"error": {"code": 401000, "message": "The request is not authorized."}})
-        text = self.translate(request.text, request.query.get("from", ""), request.query["to"])
+        text = self._translated(request.text, request.query.get("from", ""), request.query["to"])
         return _json(200, [{"translations": [{"text": text, "to": request.query["to"]}]}])
 
     def _papago(self, request: Received) -> _Answer:
@@ -245,7 +278,7 @@ class LibreServer:
         params = request.params
         if params.get("source") not in LANGUAGES or params.get("target") not in LANGUAGES:
             return _json(400, {"error": {"errorCode": "N2MT05", "message": "target is not supported"}})
-        text = self.translate(params["text"], params["source"], params["target"])
+        text = self._translated(params["text"], params["source"], params["target"])
         result = {"srcLangType": params["source"], "tarLangType": params["target"], "translatedText": text}
         return _json(200, {"message": {"result": result}})
 
@@ -255,7 +288,7 @@ class LibreServer:
             data = {"responseData": {"translatedText": warning}, "quotaFinished": True, "responseStatus": 429}
             return _json(200, data)
         source, target = query["langpair"].split("|")
-        text = self.translate(query["q"], source, target)
+        text = self._translated(query["q"], source, target)
         return _json(200, {"responseData": {"translatedText": text, "match": 1}, "responseStatus": 200, "matches": []})
 
     def _libre(self, params: dict[str, str]) -> _Answer:
@@ -264,11 +297,11 @@ class LibreServer:
         missing = [name for name in ("q", "source", "target") if not params.get(name)]
         if missing:
             return _json(400, {"error": f"Invalid request: missing {missing[0]} parameter"})
-        text = self.translate(params["q"], params["source"], params["target"])
+        text = self._translated(params["q"], params["source"], params["target"])
         return _json(200, {"translatedText": text})
 
     def _google(self, query: dict[str, str]) -> _Answer:
-        text = self.translate(query.get("q", ""), query.get("sl", "auto"), query.get("tl", ""))
+        text = self._translated(query.get("q", ""), query.get("sl", "auto"), query.get("tl", ""))
         page = (
             "<!DOCTYPE html><html><head><title>Google Translate</title></head><body>"
             f'<div class="result-container">{html.escape(text)}</div></body></html>'

@@ -14,7 +14,7 @@ import polib
 import pytest
 
 from tests.conftest import make_project
-from tests.mt_server import LibreServer, Scripted
+from tests.mt_server import LibreServer, Scripted, romanize
 from translate.draft import DraftReport, Progress, draft
 from translate.engines import RetryPolicy
 from translate.extract import extract
@@ -29,7 +29,12 @@ ADDRESS = "서울시 강남구 테헤란로 1, 3층입니다."
 
 
 def upper(q: str, source: str, target: str) -> str:
-    return f"EN<{q}>"
+    return en(q)
+
+
+def en(q: str) -> str:
+    """What the test engine answers for q: a text in Latin letters, as a translation would be."""
+    return f"EN<{romanize(q)}>"
 
 
 def articles(count: int = 3, sentences: int = 2) -> dict[str, str]:
@@ -82,7 +87,7 @@ def test_shared_sentences_are_sent_once_and_drafted_everywhere(tmp_path: Path, s
     assert report.from_engine == 3 * 4 and report.left == 0 and report.engine_error is None
     for slug in ("post-0", "post-1", "post-2"):
         entry = units(site, slug)[NOTICE]
-        assert entry.msgstr == f"EN<{NOTICE}>" and entry.fuzzy and "origin: mt:libre" in entry.comment
+        assert entry.msgstr == en(NOTICE) and entry.fuzzy and "origin: mt:libre" in entry.comment
     use = report.engines[0]
     assert use.segments == len(server.received) and use.characters == sum(len(t) for t in sent(server))
 
@@ -248,11 +253,11 @@ def test_refresh_redrafts_rejected_segments_deliberately(tmp_path: Path, server:
     server.received.clear()
     run(site, server)
     assert server.received == []  # a rejected draft is not sent again by itself
-    server.translate = lambda q, s, t: f"Better<{q}>"
+    server.translate = lambda q, s, t: f"Better<{romanize(q)}>"
     report = run(site, server, refresh=True)
     assert list(sent(server)) == [NOTICE] and report.from_engine == 1
     entry = units(site, "post-0")[NOTICE]
-    assert entry.msgstr == f"Better<{NOTICE}>" and entry.fuzzy
+    assert entry.msgstr == f"Better<{romanize(NOTICE)}>" and entry.fuzzy
     assert "rejected by Park" in entry.tcomment and entry.tcomment.splitlines()[-1].startswith("drafted again")
     assert notice.msgstr != entry.msgstr
 
@@ -297,4 +302,4 @@ def test_a_review_during_a_long_run_is_not_overwritten(tmp_path: Path, server: L
     run(site, server, workers=1, on_progress=reviewer_meanwhile)
     entry = units(site, "post-2")["2번 글의 0번 문장입니다."]
     assert entry.msgstr == "Sentence zero, by hand." and not entry.fuzzy
-    assert units(site, "post-2")[NOTICE].msgstr == f"EN<{NOTICE}>"  # the rest is drafted
+    assert units(site, "post-2")[NOTICE].msgstr == en(NOTICE)  # the rest is drafted

@@ -22,7 +22,7 @@ import typer
 from typer.core import TyperGroup
 
 from translate import __version__
-from translate.errors import EngineError, TranslateError
+from translate.errors import ConfigError, EngineError, TranslateError
 from translate.model import Finding, Severity, State
 from translate.project import Project
 
@@ -128,14 +128,36 @@ def draft_command(
     refresh: Annotated[
         bool, typer.Option("--refresh", help="Also redraft rejected segments, asking the engine again (no cache).")
     ] = False,
+    redraft: Annotated[
+        bool,
+        typer.Option(
+            "--redraft",
+            help="Also ask the engine again (not memory or cache) for existing drafts, rejected ones included; "
+            "never for approved ones. Narrow it with --origin and --check.",
+        ),
+    ] = False,
+    origin: Annotated[
+        list[str] | None,
+        typer.Option("--origin", help="With --redraft/--refresh: only drafts whose origin starts so (mt:libre, tm)."),
+    ] = None,
+    check: Annotated[
+        list[str] | None,
+        typer.Option("--check", help="With --redraft/--refresh: only drafts with this finding (untranslated-korean)."),
+    ] = None,
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, max=64, help="Requests in flight at once (default: settings).")
     ] = None,
 ) -> None:
     """Draft untranslated segments: translation memory, then the MT cache, then machine translation."""
+    from translate.draft import Redraft, iter_failures
     from translate.draft import draft as run_draft
-    from translate.draft import iter_failures
 
+    if (origin or check) and not (redraft or refresh):
+        raise ConfigError("--origin and --check choose drafts to redraft: use them with --redraft (or --refresh).")
+    selection = None
+    if redraft or refresh:
+        states = {State.DRAFT, State.REJECTED} if redraft else {State.REJECTED}
+        selection = Redraft(frozenset(states), tuple(origin or ()), tuple(check or ()))
     project = _project(ctx)
     with _DraftProgress() as progress:
         report = run_draft(
@@ -145,7 +167,7 @@ def draft_command(
             engines=engine,
             url=url,
             dry_run=dry_run,
-            refresh=refresh,
+            redraft=selection,
             workers=workers,
             on_progress=progress.update,
         )
@@ -155,16 +177,19 @@ def draft_command(
         _echo_dry_run(report)
         return
     approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
+    kept = sum(failure.kept for failure in report.failures)
+    redrafts = f" ({report.redrafts} existing drafts sent again)" if report.redrafts else ""
     typer.echo(
         f"{report.from_memory} drafted from translation memory{approved}, {report.from_cache} from the MT cache, "
-        f"{report.from_engine} by machine translation, {report.left} left untranslated; "
-        f"{report.findings} findings for review."
+        f"{report.from_engine} by machine translation{redrafts}, {report.left - kept} left untranslated"
+        f"{f', {kept} kept their earlier draft' if kept else ''}; {report.findings} findings for review."
     )
     for use in report.engines:
         if use.requests or use.cached:
+            refused = f"; {use.refused} answers were not translations" if use.refused else ""
             typer.echo(
                 f"  {use.name}: {use.segments} texts, {use.characters:,} characters sent "
-                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache"
+                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
             )
     if report.interrupted:
         typer.echo(
@@ -183,8 +208,9 @@ def draft_command(
     if report.failures:
         for line in iter_failures(report):
             typer.echo(f"failed: {line}", err=True)
+        what = "stay untranslated" if not kept else "keep what they had (untranslated, or their earlier draft)"
         typer.echo(
-            f"{len(report.failures)} segments failed and stay untranslated; run `translate draft` again to retry them.",
+            f"{len(report.failures)} segments failed and {what}; run `translate draft` again to retry them.",
             err=True,
         )
         raise typer.Exit(1)
@@ -194,8 +220,9 @@ def _echo_dry_run(report: DraftReport) -> None:
     typer.echo("Dry run: nothing was sent or written.")
     typer.echo(
         f"{report.from_memory} segments would be drafted from translation memory, {report.from_cache} from the MT "
-        f"cache; {report.left} segments need machine translation: {report.texts} distinct texts, "
-        f"{report.characters:,} characters."
+        f"cache; {report.left} segments need machine translation"
+        f"{f' ({report.redrafts} of them existing drafts, sent again)' if report.redrafts else ''}: "
+        f"{report.texts} distinct texts, {report.characters:,} characters."
     )
     first = next((use for use in report.engines if not use.down), None)
     for use in report.engines:

@@ -2,16 +2,18 @@
 
 A run, for the selected articles and languages:
 
-1. Each catalogue is loaded; untranslated segments (with ``refresh``, rejected ones too) are
-   filled from exact memory matches, then from the MT cache (``mtcache``) of any engine of the
-   chain. What memory filled is saved before anything is sent.
+1. Each catalogue is loaded; untranslated segments are filled from exact memory matches, then
+   from the MT cache (``mtcache``) of any engine of the chain. What memory filled is saved before
+   anything is sent. Drafts chosen for a redraft (:class:`Redraft`) skip memory and cache.
 2. The rest is deduplicated: one request per distinct text (inline codes as tokens ⟦n⟧) and
    language, however many articles hold it.
 3. Requests go out in parallel (``workers`` threads, one engine object per thread, engine and
    language: deep-translator objects are not thread-safe), with timeouts and retries
    (:func:`translate_with_retries`). A text the first engine of the chain fails on goes to the
    next. An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
-   texts in a row is dropped for the rest of the run.
+   texts in a row is dropped for the rest of the run. An answer that is not a translation
+   (:func:`refusal`: empty, the source again, still mostly Korean) is a failure of that engine for
+   that text: never cached, never drafted.
 4. Answers are applied as they arrive, in the main thread: committed to the cache, put into the
    units, and an article's catalogue is saved once its last segment is back. Ctrl-C or a crash
    saves what arrived; the next run resumes, and what is cached costs nothing.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
-from translate.checks import check_translation
+from translate.checks import CHECKS, HANGUL_LANGS, check_translation
 from translate.engines import (
     DEFAULT_PRICES,
     ENGINE_NAMES,
@@ -44,14 +46,17 @@ from translate.engines import (
 from translate.errors import ConfigError, EngineError, PerArticle
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans
-from translate.model import Catalog, Finding, Severity, State, Unit
+from translate.model import Catalog, Finding, Severity, State, Unit, normalize_text
 from translate.mtcache import MTCache
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, Settings
 from translate.tm import ORIGIN_TM, MemoryEntry, exact_memory, memory_entries
 
 _TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+_HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]")
 TRIP_AFTER = 3  # texts in a row an engine may fail before it is dropped for the run
+# Stored findings a redraft may select by, beyond the checks: align's pairing findings.
+FINDING_NAMES = (*CHECKS, "alignment")
 
 
 def protect(source: str) -> tuple[str, list[str]]:
@@ -94,14 +99,34 @@ def _now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def refusal(text: str, answer: str, lang: str) -> str | None:
+    """Why an engine's ``answer`` for ``text`` (both with tokens ⟦n⟧) is not a translation into
+    ``lang``, or None when it may be one: it is empty (nothing but white space, tokens or
+    punctuation), the Korean text unchanged, or still mostly Korean (more than half of its
+    letters Hangul, for a language not written in Hangul). A Korean word left in an English
+    answer is not refused here: the glossary repairs it or a check flags it."""
+    source, bare = _TOKEN_RE.sub(" ", text), _TOKEN_RE.sub(" ", answer)
+    if not any(char.isalnum() for char in bare):
+        return "the answer is empty" if any(char.isalnum() for char in source) else None
+    if lang.split("-")[0].lower() in HANGUL_LANGS or not _HANGUL_RE.search(source):
+        return None  # nothing Korean to translate: the text itself may be the right answer
+    if normalize_text(bare).casefold() == normalize_text(source).casefold():
+        return "the answer is the Korean text unchanged"
+    letters = [char for char in bare if char.isalpha()]
+    hangul = sum(1 for char in letters if _HANGUL_RE.match(char))
+    if 2 * hangul > len(letters):
+        return f"the answer is still Korean ({hangul} of its {len(letters)} letters are Hangul)"
+    return None
+
+
 def apply_machine_translation(
     unit: Unit, raw: str, codes: list[str], engine: str, lang: str, glossary: Glossary
 ) -> None:
     """Make ``raw`` (the engine's answer for the protected source) the unit's draft: codes put
-    back, glossary applied, findings recorded; a rejected unit's history says it was redrafted."""
+    back, glossary applied, findings recorded; a redrafted unit's history says so."""
     target, findings = restore(raw, codes)
     target, glossary_findings = apply_glossary(unit.source, target, lang, glossary)
-    if unit.state is State.REJECTED:
+    if unit.state in (State.REJECTED, State.DRAFT):
         unit.history.append(f"drafted again by mt:{engine} on {_now()}")
     unit.target = target
     unit.state = State.DRAFT
@@ -144,6 +169,33 @@ class Failure:
     id: str
     source: str
     reason: str
+    kept: bool = False  # a redraft that failed: the unit keeps its earlier draft
+
+
+@dataclass(frozen=True)
+class Redraft:
+    """Which existing translations a run sends to machine translation again (never approved ones):
+    units in ``states`` whose origin starts with one of ``origins`` and that carry a finding of one
+    of ``checks`` (each filter only when given)."""
+
+    states: frozenset[State] = frozenset({State.DRAFT, State.REJECTED})
+    origins: tuple[str, ...] = ()
+    checks: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        unknown = [name for name in self.checks if name not in FINDING_NAMES]
+        if unknown:
+            raise ConfigError(f"--check {unknown[0]!r} is not a check; choose one of {', '.join(FINDING_NAMES)}.")
+        if State.APPROVED in self.states:
+            raise ValueError("approved units are never redrafted")
+
+    def selects(self, unit: Unit) -> bool:
+        """Whether ``unit`` is one to ask the engines for again."""
+        if unit.state not in self.states or not unit.target:
+            return False
+        if self.origins and not (unit.origin or "").startswith(self.origins):
+            return False
+        return not self.checks or any(f.check in self.checks for f in unit.findings)
 
 
 @dataclass
@@ -156,6 +208,7 @@ class EngineUse:
     characters: int = 0  # characters of those texts: what is billed
     requests: int = 0  # requests sent, retries included
     cached: int = 0  # texts answered from its cache instead
+    refused: int = 0  # answers that were not translations (their characters are counted: billed)
     down: str | None = None  # why it was dropped for the run
 
     @property
@@ -180,6 +233,7 @@ class DraftReport:
     from_cache: int = 0
     from_engine: int = 0
     left: int = 0
+    redrafts: int = 0  # existing drafts sent to machine translation again
     files_written: int = 0
     engine_error: EngineError | None = None  # set when no engine of the chain could translate
     findings: int = 0
@@ -302,6 +356,11 @@ class _EngineState:
             self.use.segments += 1
             self.use.characters += characters
 
+    def refused(self, characters: int) -> None:
+        with self.lock:
+            self.use.refused += 1
+            self.use.characters += characters
+
     def attempted(self) -> None:
         with self.lock:
             self.use.requests += 1
@@ -357,6 +416,13 @@ class _Runner:
                 state.failed(exc)
                 reasons.append(str(exc))
                 continue
+            why = refusal(text, raw, lang)
+            if why is not None:
+                state.refused(len(text))
+                engine = self._engine(name, lang)
+                where = getattr(engine, "where", None)
+                reasons.append(f"{name}{f' at {where}' if where else ''}: not a translation: {why}")
+                continue
             state.succeeded(len(text))
             return _Outcome(name, raw, reasons)
         return _Outcome(None, None, reasons)
@@ -372,6 +438,7 @@ def draft(
     url: str | None = None,
     dry_run: bool = False,
     refresh: bool = False,
+    redraft: Redraft | None = None,
     workers: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     policy: RetryPolicy | None = None,
@@ -379,8 +446,11 @@ def draft(
     """Draft every untranslated segment: memory, then the MT cache, then the engines of the chain.
 
     ``dry_run`` writes nothing and sends nothing: the report says what would be sent.
-    ``refresh`` also redrafts rejected segments by machine translation, asking the engine again.
+    ``redraft`` also sends the drafts it selects to the engines again (not to memory or cache; the
+    new answer replaces the cached one); ``refresh`` is ``Redraft(states={REJECTED})``.
     """
+    if redraft is None and refresh:
+        redraft = Redraft(frozenset({State.REJECTED}))
     settings = project.settings
     check_mt_settings(project)
     chain = engine_chain(settings, engines or ([engine_name] if engine_name else None))
@@ -417,7 +487,7 @@ def draft(
                     glossary,
                     jobs,
                     report,
-                    refresh=refresh,
+                    redraft=redraft,
                     auto_approve=settings.auto_approve_exact,
                 )
                 if not dry_run:
@@ -448,17 +518,16 @@ def _prepare(
     jobs: dict[tuple[str, str], _Job],
     report: DraftReport,
     *,
-    refresh: bool,
+    redraft: Redraft | None,
     auto_approve: bool,
 ) -> None:
     """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
     settings_source = entry.catalog.source_lang
-    wanted = (State.UNTRANSLATED, State.REJECTED) if refresh else (State.UNTRANSLATED,)
     for unit in entry.catalog.active_units():
-        if unit.state not in wanted:
+        redo = redraft is not None and redraft.selects(unit)
+        if unit.state is not State.UNTRANSLATED and not redo:
             continue
         entry.pending(unit)
-        redo = unit.state is State.REJECTED
         found = None if redo else memory.get(" ".join(unit.source.split()))
         if found is not None:
             approved = fill_from_memory(unit, found, lang, glossary, auto_approve)
@@ -469,7 +538,9 @@ def _prepare(
             continue
         text, codes = protect(unit.source)
         if not redo:
-            hit = next(((n, t) for n in chain if (t := cache.get(n, settings_source, lang, text)) is not None), None)
+            answers = ((n, cache.get(n, settings_source, lang, text)) for n in chain)
+            # an answer cached by an older version that is not a translation is asked for again
+            hit = next(((n, t) for n, t in answers if t is not None and refusal(text, t, lang) is None), None)
             if hit is not None:
                 apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary)
                 uses[hit[0]].cached += 1
@@ -477,6 +548,7 @@ def _prepare(
                 report.findings += len(unit.findings)
                 entry.done(unit)
                 continue
+        report.redrafts += redo
         job = jobs.setdefault((lang, text), _Job(lang, text))
         job.users.append((entry, unit, codes))
         entry.waiting += 1
@@ -551,7 +623,8 @@ def _send(
                 entry.done(unit)
             else:
                 reason = outcome.reasons[-1] if outcome.reasons else "no engine could be used"
-                report.failures.append(Failure(entry.catalog.article, job.lang, unit.id, unit.source, reason))
+                kept = unit.state is not State.UNTRANSLATED
+                report.failures.append(Failure(entry.catalog.article, job.lang, unit.id, unit.source, reason, kept))
             if entry.waiting == 0:
                 _save(project, entry, report)
         if on_progress is not None and report_progress:
@@ -616,6 +689,7 @@ def _summarise(
         use.segments += state.use.segments
         use.characters += state.use.characters
         use.requests += state.use.requests
+        use.refused += state.use.refused
         if state.use.down and not use.down:
             use.down = state.use.down
     done_jobs = {id(futures[f]) for f in handled}
