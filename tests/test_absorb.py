@@ -103,3 +103,49 @@ def test_absorb_leaves_unedited_pages_alone(runner: CliRunner, tmp_path: Path) -
     code, out = run(runner, root, "absorb")
     assert code == 0 and "0 edited pages" in out
     assert (page(root).read_bytes(), (root / "po" / "en" / "care.po").read_bytes()) == before
+
+
+ADDED_CLAIM = "It is completely safe and painless."
+
+
+def test_a_sentence_added_on_the_page_is_never_approved_by_absorb(runner: CliRunner, tmp_path: Path) -> None:
+    root = published_site(runner, tmp_path / "site")
+    hand_edit(root, TRANSLATIONS[KEPT], f"{TRANSLATIONS[KEPT]} {ADDED_CLAIM}")
+    code, out = run(runner, root, "absorb", "--force", "--reviewer", "Park")
+    assert code == 1, out
+    assert f"added, with no Korean source (kept as a draft for review): {ADDED_CLAIM}" in out
+    kept = entry(root, KEPT)
+    assert kept.fuzzy and kept.msgstr == f"{TRANSLATIONS[KEPT]} {ADDED_CLAIM}"  # the reviewer sees it
+    assert f'[error] added-text: text added on the page, with no Korean source: "{ADDED_CLAIM}"' in kept.comment
+    assert "approved by Park" not in kept.tcomment and f'replaced the approved "{TRANSLATIONS[KEPT]}"' in kept.tcomment
+    [item] = json.loads(run(runner, root, "review", "list", "--json")[1])
+    assert item["findings"][0]["check"] == "added-text" and item["findings"][0]["severity"] == "error"
+    code, out = run(runner, root, "review", "approve", item["id"], "--reviewer", "Kim")
+    assert code == 1 and "added-text" in out and entry(root, KEPT).fuzzy
+    assert run(runner, root, "publish")[0] == 1  # an unapproved sentence: the page is not published
+    assert ADDED_CLAIM in page(root).read_text(encoding="utf-8")  # (the page itself is the editor's)
+    code, out = run(runner, root, "review", "edit", item["id"], "--text", TRANSLATIONS[KEPT], "--reviewer", "Kim")
+    assert code == 0, out
+    assert run(runner, root, "publish")[0] == 0
+    assert ADDED_CLAIM not in page(root).read_text(encoding="utf-8")
+
+
+def test_a_sentence_added_before_the_translation_is_found_too(runner: CliRunner, tmp_path: Path) -> None:
+    root = published_site(runner, tmp_path / "site")
+    hand_edit(root, TRANSLATIONS[KEPT], f"Results are guaranteed. {TRANSLATIONS[KEPT].replace('Every', 'Each')}")
+    code, out = run(runner, root, "absorb", "--reviewer", "Park")
+    assert code == 1, out
+    kept = entry(root, KEPT)
+    assert kept.fuzzy and '"Results are guaranteed."' in kept.comment and "Each procedure" in kept.msgstr
+
+
+def test_a_sentence_split_in_two_or_reworded_is_an_edit_not_added_text(runner: CliRunner, tmp_path: Path) -> None:
+    root = published_site(runner, tmp_path / "site")
+    split = "Emface uses RF and HIFES together. It reaches the skin and the expression muscles at once."
+    hand_edit(root, TRANSLATIONS[CHANGED_OLD], split)
+    hand_edit(root, TRANSLATIONS[KEPT], FIXED)
+    code, out = run(runner, root, "absorb", "--reviewer", "Park")
+    assert code == 0, out
+    assert "added, with no Korean source" not in out
+    for source, text in ((CHANGED_OLD, split), (KEPT, FIXED)):
+        assert entry(root, source).msgstr == text and not entry(root, source).fuzzy

@@ -3,7 +3,9 @@
 The page is compared word by word with what publish writes from the PO file now; every change
 that falls inside one segment's translation becomes that segment's new translation. Changes
 outside any translation (links, images, layout) cannot be kept in a PO file: they are reported,
-and the page stays protected until they are undone or made in the Korean article.
+and the page stays protected until they are undone or made in the Korean article. A sentence
+added to a translation (:func:`added_sentences`) has no Korean source: the translation holding it
+is never approved here, but kept as a draft with an ``added-text`` error for a reviewer.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from translate.extract import load_source, source_hash
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import line_of
-from translate.model import Document, Segment, Span, State, Unit
+from translate.model import Document, Finding, Segment, Severity, Span, State, Unit
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
 from translate.publish import (
@@ -35,9 +37,12 @@ from translate.publish import (
     stamp,
     without_page_hash,
 )
+from translate.sentences import split_sentences
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")
 _BLANK_LINE_RE = re.compile(r"\n[ \t]*\n")
+_WORD_RE = re.compile(r"\w+|[^\w\s]")
+_CJK_END_RE = re.compile(r"(?<=[。！？])")  # CJK sentences end without a following space
 
 
 @dataclass
@@ -48,6 +53,7 @@ class PageEdit:
     before: str
     after: str
     state: State
+    added: list[str] = field(default_factory=list)  # sentences with no Korean source
 
 
 @dataclass
@@ -110,6 +116,60 @@ def _owner(seg_tokens: list[tuple[int, int]], i1: int, i2: int, inserted: str) -
         if a <= i1 and i2 <= b and not (i1 == i2 and i1 in (a, b) and "\n" in inserted):
             return index
     return None
+
+
+def _sentences(text: str) -> list[str]:
+    found: list[str] = []
+    for start, end in split_sentences(text):
+        found.extend(part.strip() for part in _CJK_END_RE.split(text[start:end]) if part.strip())
+    return found
+
+
+def _similarity(a: str, b: str) -> float:
+    """How much of the words of a and b are common, in order (0-1)."""
+    words_a, words_b = _WORD_RE.findall(a.casefold()), _WORD_RE.findall(b.casefold())
+    return difflib.SequenceMatcher(None, words_a, words_b, autojunk=False).ratio()
+
+
+def added_sentences(before: str, after: str) -> list[str]:
+    """The sentences of ``after`` (an edited translation) that translate nothing of ``before``.
+
+    Each sentence of ``before`` is paired with one of ``after``, in order, to make the pairs as
+    similar as possible; a sentence of ``after`` left over is added text, unless it is part of a
+    sentence split in two (joined to its paired neighbour, it makes that pair more similar).
+    A changed word, a rewritten or a deleted sentence is an edit, never added text."""
+    old, new = _sentences(before), _sentences(after)
+    if not old or len(new) <= len(old):
+        return []
+    sim = [[_similarity(o, n) for n in new] for o in old]
+    # best[i][j]: the best pairing of old[:i] with new[:j], every old sentence paired
+    best = [[0.0] * (len(new) + 1)] + [[-1.0] * (len(new) + 1) for _ in old]
+    for i in range(1, len(old) + 1):
+        for j in range(i, len(new) + 1):
+            paired = best[i - 1][j - 1] + sim[i - 1][j - 1]
+            best[i][j] = max(paired, best[i][j - 1]) if j > i else paired
+    pair: dict[int, int] = {}  # new index -> old index
+    i, j = len(old), len(new)
+    while i:
+        if j > i and best[i][j] == best[i][j - 1]:
+            j -= 1
+            continue
+        pair[j - 1] = i - 1
+        i, j = i - 1, j - 1
+    added = []
+    for k, sentence in enumerate(new):
+        if k in pair:
+            continue
+        left = max((p for p in pair if p < k), default=None)
+        right = min((p for p in pair if p > k), default=None)
+        splits = []  # (old sentence, the new ones joined with this one, without it)
+        if left is not None:
+            splits.append((old[pair[left]], new[left : k + 1], new[left:k]))
+        if right is not None:
+            splits.append((old[pair[right]], new[k : right + 1], new[k + 1 : right + 1]))
+        if not any(_similarity(o, " ".join(joined)) > _similarity(o, " ".join(alone)) for o, joined, alone in splits):
+            added.append(sentence)
+    return added
 
 
 def page_changes(
@@ -228,16 +288,21 @@ def _take(
 ) -> PageEdit:
     """Make a page's text the unit's translation, keeping the text it replaces in the history."""
     before, was_approved = unit.target, unit.state is State.APPROVED
+    added = added_sentences(before, value) if before else []
     unit.target = value
     unit.origin = f"page:{reviewer}"
     unit.previous_source = None
     unit.findings = check_translation(unit.source, value, lang, glossary)
+    if added:  # never approved here, whatever --force says: a reviewer must see it
+        texts = " ".join(f'"{text}"' for text in added)
+        message = f"text added on the page, with no Korean source: {texts}; add it to the Korean article or remove it"
+        unit.findings.insert(0, Finding("added-text", message, Severity.ERROR))
     replaced = f'; it replaced the approved "{before}"' if was_approved and before else ""
-    if review or (unit.findings and not force):
+    if review or added or (unit.findings and not force):
         unit.state = State.DRAFT
         unit.history.append(f"edited on {page} by {reviewer} on {_now()}, absorbed for review{replaced}")
     else:
         note = f" (over findings: {', '.join(dict.fromkeys(f.check for f in unit.findings))})" if unit.findings else ""
         unit.state = State.APPROVED
         unit.history.append(f"edited on {page} and approved by {reviewer} on {_now()}{note}")
-    return PageEdit(unit.source, before, value, unit.state)
+    return PageEdit(unit.source, before, value, unit.state, added)

@@ -40,6 +40,7 @@ CHECKS: dict[str, Severity] = {
     "length-ratio": WARNING,
     "disclaimer": ERROR,
     "prohibited-claims": WARNING,
+    "added-text": ERROR,
 }
 
 _HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")

@@ -607,7 +607,9 @@ def absorb_command(
         for taken in result.edits:
             typer.echo(f"{taken.state.value}: {result.article} [{result.lang}] {taken.source[:50]}")
             typer.echo(f"  was: {taken.before}\n  now: {taken.after}")
-            attention |= taken.state is not State.APPROVED and not review
+            for sentence in taken.added:
+                typer.echo(f"  added, with no Korean source (kept as a draft for review): {sentence}")
+            attention |= (taken.state is not State.APPROVED and not review) or bool(taken.added)
         for change in result.unplaced:
             typer.echo(f"not absorbed: {result.page}: {change}", err=True)
         if result.unplaced:
