@@ -197,3 +197,32 @@ def test_fuzzy_suggestions_are_those_of_the_whole_memory(seed: int, threshold: f
         expected = reference_suggestions(memory, unit, threshold)
         for _ in range(2):  # asked again: the same
             assert [(s.target, s.score, s.source) for s in index.suggest(unit)] == expected
+
+
+def test_export_carries_only_what_was_approved_in_the_project(tmp_path: Path) -> None:
+    s1, s2, s3 = "첫 문장은 승인됩니다.", "둘째 문장은 초안입니다.", "셋째 문장은 거절됩니다."
+    s4, s4_changed = "넷째 문장은 바뀝니다.", "넷째 문장은 조금 바뀝니다."
+    s5, s6 = "다섯째 문장은 초안인 채 사라집니다.", "여섯째 문장은 승인된 뒤 사라집니다."
+    root = make_project(tmp_path / "site", articles={"a": "\n\n".join([s1, s2, s3, s4, s5, s6]) + "\n"})
+    run(root, "extract")
+    for source in (s1, s4, s6):
+        assert run(root, "review", "edit", segment_id(source), "--text", f"Approved {len(source)}.", "--force")[0] == 0
+    with LibreServer() as server:
+        assert run(root, "draft", "--url", server.url)[0] == 0
+    assert run(root, "review", "reject", segment_id(s3), "--reason", "wrong")[0] == 0
+    (root / "content" / "ko" / "a.md").write_text("\n\n".join([s1, s2, s3, s4_changed]) + "\n", encoding="utf-8")
+    run(root, "extract")
+    (root / "tm").mkdir()
+    (root / "tm" / "agency.tmx").write_text(
+        f'<tmx version="1.4"><header srclang="ko"/><body><tu><tuv xml:lang="ko"><seg>{FAR}</seg></tuv>'
+        '<tuv xml:lang="en"><seg>It is sunny.</seg></tuv></tu></body></tmx>',
+        encoding="utf-8",
+    )
+    po = {e.msgid: e for e in polib.pofile(str(root / "po" / "en" / "a.po"))}
+    assert po[s4_changed].fuzzy and po[s4_changed].msgstr and po[s5].obsolete and po[s5].fuzzy and po[s6].obsolete
+
+    exported = tmp_path / "clinic.tmx"
+    code, out = run(root, "tm", "export", str(exported))
+    assert code == 0 and "3 translation units written" in out
+    units = {tu[0].findtext("seg"): tu[1].findtext("seg") for tu in ET.parse(exported).getroot().iter("tu")}
+    assert units == {s1: f"Approved {len(s1)}.", s4: f"Approved {len(s4)}.", s6: f"Approved {len(s6)}."}

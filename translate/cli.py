@@ -288,7 +288,7 @@ def tm_export(
     path: Annotated[Path, typer.Argument(help="The TMX file to write.")],
     lang: Lang = None,
 ) -> None:
-    """Write the translation memory (approved translations and imported memories) as TMX 1.4."""
+    """Write the project's approved translations as TMX 1.4 (no drafts, no imported memories)."""
     from translate.tm import export_tmx
 
     count = export_tmx(_project(ctx), path, lang)

@@ -4,7 +4,8 @@
   imported memories (``tm/*.tmx`` under the content root, in file-name order).
 * Fuzzy matches (rapidfuzz, score 0-100 at or above ``fuzzy_threshold``) are suggestions shown to
   reviewers, with the words that differ from the segment's source marked ``[-old-] {+new+}``.
-* ``export_tmx`` / ``import_tmx`` speak TMX 1.4, so memories move to and from other CAT tools.
+* ``export_tmx`` / ``import_tmx`` speak TMX 1.4, so memories move to and from other CAT tools;
+  an export carries only what was approved in this project.
 """
 
 from __future__ import annotations
@@ -246,11 +247,12 @@ def render_tmx(units: Sequence[tuple[str, dict[str, str]]], source_lang: str) ->
 
 
 def export_tmx(project: Project, path: Path, lang: str | None = None) -> int:
-    """Write the memory (approvals and imported memories) for the target languages to ``path``;
-    return the number of translation units."""
+    """Write the project's approved translations into the target languages to ``path``; return
+    the number of translation units. Drafts, rejected and untranslated units are left out, and so
+    are imported memories (no one here approved them; they are TMX files in ``tm/`` already)."""
     units: dict[str, dict[str, str]] = {}
     for target in project.languages(lang):
-        for entry in exact_memory(memory_entries(project, target)).values():
+        for entry in exact_memory(approved_entries(project, target)).values():
             units.setdefault(entry.source, {})[target] = entry.target
     atomic_write(path, render_tmx(list(units.items()), project.settings.source))
     return len(units)
