@@ -14,12 +14,11 @@ from bisect import bisect_right
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
-import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
-from translate.errors import InputError
+from translate import frontmatter
 from translate.model import Document, Segment, Span
 from translate.sentences import split_sentences
 
@@ -48,11 +47,9 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
 # "plain": text runs and line breaks only, which _plain_pieces finds without the inline parser.
 _INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[<&]|~~")
 MASK = "\ufffc"
-YAML_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml where installed: same nodes, faster
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWLINE_RE = re.compile("\n")
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 
 
 class _Unlocatable(Exception):
@@ -122,23 +119,13 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     segments: list[_Found] = []
     body_start = 0
     fm_span: Span | None = None
-    match = _FRONT_MATTER_RE.match(text)
-    if re.match(r"\+\+\+[ \t]*\n", text):
-        raise InputError(
-            "TOML front matter (+++) is not supported yet: write the front matter in YAML between --- lines.",
-            path=path,
-            line=1,
-        )
-    if match is None and re.match(r"---[ \t]*\n", text):
-        raise InputError("the front matter is not closed: add a line with --- after its last key.", path=path, line=1)
-    if match:
-        body_start = match.end()
-        yaml_start = text.index("\n") + 1
-        yaml_text = match.group(1) or ""
-        fm_span = Span(yaml_start, yaml_start + len(yaml_text))
+    block = frontmatter.article_block(text, path)
+    if block:
+        body_start = block.end
+        fm_span = block.yaml
         segments.extend(
             (s.span.start, s.span.end, s.source, s.kind)
-            for s in _front_matter_segments(yaml_text, yaml_start, front_matter_keys, text, path)
+            for s in frontmatter.segments(text, fm_span, front_matter_keys, path)
         )
     line_starts = _line_starts(text)
     body = text[body_start:]
@@ -521,108 +508,6 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
 
 def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
-
-
-_PLAIN_DATA_TAGS = frozenset(
-    f"tag:yaml.org,2002:{kind}" for kind in ("str", "int", "float", "bool", "null", "seq", "map")
-)
-
-
-def _nodes_to_build(root: yaml.Node) -> list[yaml.Node]:
-    """The nodes whose data must be built to know it is valid (dates, !!tags, merge keys), in
-    document order; none when every node is a plain string, number, boolean, null, list or map."""
-    found, stack, seen = [], [root], set()
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            continue
-        seen.add(id(node))
-        if node.tag not in _PLAIN_DATA_TAGS:
-            found.append(node)
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(reversed(node.value))
-        elif isinstance(node, yaml.MappingNode):
-            stack.extend(child for pair in reversed(node.value) for child in reversed(pair))
-    return found
-
-
-def _unreadable_node(nodes: list[yaml.Node]) -> yaml.Node:
-    """The first of nodes whose value cannot be built (2026-02-30); the first one if none alone."""
-    for node in nodes:
-        try:
-            yaml.constructor.SafeConstructor().construct_object(node, deep=True)
-        except (ValueError, yaml.YAMLError):
-            return node
-    return nodes[0]
-
-
-def _front_matter_segments(
-    yaml_text: str, offset: int, keys: Sequence[str], doc_text: str, path: object
-) -> list[Segment]:
-    loader = YAML_LOADER(yaml_text)  # one parse: compose the nodes (for positions), then build the data
-    try:
-        try:
-            root = loader.get_single_node()
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None
-            problem = getattr(exc, "problem", None) or "invalid YAML"
-            raise InputError(
-                f"the front matter is not valid YAML ({problem}); fix it or remove the --- block.",
-                path=path,
-                line=line,
-            ) from None
-        if root is None:
-            return []
-        odd = _nodes_to_build(root)
-        try:
-            if odd:
-                loader.construct_document(root)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            raise InputError(
-                f"the front matter uses a YAML tag that is not plain data ({getattr(exc, 'problem', exc)}); "
-                "remove the !!tag.",
-                path=path,
-                line=doc_text.count("\n", 0, offset) + mark.line + 1 if mark is not None else None,
-            ) from None
-        except ValueError as exc:  # a value that looks like a date but is none: 2026-02-30
-            bad = _unreadable_node(odd)
-            raise InputError(
-                f"the front matter has a value that cannot be read ({exc}); write a real date (YYYY-MM-DD) "
-                "or quote the value.",
-                path=path,
-                line=doc_text.count("\n", 0, offset) + bad.start_mark.line + 1,
-            ) from None
-    finally:
-        loader.dispose()
-    if not isinstance(root, yaml.MappingNode):
-        raise InputError(
-            "the front matter must be a YAML mapping (key: value lines).",
-            path=path,
-            line=doc_text.count("\n", 0, offset) + 1,
-        )
-    segments = []
-    for key_node, value_node in root.value:
-        if key_node.value not in keys:
-            continue
-        scalars = value_node.value if isinstance(value_node, yaml.SequenceNode) else [value_node]
-        for node in scalars:
-            if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
-                continue
-            if not _has_letter(node.value):
-                continue
-            start = offset + node.start_mark.index
-            end = offset + node.end_mark.index
-            segments.append(
-                Segment(
-                    source=" ".join(node.value.split()),
-                    span=Span(start, end),
-                    line=line_of(doc_text, start),
-                    kind=f"front-matter:{key_node.value}",
-                )
-            )
-    return segments
 
 
 def inline_codes(source: str) -> list[str]:

@@ -18,6 +18,8 @@ from translate.fileio import TEMP_SUFFIX, project_lock
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# A front_matter_keys entry: a key, or a key path of keys and * (any list item or key): faq.*.question
+_KEY_PATH_RE = re.compile(r"^[^.*\s](?:[^.*]*[^.*\s])?(?:\.(?:\*|[^.*\s](?:[^.*]*[^.*\s])?))*$")
 
 
 @dataclass(frozen=True)
@@ -104,6 +106,14 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     for lang in (settings.source, *settings.targets):
         if not _LANG_RE.match(lang):
             raise ConfigError(f"[tool.translate] {lang!r} is not a language code like ko, en or zh-CN.", path=path)
+    for key in settings.front_matter_keys:
+        if not _KEY_PATH_RE.match(key):
+            raise ConfigError(
+                f"[tool.translate] front_matter_keys: {key!r} is not a key or key path. Write a key (title), or "
+                'keys joined by dots with * for any list item or key ("seo.title", "faq.*.question"); '
+                "a path cannot start with *.",
+                path=path,
+            )
     if not settings.targets:
         raise ConfigError("[tool.translate] targets is empty: name at least one language.", path=path)
     if settings.source in settings.targets:

@@ -14,12 +14,12 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from translate.frontmatter import find_block
 from translate.glossary import Glossary, target_contains
 from translate.model import Span
 
 # Private-use characters that mark the current segment in Markdown until it is rendered.
 _OPEN, _CLOSE = "\ue000", "\ue001"
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n.*?\n(?:---|\.\.\.)[ \t]*(?:\n|\Z)", re.DOTALL)
 _TAG_RE = re.compile(r"<[^>]*>")
 
 
@@ -103,11 +103,11 @@ def render_markdown(text: str, marks: Sequence[Span] = ()) -> Markup:
     """
     for span in sorted(marks, key=lambda s: s.start, reverse=True):
         text = text[: span.start] + _OPEN + text[span.start : span.end] + _CLOSE + text[span.end :]
-    front = _FRONT_MATTER_RE.match(text)
+    front = find_block(text)
     head = Markup("")
     if front:
-        head = Markup('<pre class="front-matter">{}</pre>').format(front.group(0).rstrip("\n"))
-        text = text[front.end() :]
+        head = Markup('<pre class="front-matter">{}</pre>').format(text[: front.end].rstrip("\n"))
+        text = text[front.end :]
     html = str(head) + _MARKDOWN.render(text)
     # A mark that fell inside a tag (alt text, link title) is dropped; the others become <mark>.
     html = _TAG_RE.sub(lambda m: m.group(0).replace(_OPEN, "").replace(_CLOSE, ""), html)
