@@ -37,6 +37,8 @@ def fake_mt(glossary_path: Path):  # type: ignore[no-untyped-def]
     def translate(q: str, source: str, target: str) -> str:
         if "특징" in q:
             return "Its 특징 is that it goes beyond simply improving skin elasticity."
+        if "의료법 제56조" in q:  # the legal notice, as a page must have it
+            return "This post was written under Article 56(1) of the Medical Service Act to give medical information."
         terms = [m.term.targets["en"] for m in glossary.find(q) if "en" in m.term.targets]
         keep = re.findall(r"⟦\d+⟧|\d+(?:[.,]\d+)*", q)
         text = " ".join(["Translated text about", ", ".join(dict.fromkeys(terms)) or "the clinic", *keep])
@@ -56,6 +58,8 @@ def entries(root: Path, slug: str = SAMPLE_SLUG, lang: str = "en") -> list[polib
 
 
 def test_whole_flow_extract_draft_review_publish(runner: CliRunner, project_dir: Path) -> None:
+    settings = '[tool.translate]\nfront_matter_keys = ["title", "tags", "author"]\n'
+    (project_dir / "pyproject.toml").write_text(settings, encoding="utf-8")
     assert run(runner, project_dir, "extract")[0] == 0
     with LibreServer(translate=fake_mt(project_dir / "glossary.yaml")) as server:
         code, out = run(runner, project_dir, "draft", "--url", server.url)
@@ -79,8 +83,8 @@ def test_whole_flow_extract_draft_review_publish(runner: CliRunner, project_dir:
     assert code == 0, out
     page = (project_dir / "content" / "en" / f"{SAMPLE_SLUG}.md").read_text(encoding="utf-8")
     source = (project_dir / "content" / "ko" / f"{SAMPLE_SLUG}.md").read_text(encoding="utf-8")
-    assert not HANGUL.search(body(page))
-    assert "Its feature is" in page
+    assert not HANGUL.search(page)  # the front matter too: title, tags and author are translated
+    assert "Its feature is" in page and "Article 56(1)" in page
     assert structure(body(page)) == structure(body(source))
     assert "translationKey:" in page and "translationSourceHash:" in page
     approved = [e for e in entries(project_dir) if e.msgstr]

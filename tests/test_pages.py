@@ -57,14 +57,16 @@ def test_publish_never_overwrites_a_page_edited_by_hand(runner: CliRunner, tmp_p
 
 
 def test_a_page_that_translate_did_not_write_is_not_overwritten(runner: CliRunner, tmp_path: Path) -> None:
-    root = make_project(tmp_path / "site")
+    root = make_project(
+        tmp_path / "site", settings='[tool.translate]\nfront_matter_keys = ["title", "tags", "author"]\n'
+    )
     page(root, SAMPLE_SLUG).parent.mkdir(parents=True)
     shutil.copy(FIXTURES / "emface-lifting.en-2025.md", page(root, SAMPLE_SLUG))
     run(runner, root, "extract")
     row = status_of(runner, root)
     assert row["page"] == "edited by hand" and row["next"] == "align"
     for entry in json.loads(run(runner, root, "review", "list", "--json")[1]):
-        run(runner, root, "review", "edit", entry["id"], "--text", "Text.", "--force")
+        run(runner, root, "review", "edit", entry["id"], "--text", "Text under Article 56.", "--force")
     code, out = run(runner, root, "publish")
     assert code == 1 and "not written by translate" in out and "translate align" in out
     assert page(root, SAMPLE_SLUG).read_bytes() == (FIXTURES / "emface-lifting.en-2025.md").read_bytes()

@@ -20,8 +20,16 @@ from translate.fileio import read_text
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans, inline_codes, parse_document
 from translate.model import Finding, Severity, State, normalize_text
+from translate.notices import (
+    SOURCE_NOTICE_RE,
+    builtin_notice,
+    configured_notices,
+    unchecked_languages,
+    unchecked_message,
+)
 from translate.po import load_catalog
 from translate.project import Project, Settings
+from translate.visible import TEXT, describe, phrases, visible_hangul
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
 
@@ -364,27 +372,86 @@ class PageFinding:
 
 
 def check_page(
-    text: str, lang: str, front_matter_keys: Iterable[str], config: CheckConfig = DEFAULT_CONFIG
+    text: str,
+    lang: str,
+    front_matter_keys: Iterable[str],
+    config: CheckConfig = DEFAULT_CONFIG,
+    *,
+    path: object = None,
+    source_text: str | None = None,
 ) -> list[PageFinding]:
-    """Checks of a whole published page: Korean left in its prose, advertising claims, the required notices."""
-    doc = parse_document(text, front_matter_keys=tuple(front_matter_keys))
-    return check_page_segments(text, [(s.line, s.source) for s in doc.segments], lang, config)
+    """Checks of a whole published page: Korean left anywhere a reader sees it, advertising claims,
+    the required notices (``source_text``: the Korean article, for the built-in legal notice)."""
+    doc = parse_document(text, front_matter_keys=tuple(front_matter_keys), path=path)
+    segments = [(s.line, s.source) for s in doc.segments]
+    return check_page_segments(text, segments, lang, config, path=path, source_text=source_text)
 
 
 def check_page_segments(
-    text: str, segments: Iterable[tuple[int, str]], lang: str, config: CheckConfig = DEFAULT_CONFIG
+    text: str,
+    segments: Iterable[tuple[int, str]],
+    lang: str,
+    config: CheckConfig = DEFAULT_CONFIG,
+    *,
+    path: object = None,
+    source_text: str | None = None,
 ) -> list[PageFinding]:
-    """The page checks, given the page's text and its segments' texts with their lines."""
+    """The page checks, given the page's text and its segments' texts with their lines.
+
+    Korean is looked for in the whole page, not only in its segments: a title attribute, a
+    shortcode parameter or a front-matter value left in Korean is an error on its line.
+    """
     results: list[PageFinding] = []
+    if _base(lang) not in HANGUL_LANGS:
+        results.extend(_untranslated_on_page(text, path, config))
     for line, segment in segments:
-        for finding in config.apply([*check_untranslated(segment, lang), *check_claims(segment, lang, config)]):
+        for finding in config.apply(check_claims(segment, lang, config)):
             results.append(PageFinding(line, finding))
-    body = normalize_text(text).casefold()
-    for notice in config.disclaimers.get(lang, ()):
-        if normalize_text(notice).casefold() not in body:
-            message = f'the required notice is missing: "{notice}" (configured in [tool.translate.disclaimers])'
-            results.extend(PageFinding(None, f) for f in config.apply([Finding("disclaimer", message, ERROR)]))
+    results.extend(PageFinding(None, f) for f in config.apply(_notices_missing(text, lang, config, source_text)))
     return results
+
+
+def _untranslated_on_page(text: str, path: object, config: CheckConfig) -> list[PageFinding]:
+    """One untranslated-korean finding per line holding Hangul a reader sees."""
+    by_line: dict[int, dict[str, list[str]]] = {}  # line -> where -> phrases
+    for run in phrases(text, visible_hangul(text, path=path)):
+        by_line.setdefault(run.line, {}).setdefault("" if run.where == TEXT else describe(run), []).append(run.text)
+    results: list[PageFinding] = []
+    for line, places in sorted(by_line.items()):
+        shown = "; ".join(
+            ", ".join(dict.fromkeys(words)) + (f" ({where})" if where else "") for where, words in places.items()
+        )
+        message = f"Korean text left untranslated: {shown}"
+        results.extend(PageFinding(line, f) for f in config.apply([Finding("untranslated-korean", message, ERROR)]))
+    return results
+
+
+def _notices_missing(text: str, lang: str, config: CheckConfig, source_text: str | None) -> list[Finding]:
+    """The configured notices of the language the page lacks; without any configured, the built-in
+    legal notice when the Korean article has it."""
+    configured = configured_notices(config.disclaimers, lang)
+    body = normalize_text(text).casefold()
+    if configured:
+        return [
+            Finding(
+                "disclaimer",
+                f'the required notice is missing: "{notice}" (configured in [tool.translate.disclaimers])',
+                ERROR,
+            )
+            for notice in configured
+            if normalize_text(notice).casefold() not in body
+        ]
+    notice = builtin_notice(lang)
+    if notice is None or source_text is None or not SOURCE_NOTICE_RE.search(source_text):
+        return []
+    if notice.pattern.search(normalize_text(text)):
+        return []
+    message = (
+        "the Medical Service Act notice is missing: the Korean article cites 의료법 제56조, "
+        f'the page has no "{notice.text}" (the built-in notice for {lang}; '
+        "set your own in [tool.translate.disclaimers])"
+    )
+    return [Finding("disclaimer", message, ERROR)]
 
 
 # --- a project's files ----------------------------------------------------------------------
@@ -415,7 +482,7 @@ class Problem:
 def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None = None) -> list[Problem]:
     """Check PO files and published pages: the given files and folders, else every target language's."""
     config = check_config(project.settings)
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     files: list[Path] = []
     if paths:
         for path in paths:
@@ -427,6 +494,7 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
             files.extend(sorted((project.root / project.settings.po_dir / target).rglob("*.po")))
             files.extend(sorted((project.root / project.settings.content_dir / target).rglob("*.md")))
     problems: list[Problem] = []
+    page_langs: set[str] = set()
     for path in files:
         file_lang = lang or _language_of(project, path)
         if path.suffix == ".po":
@@ -438,9 +506,34 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
                     problems.append(Problem(path, unit.po_line, file_lang, finding, unit.id))
         else:
             text = unicodedata.normalize("NFC", read_text(path)[0])
-            for found in check_page(text, file_lang, project.settings.front_matter_keys, config):
+            source = _source_of(project, path)
+            page_langs.add(file_lang)
+            for found in check_page(
+                text, file_lang, project.settings.front_matter_keys, config, path=path, source_text=source
+            ):
                 problems.append(Problem(path, found.line, file_lang, found.finding))
+    for unchecked in unchecked_languages(project.settings):
+        if unchecked in page_langs or (not paths and unchecked in project.languages(lang)):
+            warning = Finding("disclaimer", unchecked_message(unchecked), WARNING)
+            problems.extend(
+                Problem(project.root / "pyproject.toml", None, unchecked, f) for f in config.apply([warning])
+            )
     return problems
+
+
+def _source_of(project: Project, page: Path) -> str | None:
+    """The Korean article of a published page (content/<lang>/<slug>.md), if there is one."""
+    folder = project.root / project.settings.content_dir
+    try:
+        parts = page.resolve().relative_to(folder.resolve()).parts
+    except ValueError:
+        return None
+    if len(parts) < 2:
+        return None
+    source = project.source_dir / Path(*parts[1:])
+    if not source.is_file() or source.resolve() == page.resolve():
+        return None
+    return unicodedata.normalize("NFC", read_text(project.inside(source), project.encoding)[0])
 
 
 def _language_of(project: Project, path: Path) -> str:

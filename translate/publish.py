@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -11,13 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
+from translate import frontmatter
 from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
 from translate.fileio import WriteBatch, read_text, write_if_changed
-from translate.markdown import YAML_LOADER
 from translate.model import Document, Segment, Severity, Span, State
 from translate.parallel import map_chunks
 from translate.po import load_catalog
@@ -34,22 +31,6 @@ _BLOCK_START_RE = re.compile(
 _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
-
-
-def _yaml_scalar(value: str, original: str) -> str:
-    """value as a YAML scalar, in the original's quoting style where that is safe."""
-    if original.startswith("'"):
-        return "'" + value.replace("'", "''") + "'"
-    if not original.startswith(('"', "|", ">")):
-        try:
-            plain_ok = yaml.safe_load(f"k: {value}") == {"k": value} and yaml.safe_load(f"k: [{value}]") == {
-                "k": [value]
-            }
-        except yaml.YAMLError:
-            plain_ok = False
-        if plain_ok and "\n" not in value:
-            return value
-    return json.dumps(value, ensure_ascii=False)
 
 
 def _body_text(segment: Segment, value: str, doc_text: str) -> str:
@@ -93,7 +74,7 @@ def render_with_spans(
     for segment in doc.segments:
         if fm_end is not None and cursor <= fm_end <= segment.span.start:
             out.append(text[cursor:fm_end])
-            out.append(_front_matter_additions(doc, extra_front_matter))
+            out.append(frontmatter.additions(doc, extra_front_matter))
             written += len(out[-2]) + len(out[-1])
             cursor = fm_end
         out.append(text[cursor : segment.span.start])
@@ -103,7 +84,7 @@ def render_with_spans(
         if value == segment.source:
             out.append(original)
         elif segment.kind.startswith("front-matter:"):
-            out.append(_yaml_scalar(value, original))
+            out.append(frontmatter.yaml_scalar(value, original))
         else:
             out.append(_body_text(segment, value, text))
         spans.append(Span(written, written + len(out[-1])))
@@ -111,54 +92,55 @@ def render_with_spans(
         cursor = segment.span.end
     if fm_end is not None and cursor <= fm_end:
         out.append(text[cursor:fm_end])
-        out.append(_front_matter_additions(doc, extra_front_matter))
+        out.append(frontmatter.additions(doc, extra_front_matter))
         cursor = fm_end
     out.append(text[cursor:])
     result = "".join(out)
     if doc.front_matter is None and extra_front_matter:
-        lines = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra_front_matter.items())
-        prefix = f"---\n{lines}---\n\n"
+        prefix = frontmatter.new_block(extra_front_matter)
         result = prefix + result
         spans = [Span(span.start + len(prefix), span.end + len(prefix)) for span in spans]
     return result, spans
 
 
-def _front_matter_additions(doc: Document, extra: Mapping[str, str]) -> str:
-    assert doc.front_matter is not None
-    existing = yaml.load(doc.text[doc.front_matter.start : doc.front_matter.end], Loader=YAML_LOADER) or {}
-    return "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra.items() if k not in existing)
-
-
-def page_errors(text: str, spans: list[Span], lang: str, config: CheckConfig) -> list[str]:
+def page_errors(
+    text: str,
+    spans: list[Span],
+    lang: str,
+    config: CheckConfig,
+    *,
+    source_text: str | None = None,
+    path: object = None,
+) -> list[str]:
     """The errors the page checks find on a page about to be published (``spans``: where its segments'
-    translations are), as "line N: check: message"."""
+    translations are; ``source_text``: the Korean article), as "line N: check: message"."""
     line_starts = [0, *(i + 1 for i, ch in enumerate(text) if ch == "\n")]
     segments = [(bisect_right(line_starts, span.start), text[span.start : span.end]) for span in spans]
     return [
         f"{'line ' + str(r.line) + ': ' if r.line else ''}{r.finding.check}: {r.finding.message}"
-        for r in check_page_segments(text, segments, lang, config)
+        for r in check_page_segments(text, segments, lang, config, path=path, source_text=source_text)
         if r.finding.severity is Severity.ERROR
     ]
 
 
-_FRONT_MATTER_RE = re.compile(r"\A---[ \t]*\n(.*?\n)?(?=(?:---|\.\.\.)[ \t]*(?:\n|\Z))", re.DOTALL)
-
-
 def page_field(text: str, key: str) -> str | None:
     """A string value of the page's front matter (translationHash, translationSourceHash...), if set."""
-    match = _FRONT_MATTER_RE.match(text)
-    if not match:
+    block = frontmatter.find_block(text)
+    if block is None:
         return None
-    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", match.group(1) or "", re.MULTILINE)
+    front = text[block.yaml.start : block.yaml.end]
+    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", front, re.MULTILINE)
     return found.group(1) if found else None
 
 
 def without_page_hash(text: str) -> str:
     """The page with its translationHash front-matter line left out."""
-    match = _FRONT_MATTER_RE.match(text)
-    if match and match.group(1):
-        front = re.sub(rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", match.group(1), count=1, flags=re.MULTILINE)
-        text = text[: match.start(1)] + front + text[match.end() :]
+    block = frontmatter.find_block(text)
+    if block and block.yaml.end > block.yaml.start:
+        front = re.sub(
+            rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", text[block.yaml.start : block.yaml.end], count=1, flags=re.MULTILINE
+        )
+        text = text[: block.yaml.start] + front + text[block.yaml.end :]
     return text
 
 
@@ -169,9 +151,9 @@ def page_hash(text: str) -> str:
 
 def stamp(text: str) -> str:
     """The page with its translationHash added as the last front-matter line (render always writes one)."""
-    match = _FRONT_MATTER_RE.match(text)
-    assert match is not None
-    return f'{text[: match.end()]}{PAGE_HASH_FIELD}: "{page_hash(text)}"\n{text[match.end() :]}'
+    block = frontmatter.find_block(text)
+    assert block is not None
+    return f'{text[: block.yaml.end]}{PAGE_HASH_FIELD}: "{page_hash(text)}"\n{text[block.yaml.end :]}'
 
 
 def is_ours(text: str) -> bool:
@@ -283,7 +265,7 @@ def _publish_article(
         translations = {source: unit.target for source, unit in units.items()}
         extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
         text, spans = render_with_spans(doc, translations, extra)
-        errors = page_errors(text, spans, target, config)
+        errors = page_errors(text, spans, target, config, source_text=doc.text, path=project.content_path(target, slug))
         if errors:
             report.blocked.append(Blocked(slug, target, Counter(), [], errors))
             continue
