@@ -99,8 +99,21 @@ def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = No
         typer.echo(f"renamed {old} -> {new} [{target}]: its translations and page moved with it")
     for path in report.written:
         typer.echo(f"updated {path}")
+    for item in report.untranslatable:
+        typer.echo(
+            f"warning: {item.path}:{item.line}: Korean that will not be translated: {item.text} ({item.where}); "
+            f"{item.hint}.",
+            err=True,
+        )
+    left = len(report.untranslatable)
     typer.echo(
         f"{report.segments} segments; {len(report.written)} PO files updated, {len(report.unchanged)} unchanged."
+        + (
+            f" {left} Korean texts will not be translated (listed above): publish refuses a page that still shows "
+            "Korean."
+            if left
+            else ""
+        )
     )
 
 
@@ -543,7 +556,9 @@ def status_command(
     from translate.status import PAGE_STATES
     from translate.status import status as run_status
 
-    rows = run_status(_project(ctx), article, lang)
+    project = _project(ctx)
+    rows = run_status(project, article, lang)
+    _note_unchecked_notices(project, lang)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
     else:
@@ -567,6 +582,15 @@ def status_command(
             if r.stale:
                 typer.echo(f"stale: {r.article} [{r.lang}]: {r.page}, next: translate {r.next_step}", err=True)
         raise typer.Exit(1)
+
+
+def _note_unchecked_notices(project: Project, lang: str | None) -> None:
+    """Say which target languages no legal notice is checked on (none configured, none built in)."""
+    from translate.notices import unchecked_languages, unchecked_message
+
+    for unchecked in unchecked_languages(project.settings):
+        if lang is None or lang == unchecked:
+            typer.echo(f"note: {unchecked_message(unchecked)}", err=True)
 
 
 def _report_edited(pages: list[EditedPage]) -> None:

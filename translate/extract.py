@@ -6,11 +6,12 @@ import difflib
 import hashlib
 import os
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
 from rapidfuzz import fuzz
 
+from translate import visible
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
 from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
@@ -205,12 +206,57 @@ def find_renamed(project: Project, lang: str, doc: Document, orphans: list[str])
     return best
 
 
+@dataclass(frozen=True)
+class Untranslatable:
+    """Korean that readers will see on the published page and that no segment translates."""
+
+    path: str  # the article, relative to the content root
+    line: int
+    text: str
+    where: str  # "front matter author", "the HTML title attribute", "text"...
+    hint: str  # what to do about it
+
+
+_HINTS = {
+    visible.TEXT: "translate does not extract text here (HTML, or a block it cannot place): write it as Markdown "
+    "text to have it translated",
+    visible.ATTRIBUTE: "HTML is copied as it is: write the text in Markdown (an image's alt text as ![alt](src)) "
+    "to have it translated",
+    visible.TITLE: "link and image titles are copied untranslated: move the text into the link text or remove "
+    "the title",
+    visible.SHORTCODE: "shortcode parameters are copied untranslated: move the text into the shortcode's inner "
+    "content, or have the parameter extracted",
+}
+
+
+def untranslatable(doc: Document, location: str, path: object = None) -> list[Untranslatable]:
+    """The Korean of an article that readers would see and no segment translates (outside URLs,
+    code and comments), phrase by phrase, with what to do about each."""
+    found: list[Untranslatable] = []
+    runs = visible.visible_hangul(doc.text, path=path, skip=[s.span for s in doc.segments])
+    for run in visible.phrases(doc.text, runs):
+        where = visible.describe(run)
+        if run.where == visible.FRONT_MATTER:
+            parts = ["*" if part.isdigit() else part for part in run.detail.split(".")]
+            key = ".".join(parts[:-1] if parts[-1] == "*" else parts)
+            hint = f'add "{key}" to front_matter_keys in [tool.translate] to have it translated'
+        else:
+            hint = _HINTS[run.where]
+        last = found[-1] if found else None
+        if last is not None and (last.line, last.where, last.hint) == (run.line, where, hint):  # tags: [리프팅, 보습]
+            found[-1] = Untranslatable(location, run.line, f"{last.text}, {run.text}", where, hint)
+        else:
+            found.append(Untranslatable(location, run.line, run.text, where, hint))
+    return found
+
+
 @dataclass
 class ExtractReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)  # (lang, old slug, new slug)
     segments: int = 0
+    untranslatable: list[Untranslatable] = field(default_factory=list)  # Korean no segment translates
 
 
 @dataclass
@@ -222,6 +268,7 @@ class _Extracted:
     unchanged: list[Path] = field(default_factory=list)
     renamed: list[tuple[str, str, str]] = field(default_factory=list)
     segments: int = 0
+    untranslatable: list[Untranslatable] = field(default_factory=list)
     stamp: list[Stamp] = field(default_factory=list)
     error: TranslateError | None = None
 
@@ -235,7 +282,7 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     since the last run are skipped without being read; many changed ones are extracted in parallel.
     """
     report = ExtractReport()
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     langs = project.languages(lang)
     per_article = PerArticle()
     cache = StampCache(project, "extract", [project.settings, project.encoding, file_stamp(project.glossary_path)])
@@ -244,8 +291,9 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
         slugs = project.articles(article)
         for slug in slugs:
             known = cache.get(slug, _extract_stamp(project, slug, langs))
-            if known is not None:  # nothing changed since this article was last extracted
-                report.segments += known
+            if isinstance(known, list) and len(known) == 2:  # nothing changed since this article was last extracted
+                report.segments += known[0]
+                report.untranslatable.extend(Untranslatable(*item) for item in known[1])
                 report.unchanged.extend(Path(project.po_file(target, slug)) for target in langs)
             else:
                 todo.append(slug)
@@ -266,9 +314,11 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
             report.unchanged.extend(result.unchanged)
             report.renamed.extend(result.renamed)
             report.segments += result.segments
-            cache.put(result.slug, result.stamp, result.segments)
+            report.untranslatable.extend(result.untranslatable)
+            cache.put(result.slug, result.stamp, [result.segments, [astuple(u) for u in result.untranslatable]])
         cache.save()
     per_article.raise_errors()
+    report.untranslatable.sort(key=lambda item: (item.path, item.line))
     return report
 
 
@@ -276,7 +326,7 @@ _ExtractState = tuple[Project, tuple[str, ...], Glossary]
 
 
 def _extract_setup(project: Project, langs: tuple[str, ...]) -> _ExtractState:
-    return project, langs, load_glossary(project.glossary_path, project.settings.source)
+    return project, langs, load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
 
 
 def _extract_chunk(state: _ExtractState, slugs: list[str]) -> list[_Extracted]:
@@ -310,6 +360,7 @@ def _extract_article(
         current_hash = source_hash(doc.text)
         location = source.relative_to(project.root).as_posix()
         result.segments = len({s.source for s in doc.segments})
+        result.untranslatable = untranslatable(doc, location, source)
         for target in langs:
             path = project.po_path(target, slug)
             renamed_from = None
