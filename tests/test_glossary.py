@@ -337,6 +337,22 @@ def test_validation_errors_name_the_line(tmp_path: Path, text: str, line: int, f
     assert str(caught.value).startswith(f"{path}:{line}: ")
 
 
+def test_a_language_key_that_is_not_a_target_names_the_targets(tmp_path: Path) -> None:
+    path = tmp_path / "glossary.yaml"
+    path.write_text("terms:\n  - ko: 특징\n    en: feature\n  - ko: 콜라겐\n    eng: collagen\n", encoding="utf-8")
+    with pytest.raises(GlossaryError) as caught:
+        load_glossary(path, "ko", ["en"])
+    assert str(caught.value).startswith(f"{path}:5: ")
+    assert '"eng" is not a target language of this project (targets: en)' in str(caught.value)
+    # a primary language serves its regional targets (en for en-US), and every target may be given
+    text = "terms:\n  - ko: 특징\n    en: feature\n    ja: 特徴\n    zh-CN: 特征\n"
+    path.write_text(text, encoding="utf-8")
+    [term] = load_glossary(path, "ko", ["en-US", "ja", "zh-CN"]).terms
+    assert term.target_for("en-US") == "feature" and term.target_for("zh-CN") == "特征"
+    with pytest.raises(GlossaryError, match=r"glossary.yaml:5: \"zh-CN\" is not a target .*targets: en, ja\)"):
+        load_glossary(path, "ko", ["en", "ja"])
+
+
 def test_non_utf8_file_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "glossary.yaml"
     path.write_bytes("terms:\n  - ko: 특징\n".encode() + "    en: café\n".encode("latin-1"))

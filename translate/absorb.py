@@ -227,7 +227,7 @@ def absorb(
     written by translate again, so publish may update it.
     """
     results = []
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     for slug in project.articles(article):
         doc: Document | None = None
         for target in project.languages(lang):

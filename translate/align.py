@@ -247,7 +247,7 @@ def align(
     doc = load_source(project, slug)
     page, newline, bom = read_text(en_path)
     en_doc = parse_document(page, front_matter_keys=project.settings.front_matter_keys, path=en_path)
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     report = AlignReport(slug, lang, ko=doc.segments, en=en_doc.segments)
     report.pairs = align_segments(doc.segments, doc.text, en_doc.segments, page, glossary, lang)
     po_path = project.po_path(lang, slug)

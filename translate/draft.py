@@ -454,7 +454,7 @@ def draft(
     settings = project.settings
     check_mt_settings(project)
     chain = engine_chain(settings, engines or ([engine_name] if engine_name else None))
-    glossary = load_glossary(project.glossary_path, settings.source)
+    glossary = load_glossary(project.glossary_path, settings.source, settings.targets)
     prices = {**DEFAULT_PRICES, **settings.mt_prices}
     report = DraftReport(currency=settings.mt_currency, dry_run=dry_run)
     report.engines = [EngineUse(name, float(prices.get(name, 0.0))) for name in chain]

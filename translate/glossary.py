@@ -21,7 +21,7 @@ import re
 import types
 import unicodedata
 from bisect import bisect_left
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -291,8 +291,9 @@ def _collapse_spaces(nfc: str) -> tuple[str, list[int], list[int]]:
     return _SPACES.sub(" ", nfc), shift_at, shifts
 
 
-def load_glossary(path: Path, source_lang: str = "ko") -> Glossary:
-    """Read and validate glossary.yaml; a missing file is an empty glossary."""
+def load_glossary(path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:
+    """Read and validate glossary.yaml; a missing file is an empty glossary. With ``targets`` (the
+    project's target languages), a language key that is none of them is an error."""
     try:
         data = path.read_bytes()
     except FileNotFoundError:
@@ -304,16 +305,16 @@ def load_glossary(path: Path, source_lang: str = "ko") -> Glossary:
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
         raise GlossaryError("not UTF-8 text; save the file as UTF-8", path=path, line=line) from exc
-    return parse_glossary(text, path, source_lang)
+    return parse_glossary(text, path, source_lang, targets)
 
 
-def parse_glossary(text: str, path: Path, source_lang: str = "ko") -> Glossary:
+def parse_glossary(text: str, path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:
     """Parse and validate glossary YAML text; every error names ``path`` and a line."""
     with _gc_paused():
-        return _parse_glossary(unicodedata.normalize("NFC", text), path, source_lang)
+        return _parse_glossary(unicodedata.normalize("NFC", text), path, source_lang, targets)
 
 
-def _parse_glossary(text: str, path: Path, source_lang: str) -> Glossary:
+def _parse_glossary(text: str, path: Path, source_lang: str, targets: Sequence[str] | None) -> Glossary:
     try:
         root = _compose(text)
     except yaml.MarkedYAMLError as exc:
@@ -334,7 +335,7 @@ def _parse_glossary(text: str, path: Path, source_lang: str) -> Glossary:
         ) from exc
     if root is None:
         return Glossary()
-    parser = _Parser(path, source_lang)
+    parser = _Parser(path, source_lang, targets)
     return Glossary(parser.entries(root))
 
 
@@ -369,9 +370,12 @@ def _gc_paused() -> Iterator[None]:
 class _Parser:
     """Validates the composed YAML node tree of a glossary."""
 
-    def __init__(self, path: Path, source_lang: str) -> None:
+    def __init__(self, path: Path, source_lang: str, targets: Sequence[str] | None = None) -> None:
         self.path = path
         self.source_lang = source_lang
+        self.targets = targets
+        # a key names a target language as it is (zh-CN) or as its primary language (en for en-US)
+        self.languages = None if targets is None else {*targets, *(_primary(t) for t in targets)}
 
     def error(self, node: yaml.Node, message: str) -> GlossaryError:
         return GlossaryError(message, path=self.path, line=node.start_mark.line + 1)
@@ -446,6 +450,12 @@ class _Parser:
                     key_node,
                     f'unknown key "{key}"; expected "{src}", a language code such as "en" or '
                     '"zh-CN", "forbidden", "note" or "keep"',
+                )
+            if self.languages is not None and key not in self.languages:
+                raise self.error(
+                    key_node,
+                    f'"{key}" is not a target language of this project (targets: {", ".join(self.targets or ())}); '
+                    f'write the language code as in targets, or add "{key}" to targets in [tool.translate]',
                 )
             targets[key] = self.text(value_node, f'"{key}"')
             if not targets[key]:

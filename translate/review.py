@@ -271,7 +271,7 @@ def edit(
     text = " ".join(text.split())
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     action = _Edit(text, reviewer or default_reviewer(), force, glossary, check_config(project.settings))
     return _apply(project, [segment], lang, article, action, expect)
 

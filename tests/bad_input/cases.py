@@ -281,6 +281,20 @@ CASES: list[Case] = [
         2,
         "colour",
     ),
+    Case(
+        "glossary-unknown-language",
+        {"glossary.yaml": GLOSSARY + "  - ko: 콜라겐\n    eng: collagen\n"},
+        ("extract",),
+        2,
+        'glossary.yaml:7: "eng" is not a target language of this project (targets: en)',
+    ),
+    Case(
+        "glossary-language-not-a-target",
+        {"glossary.yaml": "terms:\n  - ko: 피부\n    en: skin\n    ja: 肌\n"},
+        ("check",),
+        2,
+        "glossary.yaml:4",
+    ),
     Case("glossary-terms-not-list", {"glossary.yaml": "terms:\n  피부: skin\n"}, ("extract",), 2, "glossary.yaml:"),
     Case("glossary-top-level-list", {"glossary.yaml": "- ko: 피부\n  en: skin\n"}, ("extract",), 2, "glossary.yaml:1"),
     Case(
@@ -363,6 +377,28 @@ CASES: list[Case] = [
         ("extract",),
         2,
         "leads outside the project",
+    ),
+    Case(
+        "settings-bad-front-matter-key-path",
+        {"pyproject.toml": "[tool.translate]\nfront_matter_keys = ['title', 'faq..question']\n"},
+        ("extract",),
+        2,
+        "front_matter_keys: 'faq..question' is not a key or key path",
+    ),
+    # --- published pages -------------------------------------------------------------------------
+    Case(
+        "page-broken-front-matter",
+        {"content/en/good.md": '---\ntitle: "Skin guide"translationKey: "good"\n---\n\nSkin care guide.\n'},
+        ("check",),
+        2,
+        "content/en/good.md:2: the front matter is not valid YAML",
+    ),
+    Case(
+        "page-korean-in-a-title-attribute",
+        {"content/en/good.md": '---\ntitle: Skin\n---\n\n<abbr title="피부">Skin</abbr> care guide.\n'},
+        ("check",),
+        1,
+        "good.md:5: error untranslated-korean: Korean text left untranslated: 피부 (the HTML title attribute)",
     ),
     # --- paths -----------------------------------------------------------------------------------
     Case("slug-with-dotdot", {}, ("publish", "--article", "../../etc/passwd"), 2, "is not an article slug"),

@@ -180,7 +180,7 @@ class ReviewSite:
     # --- reading -------------------------------------------------------------------------
 
     def glossary(self) -> Glossary:
-        return load_glossary(self.project.glossary_path, self.project.settings.source)
+        return load_glossary(self.project.glossary_path, self.project.settings.source, self.project.settings.targets)
 
     def all_items(self) -> list[QueueItem]:
         return queue(self.project, states=tuple(State))
