@@ -707,7 +707,11 @@ def sync_command(
     extracted = report.extracted
     for target, old, new in extracted.renamed:
         typer.echo(f"renamed {old} -> {new} [{target}]")
-    typer.echo(f"extract: {len(extracted.written)} PO files updated, {len(extracted.unchanged)} unchanged.")
+    left = len(extracted.untranslatable)
+    typer.echo(
+        f"extract: {len(extracted.written)} PO files updated, {len(extracted.unchanged)} unchanged."
+        + (f" {left} Korean texts will not be translated (`translate extract` lists them)." if left else "")
+    )
     drafted = report.drafted
     if drafted is not None:
         typer.echo(

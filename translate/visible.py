@@ -214,10 +214,12 @@ def _candidates(text: str, body_start: int, skip: Sequence[Span]) -> list[tuple[
     a body segment that holds markup (an attribute, a parameter, a link title may be in it)."""
     runs: list[tuple[int, int]] = []
     cursor = 0
+    search = HANGUL_RE.search
     for span in skip:
-        if span.start > cursor:
+        if span.start > cursor and search(text, cursor, span.start):
             runs.extend(m.span() for m in HANGUL_RE.finditer(text, cursor, span.start))
-        cursor = max(cursor, span.end)
+        if span.end > cursor:
+            cursor = span.end
     runs.extend(m.span() for m in HANGUL_RE.finditer(text, cursor))
     starts = [span.start for span in skip]
     marked: set[int] = set()
