@@ -131,3 +131,63 @@ def test_sigkill_at_random_moments_loses_nothing(
         assert not list(root.rglob("*.translate-tmp")), f"trial {trial}: temporary files left behind"
         shutil.rmtree(root)
     assert killed_mid_run >= TRIALS // 2, "the kills should land while the commands run"
+
+
+def _children(pid: int) -> set[int]:
+    """The live processes whose parent is pid (from /proc)."""
+    found = set()
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid and fields[0] != "Z":
+                found.add(int(entry.name))
+    return found
+
+
+def _alive(pid: int) -> bool:
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except OSError:
+        return False
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists() or (os.cpu_count() or 1) < 2, reason="needs Linux, 2 CPUs")
+def test_workers_of_a_killed_extract_end_with_it_and_its_lock_is_taken_over(tmp_path: Path) -> None:
+    sentences = [f"{k}번째 문장은 피부 관리와 리프팅 시술 후의 주의 사항을 자세히 설명합니다." for k in range(150)]
+    articles = {f"article-{n:03}": "\n\n".join(f"{n}번 글: {s}" for s in sentences) + "\n" for n in range(96)}
+    root = make_project(tmp_path / "site", articles=articles)
+    process = translate(root, "extract")
+    workers: set[int] = set()
+    orphans: set[int] = set()
+    try:
+        deadline = time.monotonic() + 60
+        while not workers and process.poll() is None and time.monotonic() < deadline:
+            workers = _children(process.pid)
+            time.sleep(0.01)
+        assert workers, "extract of 96 articles should start worker processes"
+        time.sleep(0.3)  # the workers are extracting
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+
+        # the workers end at once, and with them the command's output
+        gone_by = time.monotonic() + 5
+        while any(_alive(pid) for pid in workers) and time.monotonic() < gone_by:
+            time.sleep(0.05)
+        orphans = {pid for pid in workers if _alive(pid)}
+        assert not orphans, f"workers {sorted(orphans)} outlived the killed command"
+        assert process.stdout is not None and process.stdout.read() is not None  # end of file: nobody holds it
+
+        # the next command takes the lock over, says so, and finishes the work
+        rerun = translate(root, "extract")
+        out, err = rerun.communicate(timeout=120)
+        assert rerun.returncode == 0, out + err
+        assert "took over the project lock from `translate extract`" in err
+        assert len(list((root / "po" / "en").glob("*.po"))) == 96
+        assert not list(root.rglob("*.translate-tmp"))
+        assert (root / ".translate.lock").read_text(encoding="utf-8") == ""
+    finally:
+        for pid in orphans:
+            os.kill(pid, signal.SIGKILL)

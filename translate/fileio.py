@@ -6,13 +6,17 @@ import contextlib
 import fcntl
 import itertools
 import os
+import re
+import stat
+import sys
 import threading
 import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
+from typing import BinaryIO
 
-from translate.errors import InputError, LockError, WriteError
+from translate.errors import ConfigError, InputError, LockError, WriteError
 
 TEMP_SUFFIX = ".translate-tmp"
 
@@ -135,13 +139,39 @@ def write_if_changed(
     return True
 
 
+_KINDS = {stat.S_IFIFO: "a named pipe (FIFO)", stat.S_IFDIR: "a folder", stat.S_IFSOCK: "a socket"}
+
+
+def open_regular(path: Path) -> BinaryIO:
+    """A regular file, open for reading. Anything else (a named pipe, a device, a socket, a folder)
+    is refused without waiting on it: opened non-blocking, it cannot hang the command."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror}).", path=path) from None
+    mode = os.fstat(fd).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(fd)
+        kind = _KINDS.get(stat.S_IFMT(mode), "a device")
+        raise InputError(
+            f"this is {kind}, not a file translate can read; remove it or move it out of the folder.", path=path
+        )
+    return os.fdopen(fd, "rb")
+
+
+def read_regular(path: Path) -> bytes:
+    """The bytes of a regular file (see :func:`open_regular`)."""
+    with open_regular(path) as handle:
+        try:
+            return handle.read()
+        except OSError as exc:
+            raise InputError(f"cannot read the file ({exc.strerror}).", path=path) from None
+
+
 def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
     """Read a text file as UTF-8, else as ``encoding`` (a legacy one such as cp949) when given;
     return (text with LF line ends, original newline, had BOM)."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise InputError(f"cannot read the file ({exc.strerror}).", path=path) from None
+    raw = read_regular(path)
     bom = raw.startswith(b"\xef\xbb\xbf")
     if bom:
         raw = raw[3:]
@@ -182,6 +212,49 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
 LOCK_FILE = ".translate.lock"
 LOCK_WAIT_ENV = "TRANSLATE_LOCK_WAIT"
 _held: dict[Path, int] = {}
+_HOLDER_PID_RE = re.compile(r"\(process (\d+)\)")
+
+
+def _open_lock(path: Path) -> int:
+    """The lock file, opened for writing without ever following a link: a lock file that is a
+    symbolic link, a hard link or not a regular file would make the lock empty another file."""
+    flags = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    link = "a symbolic link (a cloned repository can ship one that points at a file elsewhere)"
+    refusal = (
+        "the project's lock file is {what}; translate never writes through it. Delete it (only this name, not "
+        "what it points to) and run the command again: translate creates a plain one."
+    )
+    try:
+        if os.path.islink(path):
+            raise ConfigError(refusal.format(what=link), path=path)
+        fd = os.open(path, flags | getattr(os, "O_CLOEXEC", 0), 0o666)
+    except OSError as exc:
+        if os.path.islink(path):
+            raise ConfigError(refusal.format(what=link), path=path) from None
+        raise WriteError(
+            f"cannot open the project's lock file ({exc.strerror}); check the folder's permissions.", path=path
+        ) from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode) or info.st_nlink != 1:
+        os.close(fd)
+        what = "not a regular file" if not stat.S_ISREG(info.st_mode) else "a hard link shared with another file"
+        raise ConfigError(refusal.format(what=what), path=path)
+    return fd
+
+
+def _holder_gone(holder: str) -> int | None:
+    """The process number recorded in the lock file when that process no longer exists."""
+    match = _HOLDER_PID_RE.search(holder)
+    if match is None:
+        return None
+    pid = int(match.group(1))
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return pid
+    except OSError:  # it exists but belongs to someone else
+        return None
+    return None
 
 
 @contextlib.contextmanager
@@ -189,7 +262,10 @@ def project_lock(root: Path, command: str) -> Iterator[None]:
     """Hold the project's write lock while a command reads, changes and writes its files.
 
     A second process waits (``$TRANSLATE_LOCK_WAIT`` seconds, default 10), then fails naming who
-    holds the lock. Re-entrant within a process, so a command may call other locked stages.
+    holds the lock. Re-entrant within a process, so a command may call other locked stages. The
+    lock is the kernel's (flock): it ends with the processes holding it, so the lock of a command
+    that was killed is taken over by the next one, which says so. The lock file is never followed
+    through a link.
     """
     root = root.resolve()
     if _held.get(root):
@@ -200,7 +276,7 @@ def project_lock(root: Path, command: str) -> Iterator[None]:
             _held[root] -= 1
         return
     path = root / LOCK_FILE
-    handle = open(path, "a+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
+    handle = open(_open_lock(path), "r+", encoding="utf-8")  # noqa: SIM115 - held for the whole block
     try:
         deadline = time.monotonic() + float(os.environ.get(LOCK_WAIT_ENV, "10"))
         while True:
@@ -211,11 +287,26 @@ def project_lock(root: Path, command: str) -> Iterator[None]:
                 if time.monotonic() >= deadline:
                     handle.seek(0)
                     holder = handle.read().strip() or "another translate process"
+                    gone = _holder_gone(holder)
+                    if gone is not None:
+                        raise LockError(
+                            f"the project is busy: {holder}. That process has ended, but a process it started "
+                            f"still holds the lock: find it with `fuser -v {path}`, end it, and run the command "
+                            "again.",
+                        ) from None
                     raise LockError(
                         f"the project is busy: {holder}. Wait for it to finish and run the command again "
                         f"(if no translate process is running, the lock is stale: delete {path}).",
                     ) from None
                 time.sleep(0.1)
+        handle.seek(0)
+        previous = handle.read().strip()
+        if previous:  # its holder ended without releasing it: killed, or the machine stopped
+            print(
+                f"note: took over the project lock from {previous}: that command ended without releasing it "
+                "(it was killed, or the machine stopped). Every file it wrote is whole: writes are atomic.",
+                file=sys.stderr,
+            )
         handle.seek(0)
         handle.truncate()
         user = os.environ.get("USER") or os.environ.get("USERNAME") or "someone"

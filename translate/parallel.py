@@ -3,18 +3,25 @@
 ``work(state, slugs)`` handles one chunk of articles and returns one result per article; ``setup``
 builds its state (the project, a glossary...) once per process. Both must be module-level
 functions, so that worker processes can find them.
+
+Workers end with the command that started them, even when it is killed (SIGKILL) and cannot tell
+them: each watches its parent and exits once the parent is gone, so no orphan keeps the project
+lock or the command's output open.
 """
 
 from __future__ import annotations
 
 import functools
 import os
+import threading
+import time
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 S = TypeVar("S")
 R = TypeVar("R")
 
+WATCH_INTERVAL = 0.1  # seconds between a worker's checks that its parent is still there
 PARALLEL_FROM = 64  # articles before the work is spread over processes (start-up costs ~0.1 s)
 CHUNK = 16  # articles one process handles in one go (its files are written in the background)
 
@@ -35,13 +42,29 @@ def map_chunks(
         return [result for chunk in chunks for result in work(state, chunk)]
     from concurrent.futures import ProcessPoolExecutor  # here: a command with nothing to do starts faster
 
-    with ProcessPoolExecutor(initializer=_start, initargs=(setup, args)) as pool:
+    with ProcessPoolExecutor(initializer=_start, initargs=(os.getpid(), setup, args)) as pool:
         return [result for done in pool.map(functools.partial(_run, work), chunks) for result in done]
 
 
-def _start(setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
+def _start(parent: int, setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
     global _state
+    watch_parent(parent)
     _state = setup(*args)
+
+
+def watch_parent(parent: int) -> None:
+    """End this process as soon as ``parent`` is no longer its parent (it died and the process was
+    handed to another): checked now, then every WATCH_INTERVAL by a daemon thread. Files being
+    written are written atomically, so stopping at any moment leaves each whole or untouched."""
+    if os.getppid() != parent:
+        os._exit(1)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCH_INTERVAL)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
 def _run(work: Callable[[Any, list[str]], list[R]], chunk: list[str]) -> list[R]:

@@ -1,0 +1,114 @@
+"""Nothing outside the project is read or written, nothing approved is lost, no file hangs a command.
+
+Each test puts a file outside the project (next to it in tmp_path) and checks that it is untouched
+after the command refuses, and that what stays inside the project still works (links included).
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner, Result
+
+from tests.conftest import make_project
+from translate.cli import app
+
+ARTICLE = "---\ntitle: 피부 관리 안내\n---\n\n피부 관리 안내입니다.\n\n두 번째 문장입니다.\n"
+FIRST = "피부 관리 안내입니다."
+TMX = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4"><header srclang="ko"/><body>'
+    '<tu><tuv xml:lang="ko"><seg>피부 관리 안내입니다.</seg></tuv>'
+    '<tuv xml:lang="en"><seg>A skin care guide.</seg></tuv></tu>'
+    "</body></tmx>\n"
+)
+
+
+def invoke(root: Path, *args: str) -> Result:
+    result = CliRunner().invoke(app, ["-C", str(root), *args])
+    assert "Traceback" not in result.output and (result.exception is None or isinstance(result.exception, SystemExit))
+    return result
+
+
+def site(tmp_path: Path) -> Path:
+    root = make_project(tmp_path / "site", articles={"good": ARTICLE})
+    assert invoke(root, "extract").exit_code == 0
+    return root
+
+
+def files_under(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+# --- the lock ----------------------------------------------------------------------------------
+
+
+def test_a_lock_file_that_is_a_link_is_never_followed(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone's notes\n", encoding="utf-8")
+    lock = root / ".translate.lock"
+    lock.unlink()
+    lock.symlink_to(victim)
+    for command in (("extract",), ("review", "approve", "--all"), ("publish",)):
+        result = invoke(root, *command)
+        assert result.exit_code == 2 and "lock file is a symbolic link" in result.output, result.output
+        assert victim.read_text(encoding="utf-8") == "someone's notes\n"
+    lock.unlink()
+    lock.symlink_to(tmp_path / "not-there.txt")  # a dangling link: nothing may be created at its target
+    assert invoke(root, "extract").exit_code == 2
+    assert not (tmp_path / "not-there.txt").exists()
+    lock.unlink()
+    assert invoke(root, "extract").exit_code == 0  # deleted as the message says: a plain lock again
+
+
+def test_a_lock_file_hard_linked_to_another_file_is_refused(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("someone's notes\n", encoding="utf-8")
+    (root / ".translate.lock").unlink()
+    os.link(victim, root / ".translate.lock")
+    result = invoke(root, "extract")
+    assert result.exit_code == 2 and "lock file is a hard link" in result.output
+    assert victim.read_text(encoding="utf-8") == "someone's notes\n"
+
+
+def test_a_lock_left_by_a_killed_command_is_taken_over_with_a_note(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)
+    (root / ".translate.lock").write_text(f"`translate sync` by kim (process {dead}) since 2026-01-01 10:00:00\n")
+    result = invoke(root, "review", "approve", "--all")
+    assert result.exit_code == 0, result.output
+    assert f"took over the project lock from `translate sync` by kim (process {dead})" in result.stderr
+    assert (root / ".translate.lock").read_text(encoding="utf-8") == ""  # released: the next run says nothing
+    assert "took over" not in invoke(root, "extract").stderr
+
+
+def test_a_lock_still_held_after_its_process_ended_says_what_to_do(tmp_path: Path) -> None:
+    """An orphan of the killed command (a translate without the worker watch) holds the lock."""
+    root = site(tmp_path)
+    finished = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    dead = int(finished.stdout)
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import fcntl, sys, time\n"
+         f"handle = open({str(root / '.translate.lock')!r}, 'r+')\n"
+         "fcntl.flock(handle, fcntl.LOCK_EX)\n"
+         f"handle.write('`translate extract` by kim (process {dead}) since today\\n'); handle.flush()\n"
+         "print('held', flush=True); time.sleep(30)"],
+        stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        env = {**os.environ, "TRANSLATE_LOCK_WAIT": "0.2"}
+        result = subprocess.run(
+            [sys.executable, "-m", "translate", "-C", str(root), "extract"], capture_output=True, text=True, env=env
+        )
+        assert result.returncode == 4 and "Traceback" not in result.stderr
+        assert f"(process {dead})" in result.stderr and "That process has ended" in result.stderr
+        assert "fuser -v" in result.stderr
+    finally:
+        holder.kill()
+        holder.wait()
