@@ -112,3 +112,125 @@ def test_a_lock_still_held_after_its_process_ended_says_what_to_do(tmp_path: Pat
     finally:
         holder.kill()
         holder.wait()
+
+
+# --- settings and links ------------------------------------------------------------------------
+
+
+def test_the_sweep_of_temporary_files_never_runs_through_a_link_outside(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    outside = tmp_path / "outside"
+    (root / "po").rename(outside)
+    (root / "po").symlink_to(outside)
+    (outside / ".notes.txt.1-1.translate-tmp").write_text("not ours\n", encoding="utf-8")
+    before = files_under(outside)
+    result = invoke(root, "review", "approve", "--all")
+    assert result.exit_code == 2 and f"{root / 'po'}: it leads outside the project" in result.output
+    assert files_under(outside) == before
+
+
+def test_the_memory_folder_stays_inside_the_project(tmp_path: Path) -> None:
+    memory = tmp_path / "memory.tmx"
+    memory.write_text(TMX, encoding="utf-8")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    root = site(tmp_path)
+    for tm_dir in ("../outside", str(outside)):
+        (root / "pyproject.toml").write_text(f"[tool.translate]\ntm_dir = {tm_dir!r}\n", encoding="utf-8")
+        result = invoke(root, "tm", "import", str(memory))
+        assert result.exit_code == 2 and f"tm_dir = {tm_dir!r} leads outside the project" in result.output
+    (root / "pyproject.toml").unlink()
+    (root / "tm").symlink_to(outside)
+    result = invoke(root, "tm", "import", str(memory))
+    assert result.exit_code == 2 and f"{root / 'tm'}: it leads outside the project" in result.output
+    assert list(outside.iterdir()) == []
+
+    (root / "tm").unlink()
+    (root / "memories").mkdir()
+    (root / "tm").symlink_to("memories")  # a link that stays inside is fine
+    result = invoke(root, "tm", "import", str(memory))  # the file to import may be anywhere: it is only read
+    assert result.exit_code == 0 and "1 added" in result.output
+    assert (root / "memories" / "ko-en.tmx").is_file()
+    (root / "memories" / "extra.tmx").symlink_to(memory)  # a memory file linked from outside is not read
+    result = invoke(root, "review", "list")
+    assert result.exit_code == 2 and "extra.tmx: it leads outside the project" in result.output
+
+
+def test_the_caches_stay_inside_the_project(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = root / ".translate-cache"
+    for path in cache.iterdir():
+        path.unlink()
+    cache.rmdir()
+    cache.symlink_to(outside)
+    (root / "content" / "ko" / "good.md").write_text(ARTICLE + "\n세 번째 문장입니다.\n", encoding="utf-8")
+    for command in (("extract",), ("status",), ("draft", "--url", "http://127.0.0.1:9/")):
+        result = invoke(root, *command)
+        assert result.exit_code == 2 and "it leads outside the project" in result.output, result.output
+        assert "holds only derived data" in result.output
+    assert list(outside.iterdir()) == []
+
+    cache.unlink()
+    cache.mkdir()
+    victim = tmp_path / "victim.sqlite3"
+    victim.write_bytes(b"someone's database")
+    for name in ("mt.sqlite3", "mt.sqlite3-wal"):
+        (cache / name).symlink_to(victim)
+        result = invoke(root, "draft", "--url", "http://127.0.0.1:9/")
+        assert result.exit_code == 2 and f"{name}: it leads outside the project" in result.output
+        assert victim.read_bytes() == b"someone's database"
+        (cache / name).unlink()
+
+
+def test_align_rewrites_only_a_translation_page_inside_the_project(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    source = root / "content" / "ko" / "good.md"
+    outside = tmp_path / "outside.md"
+    outside.write_text("# A skin care guide\n\nA skin care guide.\n\nThe second sentence.\n", encoding="utf-8")
+    page = outside.read_text(encoding="utf-8")
+    po_before = (root / "po" / "en" / "good.po").read_bytes()
+    (root / "content" / "en").mkdir()
+    (root / "content" / "en" / "linked.md").symlink_to(outside)
+    for translation in (str(outside), "../outside.md", "content/en/linked.md"):
+        result = invoke(root, "align", "content/ko/good.md", translation)
+        assert result.exit_code == 2 and "leads outside the project" in result.output, result.output
+    for translation in ("content/ko/good.md", "po/en/good.po", "glossary.yaml"):
+        result = invoke(root, "align", "content/ko/good.md", translation)
+        assert result.exit_code == 2 and "must be a Markdown page under content/<lang>/" in result.output
+    assert outside.read_text(encoding="utf-8") == page and source.read_text(encoding="utf-8") == ARTICLE
+    assert (root / "po" / "en" / "good.po").read_bytes() == po_before
+
+    (root / "content" / "en" / "good.md").write_text(page, encoding="utf-8")
+    result = invoke(root, "align", "content/ko/good.md", "content/en/good.md")
+    assert result.exit_code == 0, result.output
+    assert source.read_text(encoding="utf-8") == ARTICLE
+
+
+def test_check_reads_nothing_outside_the_project(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "page.md").write_text("피부 관리 안내입니다.\n", encoding="utf-8")
+    for argument in (str(outside), str(outside / "page.md"), str(root / ".." / "outside")):
+        result = invoke(root, "check", argument)
+        assert result.exit_code == 2 and "leads outside the project" in result.output, result.output
+    (root / "content" / "en").mkdir()
+    (root / "content" / "en" / "page.md").symlink_to(outside / "page.md")
+    for arguments in ((), (str(root / "content" / "en"),)):
+        result = invoke(root, "check", *arguments)
+        assert result.exit_code == 2 and "page.md: it leads outside the project" in result.output
+    (root / "content" / "en" / "page.md").unlink()
+    result = invoke(root, "check", str(root / "po" / "en" / "good.po"))
+    assert result.exit_code == 0, result.output
+
+
+def test_links_that_stay_inside_the_project_work(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    (root / "po").rename(root / "translations")
+    (root / "po").symlink_to("translations")
+    (root / "content" / "ko" / "alias.md").symlink_to("good.md")
+    assert invoke(root, "extract").exit_code == 0
+    assert invoke(root, "review", "approve", "--all").exit_code == 0
+    assert (root / "translations" / "en" / "alias.po").is_file()

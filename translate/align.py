@@ -10,6 +10,7 @@ heading paired with a paragraph, a pairing that crosses a block).
 from __future__ import annotations
 
 import math
+import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -207,7 +208,31 @@ def _resolve(project: Project, path: Path) -> Path:
     return path if path.is_absolute() else project.root / path
 
 
+def _check_translation_path(project: Project, en_path: Path) -> None:
+    """The translation page is rewritten (adopted): it must be a Markdown page of the project's
+    content in a language folder, never the Korean source, a PO file or a file outside."""
+    content = project.settings.content_dir
+    hint = f"Copy the translation into the project first, as {content}/<lang>/<slug>.md."
+    project.inside(en_path, hint)
+    real = Path(os.path.realpath(en_path))
+    folders = [os.path.realpath(project.root / folder) for folder in (content, project.settings.po_dir)]
+    source_dir = os.path.realpath(project.source_dir)
+    if (
+        real.suffix != ".md"
+        or not real.is_relative_to(folders[0])
+        or real.is_relative_to(source_dir)
+        or real.is_relative_to(folders[1])
+    ):
+        raise ConfigError(
+            f"the translation must be a Markdown page under {content}/<lang>/ (e.g. {content}/en/x.md), not the "
+            f"Korean article or another file: align rewrites the page it is given. {hint}",
+            path=en_path,
+        )
+
+
 def _slug_and_lang(project: Project, ko_path: Path, en_path: Path, lang: str | None) -> tuple[str, str]:
+    project.inside(ko_path)
+    _check_translation_path(project, en_path)
     source_dir = project.source_dir.resolve()
     try:
         slug = ko_path.resolve().relative_to(source_dir).with_suffix("").as_posix()

@@ -19,6 +19,7 @@ from translate.fileio import atomic_write
 from translate.project import Project
 
 CACHE_DIR = ".translate-cache"
+CACHE_HINT = f"Delete that link ({CACHE_DIR} holds only derived data): translate then makes plain files there."
 Stamp = list[int]
 
 
@@ -26,7 +27,7 @@ def file_stamp(path: Path | str) -> Stamp:
     """What tells a changed file from an unchanged one without reading it: mtime, size, inode."""
     try:
         info = os.stat(path)
-    except FileNotFoundError:
+    except OSError:  # missing, or a link that loops: whoever reads the file reports it
         return []
     return [info.st_mtime_ns, info.st_size, info.st_ino]
 
@@ -39,7 +40,7 @@ class StampCache:
     """
 
     def __init__(self, project: Project, name: str, context: object) -> None:
-        self.path = project.root / CACHE_DIR / f"{name}.json"
+        self.path = project.inside(project.root / CACHE_DIR / f"{name}.json", CACHE_HINT)
         self.context = json.dumps([__version__, context], sort_keys=True, default=str)
         self.entries: dict[str, Any] = {}
         self.changed = False

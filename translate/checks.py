@@ -496,6 +496,7 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
     problems: list[Problem] = []
     page_langs: set[str] = set()
     for path in files:
+        project.inside(path)  # a link in a folder may lead elsewhere: nothing outside the project is read
         file_lang = lang or _language_of(project, path)
         if path.suffix == ".po":
             catalog = load_catalog(path, article=path.stem, lang=file_lang, source_lang=project.settings.source)

@@ -503,7 +503,10 @@ def check_command(
     """Run the quality checks over PO files and published pages; exit 1 when any finds an error."""
     from translate.checks import check_project
 
-    problems = check_project(_project(ctx), paths or [], lang)
+    project = _project(ctx)
+    for path in paths or []:
+        project.inside(path.absolute(), "Give PO files, pages or folders of this project.")
+    problems = check_project(project, paths or [], lang)
     errors = sum(p.finding.severity is Severity.ERROR for p in problems)
     if as_json:
         typer.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))

@@ -14,6 +14,9 @@ import sqlite3
 from datetime import UTC, datetime
 from pathlib import Path
 
+from translate.cache import CACHE_HINT
+from translate.project import inside_root
+
 CACHE_DIR = ".translate-cache"
 CACHE_FILE = "mt.sqlite3"
 _SCHEMA = """
@@ -47,7 +50,11 @@ class MTCache:
 
     @classmethod
     def for_root(cls, root: Path, *, readonly: bool = False) -> MTCache:
-        return cls(root / CACHE_DIR / CACHE_FILE, readonly=readonly)
+        """The cache of the project at ``root``; refused when a link leads its files outside the project."""
+        path = root / CACHE_DIR / CACHE_FILE
+        for name in (CACHE_FILE, f"{CACHE_FILE}-wal", f"{CACHE_FILE}-shm"):  # SQLite writes all three
+            inside_root(root.resolve(), path.with_name(name), CACHE_HINT)
+        return cls(path, readonly=readonly)
 
     def _open(self) -> sqlite3.Connection | None:
         if self.readonly:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import errno
 import functools
 import os
 import re
@@ -13,13 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
-from translate.errors import ConfigError
+from translate.errors import ConfigError, InputError
 from translate.fileio import TEMP_SUFFIX, project_lock
 
 DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
 _LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # A front_matter_keys entry: a key, or a key path of keys and * (any list item or key): faq.*.question
 _KEY_PATH_RE = re.compile(r"^[^.*\s](?:[^.*]*[^.*\s])?(?:\.(?:\*|[^.*\s](?:[^.*]*[^.*\s])?))*$")
+# What a PO file's `#:` line cannot hold: line breaks (str.splitlines' too) and other control characters.
+_UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+LINK_HINT = "Replace the link or fix the folder settings."
 
 
 @dataclass(frozen=True)
@@ -95,7 +99,7 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
                 raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
             values[key] = tuple(value)
     settings = Settings(**values)
-    for key in ("content_dir", "po_dir", "glossary"):
+    for key in ("content_dir", "po_dir", "glossary", "tm_dir"):
         folder = getattr(settings, key)
         if folder.startswith(("/", "\\")) or ".." in folder.replace("\\", "/").split("/") or ":" in folder:
             raise ConfigError(
@@ -130,6 +134,12 @@ def load_settings(root: Path) -> Settings:
         data = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot parse pyproject.toml ({exc}); fix the TOML syntax.", path=path) from None
+    except RecursionError:
+        raise ConfigError(
+            "cannot parse pyproject.toml: its arrays or tables are nested thousands of levels deep; "
+            "fix the TOML (a settings file needs only a few levels).",
+            path=path,
+        ) from None
     table = data.get("tool", {}).get("translate")
     if table is None:
         return Settings()
@@ -169,6 +179,7 @@ class Project:
         with project_lock(self.root, command):
             folders = [self.root / self.settings.po_dir, self.root / self.settings.content_dir]
             for folder in folders:
+                self.inside(folder)  # never sweep through a link that leads out of the project
                 for dirpath, _, filenames in os.walk(folder):
                     for name in filenames:
                         if name.startswith(".") and name.endswith(TEMP_SUFFIX):
@@ -186,10 +197,22 @@ class Project:
     def content_path(self, lang: str, article: str) -> Path:
         """content/<lang>/<slug>.md; the folder is the language code in lower case, as Hugo spells
         language keys (zh-CN -> content/zh-cn)."""
+        self._check_name(article)
         return self.inside(Path(self.content_file(lang, article)))
 
     def po_path(self, lang: str, article: str) -> Path:
+        self._check_name(article)
         return self.inside(Path(self.po_file(lang, article)))
+
+    def _check_name(self, article: str) -> None:
+        """Refuse an article whose file name holds a line break or a control character."""
+        if _UNSAFE_NAME_RE.search(article):
+            shown = _UNSAFE_NAME_RE.sub(lambda m: repr(m.group())[1:-1], article)
+            raise InputError(
+                "the file name holds a line break or another control character, which a PO file cannot "
+                "record; translate skipped this article: rename the file.",
+                path=f"{self.source_dir}/{shown}.md",
+            )
 
     # The same paths as plain strings, links not checked: only to stat a file (cache stamps).
     def content_file(self, lang: str, article: str) -> str:
@@ -201,22 +224,15 @@ class Project:
     def source_file(self, article: str) -> str:
         return self.content_file(self.settings.source, article)
 
-    def inside(self, path: Path) -> Path:
+    def inside(self, path: Path, hint: str = LINK_HINT) -> Path:
         """path, once it is certain that it stays inside the project, links followed."""
         folder = str(path.parent)
         folder_inside = self._real_folders.get(folder)
         if folder_inside is None:  # each folder is resolved once; a file costs one lstat
             folder_inside = self._real_folders[folder] = Path(os.path.realpath(folder)).is_relative_to(self.root)
-        if folder_inside and not os.path.islink(path):
+        if folder_inside and path.name not in ("", ".", "..") and not os.path.islink(path):
             return path
-        resolved = path.resolve()
-        if not resolved.is_relative_to(self.root):
-            raise ConfigError(
-                f"it leads outside the project (to {resolved}); translate reads and writes only inside "
-                f"{self.root}. Replace the link or fix the folder settings.",
-                path=path,
-            )
-        return path
+        return inside_root(self.root, path, hint)
 
     def source_path(self, article: str) -> Path:
         return self.content_path(self.settings.source, article)
@@ -262,6 +278,31 @@ class Project:
                 f"{slug!r} is not an article slug: use a path under content/{self.settings.source}/ without .md."
             )
         return "/".join(parts)
+
+
+def inside_root(root: Path, path: Path, hint: str = LINK_HINT) -> Path:
+    """path (absolute, or relative to the current folder), once it is certain that it stays inside
+    root (a resolved path) with every link followed: the one check before any read or write that a
+    setting, an argument or a link could send elsewhere.
+
+    ConfigError when it leads outside (``hint`` says what to do), InputError when links loop.
+    """
+    try:
+        os.stat(path)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise InputError(
+                "it is a symbolic link that leads back to itself (a loop), so it cannot be read: delete or fix "
+                "the link.",
+                path=path,
+            ) from None
+    resolved = Path(os.path.realpath(path))
+    if not resolved.is_relative_to(root):
+        raise ConfigError(
+            f"it leads outside the project (to {resolved}); translate reads and writes only inside {root}. {hint}",
+            path=path,
+        )
+    return path
 
 
 P = ParamSpec("P")

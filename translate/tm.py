@@ -22,7 +22,7 @@ from rapidfuzz import fuzz, process, utils
 from translate import __version__
 from translate.errors import InputError
 from translate.extract import word_diff
-from translate.fileio import atomic_write
+from translate.fileio import atomic_write, open_regular
 from translate.model import State, Unit, normalize_text, segment_id
 from translate.po import load_catalog
 from translate.project import Project, locked
@@ -58,7 +58,8 @@ def approved_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
 
 
 def tm_folder(project: Project) -> Path:
-    return project.root / project.settings.tm_dir
+    """The imported memories' folder (``tm_dir``), refused when a link leads it outside the project."""
+    return project.inside(project.root / project.settings.tm_dir)
 
 
 def imported_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
@@ -67,7 +68,7 @@ def imported_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
     if not folder.is_dir():
         return
     for path in sorted(folder.glob("*.tmx")):
-        for tu in read_tmx(path):
+        for tu in read_tmx(project.inside(path)):
             source = _pick(tu, project.settings.source)
             target = _pick(tu, lang)
             if source and target:
@@ -272,12 +273,13 @@ def import_tmx(project: Project, path: Path, lang: str | None = None) -> ImportR
     """Merge a TMX file into the project's memory folder (``tm/<source>-<lang>.tmx``): a source
     sentence already there gets the imported translation."""
     report = ImportReport()
+    open_regular(path).close()  # a named pipe or a folder is refused rather than waited on
     units = read_tmx(path)
     source_lang = project.settings.source
     targets = project.languages(lang)
     usable = [False] * len(units)
     for target in targets:
-        store = tm_folder(project) / f"{source_lang}-{target}.tmx"
+        store = project.inside(tm_folder(project) / f"{source_lang}-{target}.tmx")
         pairs = {_pick(tu, source_lang): _pick(tu, target) for tu in read_tmx(store)} if store.is_file() else {}
         before = dict(pairs)
         for number, tu in enumerate(units):
