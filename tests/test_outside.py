@@ -6,11 +6,13 @@ after the command refuses, and that what stays inside the project still works (l
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import polib
 from typer.testing import CliRunner, Result
 
 from tests.conftest import make_project
@@ -234,3 +236,39 @@ def test_links_that_stay_inside_the_project_work(tmp_path: Path) -> None:
     assert invoke(root, "extract").exit_code == 0
     assert invoke(root, "review", "approve", "--all").exit_code == 0
     assert (root / "translations" / "en" / "alias.po").is_file()
+
+
+# --- nothing approved is lost ------------------------------------------------------------------
+
+
+def test_an_obsolete_duplicate_never_replaces_the_approved_entry(tmp_path: Path) -> None:
+    """A git merge can leave `msgid X` approved and `#~ msgid X` with another translation."""
+    root = site(tmp_path)
+    po = root / "po" / "en" / "good.po"
+    catalog = polib.pofile(str(po))
+    catalog.find(FIRST).msgstr = "A skin care guide."
+    catalog.find(FIRST).tcomment = "approved by Kim on 2026-01-01T10:00:00Z"
+    stale = polib.POEntry(msgid=FIRST, msgstr="An old translation.", obsolete=True)
+    catalog.append(stale)
+    catalog.save()
+    assert po.read_text(encoding="utf-8").count(f'msgid "{FIRST}"') == 2
+
+    assert invoke(root, "extract").exit_code == 0
+    entries = [e for e in polib.pofile(str(po)) if e.msgid == FIRST]
+    assert [(e.msgstr, e.obsolete) for e in entries] == [("A skin care guide.", 0)]
+    assert "approved by Kim" in entries[0].tcomment and not entries[0].fuzzy
+    assert "An old translation." not in po.read_text(encoding="utf-8")
+
+
+def test_an_obsolete_duplicate_that_alone_holds_the_translation_is_kept(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    po = root / "po" / "en" / "good.po"
+    catalog = polib.pofile(str(po))
+    catalog.append(polib.POEntry(msgid=FIRST, msgstr="A skin care guide.", obsolete=True,
+                                 tcomment="approved by Kim on 2026-01-01T10:00:00Z"))  # fmt: skip
+    catalog.save()
+    assert invoke(root, "extract").exit_code == 0
+    entries = [e for e in polib.pofile(str(po)) if e.msgid == FIRST]
+    assert [(e.msgstr, e.obsolete, e.fuzzy) for e in entries] == [("A skin care guide.", 0, False)]
+    rows = json.loads(invoke(root, "review", "list", "--all", "--json").output)
+    assert next(r for r in rows if r["source"] == FIRST)["state"] == "approved"

@@ -111,6 +111,10 @@ def _from_previous(source: str, previous: Unit, lang: str, glossary: Glossary) -
     )
 
 
+def _rank(unit: Unit) -> tuple[bool, bool]:
+    return bool(unit.target or unit.history), not unit.obsolete
+
+
 def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: str, glossary: Glossary) -> Catalog:
     """The catalogue updated to the article's current segments (msgmerge semantics).
 
@@ -120,7 +124,11 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
     Sentences no longer in the article become obsolete (kept, so the memory keeps them) when
     they carry a translation, and are dropped when they do not.
     """
-    old = {u.source: u for u in catalog.units}
+    old: dict[str, Unit] = {}
+    for u in catalog.units:  # a git merge can leave an active and an obsolete entry with one msgid:
+        kept = old.get(u.source)  # the active one wins, unless only the obsolete one holds a translation
+        if kept is None or _rank(u) > _rank(kept):
+            old[u.source] = u
     current = list(dict.fromkeys(s.source for s in segments))
     gone = [u for s, u in old.items() if s not in current and u.state is not State.UNTRANSLATED and u.target]
     similar = fuzzy_matches([s for s in current if s not in old], gone)
