@@ -22,7 +22,7 @@ def snapshot(root: Path) -> dict[str, bytes]:
         dirnames[:] = [d for d in dirnames if not os.path.islink(os.path.join(folder, d)) and d != ".translate-cache"]
         for name in filenames:
             path = Path(folder) / name
-            if name != ".translate.lock" and not path.is_symlink():
+            if name != ".translate.lock" and path.is_file() and not path.is_symlink():
                 files[path.relative_to(root).as_posix()] = path.read_bytes()
     return files
 
@@ -45,8 +45,14 @@ def lay_out(root: Path, case: Case) -> None:
         path = root / relative
         if path.is_dir() and not path.is_symlink():
             shutil.rmtree(path)
+        elif path.is_file():
+            path.unlink()
         path.parent.mkdir(parents=True, exist_ok=True)
         path.symlink_to(target)
+    for relative in case.fifos:
+        path = root / relative
+        path.unlink(missing_ok=True)
+        os.mkfifo(path)
 
 
 def test_the_corpus_is_big_enough() -> None:

@@ -272,3 +272,31 @@ def test_an_obsolete_duplicate_that_alone_holds_the_translation_is_kept(tmp_path
     assert [(e.msgstr, e.obsolete, e.fuzzy) for e in entries] == [("A skin care guide.", 0, False)]
     rows = json.loads(invoke(root, "review", "list", "--all", "--json").output)
     assert next(r for r in rows if r["source"] == FIRST)["state"] == "approved"
+
+
+# --- no hang, no traceback ---------------------------------------------------------------------
+
+
+def test_a_fifo_a_link_loop_and_a_newline_name_are_reported_and_the_rest_extracted(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    folder = root / "content" / "ko"
+    os.mkfifo(folder / "pipe.md")
+    (folder / "loop.md").symlink_to("loop.md")
+    (folder / "line\nbreak.md").write_text("새 글입니다.\n", encoding="utf-8")
+    (folder / "new.md").write_text("다른 새 글입니다.\n", encoding="utf-8")
+    env = {**os.environ, "TRANSLATE_LOCK_WAIT": "1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "translate", "-C", str(root), "extract"],
+        capture_output=True, text=True, env=env, timeout=60,
+    )  # fmt: skip
+    assert result.returncode == 2 and "Traceback" not in result.stderr, result.stderr
+    assert "3 articles could not be processed (the other 1 article was processed)" in result.stderr
+    assert f"{folder / 'pipe.md'}: this is a named pipe (FIFO)" in result.stderr
+    assert f"{folder / 'loop.md'}: it is a symbolic link that leads back to itself" in result.stderr
+    assert f"{folder}/line\\nbreak.md: the file name holds a line break" in result.stderr
+    assert "다른 새 글입니다." in (root / "po" / "en" / "new.po").read_text(encoding="utf-8")
+    assert sorted(p.name for p in (root / "po" / "en").iterdir()) == ["good.po", "new.po"]
+    status = subprocess.run(
+        [sys.executable, "-m", "translate", "-C", str(root), "status"], capture_output=True, text=True, timeout=60
+    )
+    assert status.returncode == 2 and "Traceback" not in status.stderr and "3 articles could not" in status.stderr

@@ -310,8 +310,14 @@ def load_glossary(path: Path, source_lang: str = "ko", targets: Sequence[str] | 
 
 def parse_glossary(text: str, path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:
     """Parse and validate glossary YAML text; every error names ``path`` and a line."""
-    with _gc_paused():
-        return _parse_glossary(unicodedata.normalize("NFC", text), path, source_lang, targets)
+    try:
+        with _gc_paused():
+            return _parse_glossary(unicodedata.normalize("NFC", text), path, source_lang, targets)
+    except RecursionError:
+        raise GlossaryError(
+            "its lists or mappings are nested thousands of levels deep; a glossary needs only a few: fix the YAML",
+            path=path,
+        ) from None
 
 
 def _parse_glossary(text: str, path: Path, source_lang: str, targets: Sequence[str] | None) -> Glossary:

@@ -25,6 +25,7 @@ class Case:
     changes: bool = False  # True: the command may (and should) write files
     links: dict[str, str] = field(default_factory=dict)  # path -> symlink target
     edits: dict[str, tuple[str, str]] = field(default_factory=dict)  # path -> (old text, new text)
+    fifos: tuple[str, ...] = ()  # named pipes to make (a command that opens one for reading would hang)
 
 
 def po(body: str, header: str = '"Language: en\\n"\n"Content-Type: text/plain; charset=UTF-8\\n"\n') -> str:
@@ -413,6 +414,92 @@ CASES: list[Case] = [
         links={"content/ko/evil.md": "/etc/hostname"},
     ),
     Case("symlinked-output-outside", {}, ("extract",), 2, "leads outside the project", links={"po/en": "/tmp"}),
+    # --- nothing outside the project, no hang, no traceback (issue 17) ---------------------------
+    Case(
+        "lock-file-symlink",
+        {"../victim.txt": "someone's file\n"},
+        ("extract",),
+        2,
+        "lock file is a symbolic link",
+        links={".translate.lock": "../victim.txt"},
+    ),
+    Case(
+        "lock-file-fifo",
+        {},
+        ("review", "approve", "--all"),
+        2,
+        "lock file is not a regular file",
+        fifos=(".translate.lock",),
+    ),
+    Case(
+        "settings-tm-dir-outside",
+        {"pyproject.toml": "[tool.translate]\ntm_dir = '../outside'\n"},
+        ("tm", "import", "memory.tmx"),
+        2,
+        "tm_dir = '../outside' leads outside the project",
+    ),
+    Case(
+        "settings-tm-dir-absolute",
+        {"pyproject.toml": "[tool.translate]\ntm_dir = '/tmp/memories'\n"},
+        ("review", "list"),
+        2,
+        "tm_dir = '/tmp/memories' leads outside the project",
+    ),
+    Case(
+        "symlinked-tm-outside",
+        {"../elsewhere/ko-en.tmx": "<tmx>"},
+        ("review", "list"),
+        2,
+        "tm: it leads outside the project",
+        links={"tm": "../elsewhere"},
+    ),
+    Case(
+        "symlinked-cache-outside",
+        {"../elsewhere/keep.txt": "x"},
+        ("extract",),
+        2,
+        "extract.json: it leads outside the project",
+        links={".translate-cache": "../elsewhere"},
+    ),
+    Case(
+        "symlinked-mt-cache-outside",
+        {},
+        ("draft", "--dry-run"),
+        2,
+        "mt.sqlite3: it leads outside the project",
+        links={".translate-cache/mt.sqlite3": "../../victim.sqlite3"},
+    ),
+    Case(
+        "symlinked-po-folder-sweep",
+        {"../outside/.good.po.1-1.translate-tmp": "not ours\n"},
+        ("review", "approve", "--all"),
+        2,
+        "site/po: it leads outside the project",
+        links={"po": "../outside"},
+    ),
+    Case("align-translation-outside", {}, ("align", "content/ko/good.md", "../victim.md"), 2, "leads outside"),
+    Case(
+        "align-translation-is-the-source",
+        {},
+        ("align", "content/ko/good.md", "content/ko/good.md"),
+        2,
+        "the translation must be a Markdown page under content/<lang>/",
+    ),
+    Case("check-outside", {}, ("check", "/etc/hostname"), 2, "hostname: it leads outside the project"),
+    Case(
+        "symlink-loop-article",
+        {},
+        ("extract",),
+        2,
+        "loop.md: it is a symbolic link that leads back to itself",
+        links={"content/ko/loop.md": "loop.md"},
+    ),
+    Case("fifo-article", {}, ("extract",), 2, "pipe.md: this is a named pipe (FIFO)", fifos=("content/ko/pipe.md",)),
+    Case("newline-in-file-name", {"content/ko/a\nb.md": KOREAN}, ("extract",), 2, "ko/a\\nb.md: the file name holds"),
+    Case("settings-nested-deep", {"pyproject.toml": "[tool.translate]\nx = " + "[" * 5000}, ("status",), 2, "nested"),
+    Case(
+        "glossary-nested-deep", {"glossary.yaml": "terms: " + "[" * 5000}, ("extract",), 2, "glossary.yaml: its lists"
+    ),
     Case("unknown-language", {}, ("publish", "--lang", "fr"), 2, "'fr' is not a target language"),
     Case("unknown-review-id", {}, ("review", "approve", "deadbeef"), 1, "no segment with id deadbeef"),
     Case("short-review-id", {}, ("review", "approve", "ab"), 1, "at least 4 characters"),
