@@ -38,7 +38,8 @@ def sample_catalog() -> Catalog:
                 "Approved.",
                 State.APPROVED,
                 [("content/ko/a.md", 7), ("content/ko/a.md", 9)],
-                history=["approved by Kim on 2026-11-25T10:00:00Z"],
+                history=["approved by Kim on 2026-11-25T10:00:00Z [text 1a2b3c4d]"],
+                checked="1a2b3c4d",
             ),
             Unit(
                 "반려된 문장입니다.",
@@ -131,6 +132,8 @@ def _polib_render(catalog: Catalog) -> str:
     for unit in sorted(catalog.units, key=lambda u: u.obsolete):
         comments = [*unit.notes, *([f"origin: {unit.origin}"] if unit.origin else [])]
         comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
+        if unit.checked and unit.target and unit.state is not State.UNTRANSLATED:
+            comments.append(f"checked: {unit.checked}")
         entry = Entry(
             msgid=unit.source,
             msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
@@ -166,6 +169,7 @@ _units = st.builds(
     history=st.lists(st.text(alphabet="approved by Kim 김:-", min_size=1, max_size=100), max_size=2),
     previous_source=st.none() | _po_text.filter(bool),
     obsolete=st.booleans(),
+    checked=st.none() | st.just("1a2b3c4d"),
 )
 
 
@@ -184,3 +188,39 @@ def test_the_po_writer_matches_polib_byte_for_byte(units: list[Unit]) -> None:
 def test_wrapping_matches_textwrap(text: str, width: int) -> None:
     expected = textwrap.wrap(text, width, drop_whitespace=False, break_long_words=False)
     assert _wrap(text, width) == expected
+
+
+SEPARATORS = ["\u2028", "\u2029", "\x85", "\v", "\f", "\x1c", "\x1d", "\x1e"]
+
+
+@pytest.mark.parametrize("separator", SEPARATORS, ids=[f"U+{ord(c):04X}" for c in SEPARATORS])
+def test_characters_splitlines_breaks_at_do_not_end_a_po_line(tmp_path: Path, separator: str) -> None:
+    """gettext ends PO lines at LF only: msgid, msgstr, history and findings keep these characters."""
+    import polib
+
+    unit = Unit(
+        f"피부 관리는{separator}매일 합니다.",
+        f"Skin care{separator} is daily.",
+        State.REJECTED,
+        history=[f"rejected by Park{separator}Lee on 2026-11-25T10:00:00Z: a{separator}b"],
+        findings=[Finding("whitespace", f"a line break{separator}here")],
+        checked="1a2b3c4d",
+    )
+    short = Unit(f"가{separator}나", f"a{separator}b", State.APPROVED)  # short enough for one line
+    path = tmp_path / "a.po"
+    save_catalog(Catalog("a", "en", "ko", [unit, short]), path)
+    loaded = load_catalog(path, article="a", lang="en", source_lang="ko").units
+    assert [(u.source, u.target, u.state, u.history) for u in loaded] == [
+        (u.source, u.target, u.state, u.history) for u in (unit, short)
+    ]
+    assert loaded[0].checked == "1a2b3c4d" and loaded[0].findings[0].message == "a line break here"
+    # polib reading the file (lines split at LF, as gettext does) sees the same strings
+    assert [(e.msgid, e.msgstr) for e in polib.pofile(str(path))] == [(u.source, u.target) for u in (unit, short)]
+    written = {"\v": "\\v", "\f": "\\f"}.get(separator, separator)
+    one_line = path.read_text(encoding="utf-8").replace(f'msgid ""\n"가{written}"\n"나"', f'msgid "가{written}나"')
+    assert f'msgid "가{written}나"' in one_line
+    path.write_text(one_line, encoding="utf-8")  # as another tool may write it
+    assert load_catalog(path, article="a", lang="en", source_lang="ko").units[1].source == short.source
+    if shutil.which("msgfmt") or os.environ.get("CI"):
+        result = subprocess.run(["msgfmt", "--check", "-o", os.devnull, str(path)], capture_output=True, text=True)
+        assert result.returncode == 0, result.stderr

@@ -118,7 +118,7 @@ def test_an_error_needs_an_explicit_override_which_is_recorded(project: Project)
     forced = decide(web, token, segment, "approve", version, force="1")
     assert forced.status_code == 200
     done = entry(project, "시술")
-    assert not done.fuzzy and "approved by Kim" in done.tcomment and "(over findings: numbers)" in done.tcomment
+    assert not done.fuzzy and "approved by Kim" in done.tcomment and "] over numbers" in done.tcomment
 
 
 def test_edit_and_reject_go_through_the_library(project: Project) -> None:

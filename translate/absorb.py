@@ -19,13 +19,14 @@ from pathlib import Path
 
 import yaml
 
+from translate import history
 from translate.checks import check_translation
 from translate.errors import InputError
 from translate.extract import load_source, source_hash
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import line_of
-from translate.model import Document, Finding, Segment, Severity, Span, State, Unit
+from translate.model import Document, Finding, Segment, Severity, Span, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
 from translate.publish import (
@@ -293,6 +294,7 @@ def _take(
     unit.origin = f"page:{reviewer}"
     unit.previous_source = None
     unit.findings = check_translation(unit.source, value, lang, glossary)
+    unit.checked = text_hash(value)
     if added:  # never approved here, whatever --force says: a reviewer must see it
         texts = " ".join(f'"{text}"' for text in added)
         message = f"text added on the page, with no Korean source: {texts}; add it to the Korean article or remove it"
@@ -300,9 +302,11 @@ def _take(
     replaced = f'; it replaced the approved "{before}"' if was_approved and before else ""
     if review or added or (unit.findings and not force):
         unit.state = State.DRAFT
-        unit.history.append(f"edited on {page} by {reviewer} on {_now()}, absorbed for review{replaced}")
+        unit.history.append(
+            history.line(f"edited on {page}", who=reviewer, text=unit.checked, rest=f", absorbed for review{replaced}")
+        )
     else:
-        note = f" (over findings: {', '.join(dict.fromkeys(f.check for f in unit.findings))})" if unit.findings else ""
+        over = dict.fromkeys(f.check for f in unit.findings)
         unit.state = State.APPROVED
-        unit.history.append(f"edited on {page} and approved by {reviewer} on {_now()}{note}")
+        unit.history.append(history.approved(reviewer, unit.checked, over, action=f"edited on {page} and approved"))
     return PageEdit(unit.source, before, value, unit.state, added)

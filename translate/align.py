@@ -14,16 +14,16 @@ import os
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
+from translate import history
 from translate.checks import check_translation
 from translate.errors import ConfigError
 from translate.extract import extract, load_source
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary, target_contains
 from translate.markdown import inline_codes, parse_document
-from translate.model import Finding, Segment, State, Unit
+from translate.model import Finding, Segment, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
 from translate.publish import PAGE_HASH_FIELD, is_ours, page_field, stamp, without_page_hash
@@ -199,10 +199,6 @@ def align_segments(
     return pairs[::-1]
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _resolve(project: Project, path: Path) -> Path:
     """A path relative to the content root (the current folder unless --root is given)."""
     return path if path.is_absolute() else project.root / path
@@ -363,9 +359,11 @@ def _set(
     unit.origin = "align"
     unit.previous_source = None
     unit.findings = [*findings, *leftovers]
+    unit.checked = text_hash(text)
     if approve and not unit.findings:
         unit.state = State.APPROVED
-        unit.history.append(f"aligned from {where} and approved by {reviewer} on {_now()}")
+        unit.history.append(history.approved(reviewer, unit.checked, action=f"aligned from {where} and approved"))
     else:
         unit.state = State.DRAFT
-        unit.history.append(f"aligned from {where} on {_now()} (confidence {confidence:.2f})")
+        confident = f" (confidence {confidence:.2f})"
+        unit.history.append(history.line(f"aligned from {where}", text=unit.checked, rest=confident))

@@ -375,7 +375,7 @@ def _show(item: QueueItem, prefix: str = "") -> None:
 
     unit = item.unit
     typer.echo(
-        f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.state.value}"
+        f"\n{prefix} {item.id}  {item.article} [{item.lang}]  {unit.label}"
         f"{'  (' + unit.origin + ')' if unit.origin else ''}"
     )
     typer.echo(f"  source: {unit.source}")
@@ -386,6 +386,12 @@ def _show(item: QueueItem, prefix: str = "") -> None:
         typer.echo(f"  {note}")
     for finding in unit.findings:
         typer.echo(f"  ! {finding.severity.value} {finding.check}: {finding.message}")
+    if item.blocking:
+        checks = ", ".join(dict.fromkeys(f.check for f in item.blocking))
+        typer.echo(
+            f"  ! approved, but publish refuses it: {checks} error on this text, not overridden "
+            f"(`review edit {item.id}`, or `review approve {item.id} --force`)"
+        )
     for suggestion in item.suggestions:
         typer.echo(f"  {suggestion.text()}")
     if unit.history:
@@ -393,7 +399,11 @@ def _show(item: QueueItem, prefix: str = "") -> None:
 
 
 def _report(decisions: Decisions, verb: str = "done") -> None:
+    from translate.extract import word_diff
+
     for item in decisions.done:
+        if item.changed_from is not None:
+            typer.echo(f"the Korean of {item.id} changed: {word_diff(item.changed_from, item.unit.source)}")
         typer.echo(f"{verb}: {item.id} {item.article} [{item.lang}]")
     for item, reason in decisions.refused:
         typer.echo(f"refused: {item.id} {item.article} [{item.lang}]: {reason}", err=True)
@@ -461,12 +471,15 @@ def review_edit(
     reviewer: Reviewer = None,
 ) -> None:
     """Replace a translation with your own; it is checked, then approved (kept as a draft if checks find something)."""
+    from translate.extract import word_diff
     from translate.review import edit
 
     decisions = edit(_project(ctx), segment, text, lang=lang, article=article, force=force, reviewer=reviewer)
     pending = [i for i in decisions.done if i.unit.state is not State.APPROVED]
     for item in decisions.done:
         state = "approved" if item.unit.state is State.APPROVED else "saved as draft"
+        if item.changed_from is not None:
+            typer.echo(f"the Korean of {item.id} changed: {word_diff(item.changed_from, item.unit.source)}")
         typer.echo(f"{state}: {item.id} {item.article} [{item.lang}]")
         if item.unit.findings:
             typer.echo(f"  findings: {_findings_text(item.unit.findings)}", err=True)
@@ -530,6 +543,16 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
         typer.echo(f"published {path}")
     for blocked in report.blocked:
         counts = ", ".join(f"{n} {state}" for state, n in sorted(blocked.counts.items()))
+        if blocked.findings:
+            refused = "; ".join(f"{ident} ({', '.join(checks)})" for ident, checks in blocked.findings)
+            counts = ", ".join(
+                [
+                    *([counts] if counts else []),
+                    f"approved translations with errors no one overrode on their text: {refused}; fix them with "
+                    "`translate review edit ID`, or approve over the findings with "
+                    "`translate review approve ID --force`",
+                ]
+            )
         if blocked.errors:
             counts = "the page checks found errors: " + "; ".join(blocked.errors)
         typer.echo(
@@ -580,6 +603,12 @@ def status_command(
         summary = ", ".join(f"{pages[state]} {state}" for state in PAGE_STATES if pages[state])
         stale = sum(r.stale for r in rows)
         typer.echo(f"\n{len(rows)} article pages: {summary or 'none'}; {stale} with something to do.")
+        for r in rows:
+            if r.blocked:
+                typer.echo(
+                    f"not publishable: {r.article} [{r.lang}]: {r.blocked} approved segments have errors on their "
+                    "text that no one overrode; see `translate review list`."
+                )
     if check and any(r.stale for r in rows):
         for r in rows:
             if r.stale:

@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from translate import history
 from translate.checks import CHECKS, HANGUL_LANGS, check_translation
 from translate.engines import (
     DEFAULT_PRICES,
@@ -46,7 +47,7 @@ from translate.engines import (
 from translate.errors import ConfigError, EngineError, PerArticle
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans
-from translate.model import Catalog, Finding, Severity, State, Unit, normalize_text
+from translate.model import Catalog, Finding, Severity, State, Unit, normalize_text, text_hash
 from translate.mtcache import MTCache
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, Settings
@@ -127,7 +128,7 @@ def apply_machine_translation(
     target, findings = restore(raw, codes)
     target, glossary_findings = apply_glossary(unit.source, target, lang, glossary)
     if unit.state in (State.REJECTED, State.DRAFT):
-        unit.history.append(f"drafted again by mt:{engine} on {_now()}")
+        unit.history.append(history.line("drafted again", who=f"mt:{engine}"))
     unit.target = target
     unit.state = State.DRAFT
     unit.origin = f"mt:{engine}"
@@ -135,6 +136,7 @@ def apply_machine_translation(
     if findings:  # the dropped or repeated tokens already say what is wrong with the markup
         checked = [f for f in checked if f.check != "markup"]
     unit.findings = list(dict.fromkeys([*findings, *glossary_findings, *checked]))
+    unit.checked = text_hash(target)
 
 
 def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:
@@ -149,9 +151,12 @@ def fill_from_memory(unit: Unit, entry: MemoryEntry, lang: str, glossary: Glossa
     unit.target = entry.target
     unit.origin = entry.origin
     unit.findings = check_translation(unit.source, entry.target, lang, glossary)
+    unit.checked = text_hash(entry.target)
     if auto_approve and entry.origin == ORIGIN_TM and not unit.findings:
         unit.state = State.APPROVED
-        unit.history.append(f"approved by translation memory on {_now()} (exact match of an approved translation)")
+        unit.history.append(
+            history.approved("translation memory", unit.checked, rest=" (exact match of an approved translation)")
+        )
         return True
     unit.state = State.DRAFT
     return False
@@ -669,6 +674,7 @@ def _save(project: Project, entry: _Article, report: DraftReport) -> None:
                 continue
             found.target, found.state, found.origin = unit.target, unit.state, unit.origin
             found.findings, found.history = list(unit.findings), list(unit.history)
+            found.checked = unit.checked
         entry.changed.clear()
         if save_catalog(current, entry.path):
             report.files_written += 1

@@ -18,7 +18,7 @@ from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateEr
 from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import parse_document
-from translate.model import Catalog, Document, Segment, State, Unit
+from translate.model import Catalog, Document, Segment, State, Unit, text_hash
 from translate.parallel import map_chunks
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
@@ -108,6 +108,7 @@ def _from_previous(source: str, previous: Unit, lang: str, glossary: Glossary) -
         origin=previous.origin,
         findings=check_translation(source, previous.target, lang, glossary),
         previous_source=previous.source,
+        checked=text_hash(previous.target),
     )
 
 

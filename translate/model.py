@@ -41,6 +41,11 @@ def segment_id(source: str) -> str:
     return hashlib.sha1(normalize_text(source).encode("utf-8")).hexdigest()[:10]
 
 
+def text_hash(text: str) -> str:
+    """A short hash of a translation's text (normalised): what findings and approvals were about."""
+    return hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()[:8]
+
+
 @dataclass(frozen=True)
 class Span:
     """A half-open character range [start, end) in a document's text."""
@@ -81,11 +86,23 @@ class Unit:
     history: list[str] = field(default_factory=list)
     previous_source: str | None = None
     obsolete: bool = False
+    checked: str | None = None  # text_hash of the target the findings were computed for
     po_line: int | None = field(default=None, compare=False)  # where it was read from, for messages
 
     @property
     def id(self) -> str:
         return segment_id(self.source)
+
+    @property
+    def needs_editing(self) -> bool:
+        """A draft carried over from a previous version of a changed source sentence: a person must
+        look at the change (``review approve ID`` or an edit); bulk approval skips it."""
+        return self.state is State.DRAFT and self.previous_source is not None
+
+    @property
+    def label(self) -> str:
+        """The state as reviewers see it ("needs editing" for a carried-over draft)."""
+        return "needs editing" if self.needs_editing else self.state.value
 
 
 @dataclass

@@ -5,9 +5,12 @@ How the model maps onto standard PO, so Poedit, Lokalize and Weblate read the fi
 * draft and rejected units are ``#, fuzzy``; approved units are translated and not fuzzy;
 * ``#:`` locations, ``#|`` previous msgid, ``#~`` obsolete entries;
 * ``#.`` extracted comments hold what the tool derives: glossary hints (``glossary: ...``),
-  provenance (``origin: ...``) and check findings (``[warning] check: message``);
+  provenance (``origin: ...``), check findings (``[warning] check: message``) and the hash of the
+  msgstr they were computed for (``checked: 1a2b3c4d``);
 * ``#`` translator comments hold the review history (``approved by NAME on DATE`` ...); a fuzzy
-  unit whose latest history line is a rejection is in the rejected state.
+  unit whose latest history line is a rejection is in the rejected state (see translate.history);
+* a line ends at LF only, as in gettext: U+2028 and the other characters ``str.splitlines`` breaks
+  at are kept inside strings, never taken as line ends.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ import polib
 from translate import __version__
 from translate.errors import InputError
 from translate.fileio import WriteBatch, atomic_write, read_text
+from translate.history import parse as parse_history
 from translate.model import Catalog, Finding, Severity, State, Unit
 
 WRAP_WIDTH = 79
@@ -49,19 +53,22 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
     notes: list[str] = []
     findings: list[Finding] = []
     origin = None
-    for line in (entry.comment or "").splitlines():
+    checked = None
+    for line in (entry.comment or "").split("\n"):
         if line.startswith("origin: "):
             origin = line.removeprefix("origin: ")
+        elif line.startswith("checked: "):
+            checked = line.removeprefix("checked: ")
         elif m := _FINDING_RE.match(line):
             findings.append(Finding(m.group(2), m.group(3), Severity(m.group(1))))
         elif line.strip():
             notes.append(line)
-    history = [line for line in (entry.tcomment or "").splitlines() if line.strip()]
+    history = [line for line in (entry.tcomment or "").split("\n") if line.strip()]
     fuzzy = "fuzzy" in entry.flags
     if not entry.msgstr:
         state = State.UNTRANSLATED
     elif fuzzy:
-        state = State.REJECTED if history and history[-1].startswith("rejected") else State.DRAFT
+        state = State.REJECTED if history and parse_history(history[-1]).rejection else State.DRAFT
     else:
         state = State.APPROVED
     locations = [(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()]
@@ -76,6 +83,7 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
         history=history,
         previous_source=entry.previous_msgid or None,
         obsolete=bool(entry.obsolete),
+        checked=checked,
         po_line=getattr(entry, "linenum", None),
     )
 
@@ -87,7 +95,7 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     text, _, _ = read_text(path)
     _check_syntax(text, path)
     try:
-        pofile = polib.pofile(text, wrapwidth=WRAP_WIDTH)
+        pofile = polib.pofile(_Lines(text), wrapwidth=WRAP_WIDTH)
     except (OSError, ValueError) as exc:
         line_match = re.search(r"line (\d+)", str(exc))
         line = int(line_match.group(1)) if line_match else None
@@ -130,6 +138,21 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
         units=units,
         metadata=dict(pofile.metadata),
     )
+
+
+class _Lines(str):
+    """PO text whose lines end at LF only, as in gettext: polib splits its input with str.splitlines,
+    which also ends lines at U+2028, U+2029, U+0085, \\x1c-\\x1e (kept as they are inside strings)."""
+
+    __slots__ = ()
+
+    def splitlines(self, keepends: bool = False) -> list[str]:
+        lines = self.split("\n")
+        if keepends:
+            lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
+        elif lines and not lines[-1]:
+            lines.pop()
+        return lines
 
 
 def _check_syntax(text: str, path: Path) -> None:
@@ -187,6 +210,9 @@ def _render_unit(unit: Unit) -> str:
     if unit.origin:
         comments.append(f"origin: {unit.origin}")
     comments.extend(f"[{f.severity.value}] {f.check}: {' '.join(f.message.split())}" for f in unit.findings)
+    msgstr = unit.target if unit.state is not State.UNTRANSLATED else ""
+    if unit.checked and msgstr:
+        comments.append(f"checked: {unit.checked}")
     comment = "\n".join(comments)
     if comment and not unit.obsolete:
         lines.extend(f"#. {line}" for line in comment.split("\n"))
@@ -201,7 +227,6 @@ def _render_unit(unit: Unit) -> str:
             lines.extend(line.replace("*", "-") for line in wrapped)
         else:
             lines.append("#: " + places)
-    msgstr = unit.target if unit.state is not State.UNTRANSLATED else ""
     if unit.state in (State.DRAFT, State.REJECTED) and msgstr:
         lines.append("#, fuzzy")
     if unit.previous_source:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate import frontmatter
+from translate.approval import Checker, blocking, checks_of, file_time, refresh
 from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
@@ -187,6 +188,7 @@ class Blocked:
     counts: Counter[str]
     sample_ids: list[str]
     errors: list[str] = field(default_factory=list)  # check findings on the page that block it
+    findings: list[tuple[str, list[str]]] = field(default_factory=list)  # approved segments with errors: (id, checks)
 
 
 @dataclass
@@ -215,22 +217,22 @@ def publish(project: Project, article: str | None = None, lang: str | None = Non
     return report
 
 
-_PublishState = tuple[Project, str | None, CheckConfig]
+_PublishState = tuple[Project, str | None, CheckConfig, Checker]
 
 
 def _publish_setup(project: Project, lang: str | None) -> _PublishState:
-    return project, lang, check_config(project.settings)
+    return project, lang, check_config(project.settings), Checker(project)
 
 
 def _publish_chunk(state: _PublishState, slugs: list[str]) -> list[tuple[PublishReport, TranslateError | None]]:
     """Publish a few articles (pages written in the background): each one's report and error."""
-    project, lang, config = state
+    project, lang, config, checker = state
     results: list[tuple[PublishReport, TranslateError | None]] = []
     with WriteBatch() as batch:
         for slug in slugs:
             report = PublishReport()
             try:
-                _publish_article(project, slug, lang, config, report, batch)
+                _publish_article(project, slug, lang, config, report, batch, checker)
             except ARTICLE_ERRORS as exc:
                 results.append((report, exc))
             else:
@@ -239,28 +241,36 @@ def _publish_chunk(state: _PublishState, slugs: list[str]) -> list[tuple[Publish
 
 
 def _publish_article(
-    project: Project, slug: str, lang: str | None, config: CheckConfig, report: PublishReport, batch: WriteBatch
+    project: Project,
+    slug: str,
+    lang: str | None,
+    config: CheckConfig,
+    report: PublishReport,
+    batch: WriteBatch,
+    checker: Checker | None = None,
 ) -> None:
-    """Publish one article in every (or one) target language, or say in the report why not."""
+    """Publish one article in every (or one) target language, or say in the report why not: a segment
+    not approved, or approved with an error finding on its text that no person overrode on that text."""
     doc = load_source(project, slug)
+    checker = checker or Checker(project)
     for target in project.languages(lang):
-        catalog = load_catalog(
-            project.po_path(target, slug),
-            article=slug,
-            lang=target,
-            source_lang=project.settings.source,
-        )
+        po_path = project.po_path(target, slug)
+        catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
+        refresh(catalog, checker, file_time(po_path))
         units = catalog.by_source()
         counts: Counter[str] = Counter()
         pending: list[str] = []
+        refused: list[tuple[str, list[str]]] = []
         for source in dict.fromkeys(s.source for s in doc.segments):
             unit = units.get(source)
             state = unit.state.value if unit else "not extracted"
             if unit is None or unit.state is not State.APPROVED:
                 counts[state] += 1
                 pending.append(unit.id if unit else "")
-        if counts:
-            report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5]))
+            elif found := blocking(unit):
+                refused.append((unit.id, checks_of(found)))
+        if counts or refused:
+            report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5], findings=refused))
             continue
         translations = {source: unit.target for source, unit in units.items()}
         extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}

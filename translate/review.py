@@ -7,13 +7,13 @@ import hashlib
 import subprocess
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
-from translate.checks import CheckConfig, check_config, check_translation
+from translate import history
+from translate.approval import Checker, blocking, checks_of, file_time, refresh
 from translate.errors import PerArticle, ReviewError
-from translate.glossary import Glossary, load_glossary
-from translate.model import Catalog, Finding, Severity, State, Unit
+from translate.extract import word_diff
+from translate.model import Catalog, Finding, Severity, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
 from translate.tm import Suggestion, attach_suggestions
@@ -29,10 +29,16 @@ class QueueItem:
     lang: str
     unit: Unit
     suggestions: list[Suggestion] = field(default_factory=list)  # fuzzy memory matches
+    changed_from: str | None = None  # the previous source of a carried-over draft this decision cleared
 
     @property
     def id(self) -> str:
         return self.unit.id
+
+    @property
+    def blocking(self) -> list[Finding]:
+        """Error findings that keep this approved translation from being published (none overridden)."""
+        return blocking(self.unit)
 
     def as_json(self) -> dict[str, object]:
         unit = self.unit
@@ -43,6 +49,8 @@ class QueueItem:
             "source": unit.source,
             "target": unit.target,
             "state": unit.state.value,
+            "needs_editing": unit.needs_editing,
+            "blocked": checks_of(self.blocking),
             "origin": unit.origin,
             "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message} for f in unit.findings],
             "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
@@ -63,16 +71,13 @@ def default_reviewer() -> str:
     return name or getpass.getuser()
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def _catalogs(
     project: Project, lang: str | None, article: str | None, per_article: PerArticle
 ) -> Iterator[tuple[Catalog, Path]]:
-    """The catalogues in scope, their findings seen through the project's check settings; a PO file
-    that cannot be read is recorded in per_article and skipped."""
-    config = check_config(project.settings)
+    """The catalogues in scope, each unit's findings those of its current text in the project's check
+    settings (:func:`translate.approval.refresh`); a PO file that cannot be read is recorded in
+    per_article and skipped."""
+    checker = Checker(project)
     for target in project.languages(lang):
         for slug in project.articles(article):
             path = project.po_path(target, slug)
@@ -81,8 +86,7 @@ def _catalogs(
             catalog: Catalog | None = None
             with per_article.article():
                 catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
-                for unit in catalog.units:
-                    unit.findings = config.apply(unit.findings)
+                refresh(catalog, checker, file_time(path))
             if catalog is not None:
                 yield catalog, path
 
@@ -92,15 +96,18 @@ def queue(
     lang: str | None = None,
     article: str | None = None,
     states: Iterable[State] = QUEUE_STATES,
+    *,
+    blocked: bool = True,
 ) -> list[QueueItem]:
-    """Units awaiting review (by default drafts, rejected and untranslated), errors first."""
+    """Units awaiting review (by default drafts, rejected and untranslated), errors first; with
+    ``blocked``, also approved units that publish refuses (errors on their text, not overridden)."""
     wanted = set(states)
     per_article = PerArticle()
     items = [
         QueueItem(c.article, c.lang, u)
         for c, _ in _catalogs(project, lang, article, per_article)
         for u in c.active_units()
-        if u.state in wanted
+        if u.state in wanted or (blocked and blocking(u))
     ]
     per_article.raise_errors()
     attach_suggestions(project, items)
@@ -201,18 +208,26 @@ class _Approve:
 
     def __call__(self, item: QueueItem) -> str | None:
         unit = item.unit
-        if unit.state is State.APPROVED:
+        if unit.state is State.APPROVED and not blocking(unit):
             return ""
         if unit.state is State.UNTRANSLATED:
             return "not translated yet: draft it or use `review edit`" if self.explicit else ""
         if unit.state is State.REJECTED and not self.explicit:
             return ""
+        if unit.needs_editing and not self.explicit:
+            assert unit.previous_source is not None
+            return (
+                f"needs editing: the Korean changed since this translation was made "
+                f"({word_diff(unit.previous_source, unit.source)}); read the change, then approve it by its id "
+                "or fix it with `review edit`"
+            )
         if unit.findings and not self.force:
-            checks = ", ".join(dict.fromkeys(f.check for f in unit.findings))
+            checks = ", ".join(checks_of(unit.findings))
             return f"has findings ({checks}): fix it with `review edit`, or approve with --force"
-        note = f" (over findings: {', '.join(dict.fromkeys(f.check for f in unit.findings))})" if unit.findings else ""
+        item.changed_from = unit.previous_source
+        unit.previous_source = None  # the change was seen (msgmerge: #| goes with #, fuzzy)
         unit.state = State.APPROVED
-        unit.history.append(f"approved by {self.reviewer} on {_now()}{note}")
+        unit.history.append(history.approved(self.reviewer, text_hash(unit.target), checks_of(unit.findings)))
         return None
 
 
@@ -237,21 +252,24 @@ class _Edit:
     text: str
     reviewer: str
     force: bool
-    glossary: Glossary
-    config: CheckConfig
+    checker: Checker
 
     def __call__(self, item: QueueItem) -> str | None:
         unit = item.unit
         unit.target = self.text
         unit.origin = f"edit:{self.reviewer}"
-        unit.findings = check_translation(unit.source, self.text, item.lang, self.glossary, self.config)
+        unit.findings = self.checker.check(unit, item.lang)
+        unit.checked = text_hash(self.text)
+        item.changed_from = unit.previous_source
+        unit.previous_source = None  # a person wrote this text for the current source
         if unit.findings and not self.force:
             unit.state = State.DRAFT
-            unit.history.append(f"edited by {self.reviewer} on {_now()}")
+            unit.history.append(history.line("edited", who=self.reviewer, text=unit.checked))
             return None
-        note = f" (over findings: {', '.join(f.check for f in unit.findings)})" if unit.findings else ""
         unit.state = State.APPROVED
-        unit.history.append(f"edited and approved by {self.reviewer} on {_now()}{note}")
+        unit.history.append(
+            history.approved(self.reviewer, unit.checked, checks_of(unit.findings), action="edited and approved")
+        )
         return None
 
 
@@ -271,8 +289,9 @@ def edit(
     text = " ".join(text.split())
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
-    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
-    action = _Edit(text, reviewer or default_reviewer(), force, glossary, check_config(project.settings))
+    checker = Checker(project)
+    checker.glossary  # noqa: B018  (read now: a broken glossary is reported before anything is locked)
+    action = _Edit(text, reviewer or default_reviewer(), force, checker)
     return _apply(project, [segment], lang, article, action, expect)
 
 
@@ -286,7 +305,7 @@ class _Reject:
         if unit.state is State.UNTRANSLATED:
             return "nothing to reject: it is not translated yet"
         unit.state = State.REJECTED
-        unit.history.append(f"rejected by {self.reviewer} on {_now()}: {self.reason}")
+        unit.history.append(history.rejected(self.reviewer, text_hash(unit.target), self.reason))
         return None
 
 

@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.model import State
 from translate.parallel import map_chunks
 from translate.project import Project
+
+if TYPE_CHECKING:
+    from translate.approval import Checker
 
 # Only articles whose files changed are read again: the modules that read them (Markdown, PO, pages)
 # are imported then, so a status with everything cached starts fast.
@@ -31,6 +34,7 @@ class ArticleStatus:
     counts: Counter[str]
     page: str  # one of PAGE_STATES
     next_step: str  # extract | absorb | align | draft | review | publish | -
+    blocked: int = 0  # approved segments whose text has an error finding no person overrode: publish refuses them
 
     @property
     def stale(self) -> bool:
@@ -43,6 +47,7 @@ class ArticleStatus:
             "lang": self.lang,
             "total": self.total,
             **{state.value: self.counts.get(state.value, 0) for state in State},
+            "blocked": self.blocked,
             "page": self.page,
             "next": self.next_step,
             "stale": self.stale,
@@ -69,7 +74,8 @@ def status(project: Project, article: str | None = None, lang: str | None = None
     """Per article and language: segment counts by state, and whether the published page is current."""
     rows: list[ArticleStatus] = []
     per_article = PerArticle()
-    cache = StampCache(project, "status", [project.settings, project.encoding])
+    # The glossary too: a translation edited outside translate is checked again with it.
+    cache = StampCache(project, "status", [project.settings, project.encoding, file_stamp(project.glossary_path)])
     targets = project.languages(lang)
     known: dict[str, list[ArticleStatus]] = {}
     stamps: dict[str, dict[str, list[Stamp]]] = {}
@@ -102,32 +108,36 @@ def _status_stamp(project: Project, slug: str, target: str) -> list[Stamp]:
 
 
 def _pack(row: ArticleStatus) -> list[Any]:
-    return [row.total, dict(row.counts), row.page, row.next_step]
+    return [row.total, dict(row.counts), row.page, row.next_step, row.blocked]
 
 
-def _unpack(cached: list[Any]) -> tuple[int, Counter[str], str, str]:
-    total, counts, page, next_step = cached
-    return total, Counter(counts), page, next_step
+def _unpack(cached: list[Any]) -> tuple[int, Counter[str], str, str, int]:
+    total, counts, page, next_step, blocked = cached
+    return total, Counter(counts), page, next_step, blocked
 
 
-def _status_setup(project: Project, lang: str | None) -> tuple[Project, str | None]:
-    return project, lang
+_StatusState = tuple[Project, str | None, "Checker"]
 
 
-def _status_chunk(
-    state: tuple[Project, str | None], slugs: list[str]
-) -> list[tuple[list[ArticleStatus], TranslateError | None]]:
-    project, lang = state
+def _status_setup(project: Project, lang: str | None) -> _StatusState:
+    from translate.approval import Checker
+
+    return project, lang, Checker(project)
+
+
+def _status_chunk(state: _StatusState, slugs: list[str]) -> list[tuple[list[ArticleStatus], TranslateError | None]]:
+    project, lang, checker = state
     results: list[tuple[list[ArticleStatus], TranslateError | None]] = []
     for slug in slugs:
         try:
-            results.append((_article_status(project, slug, lang), None))
+            results.append((_article_status(project, slug, lang, checker), None))
         except ARTICLE_ERRORS as exc:
             results.append(([], exc))
     return results
 
 
-def _article_status(project: Project, slug: str, lang: str | None) -> list[ArticleStatus]:
+def _article_status(project: Project, slug: str, lang: str | None, checker: Checker) -> list[ArticleStatus]:
+    from translate.approval import blocking, file_time, refresh
     from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
     from translate.fileio import read_text
     from translate.po import load_catalog
@@ -140,11 +150,13 @@ def _article_status(project: Project, slug: str, lang: str | None) -> list[Artic
     for target in project.languages(lang):
         po_path = project.po_path(target, slug)
         catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
+        refresh(catalog, checker, file_time(po_path))
         units = catalog.by_source()
         counts = Counter(units[s].state.value if s in units else State.UNTRANSLATED.value for s in sources)
+        blocked = sum(1 for s in sources if s in units and blocking(units[s]))
         extracted = po_path.exists() and catalog.metadata.get(SOURCE_HASH_KEY) == current_hash
         page_path = project.content_path(target, slug)
-        complete = counts[State.APPROVED.value] == len(sources)
+        complete = counts[State.APPROVED.value] == len(sources) and not blocked
         expected = None
         if complete:
             translations = {s: units[s].target for s in sources}
@@ -158,11 +170,11 @@ def _article_status(project: Project, slug: str, lang: str | None) -> list[Artic
             step = "absorb" if tracked else "align"
         elif counts[State.UNTRANSLATED.value]:
             step = "draft"
-        elif not complete:
+        elif not complete:  # drafts to review, or approved translations publish refuses
             step = "review"
         elif page != UP_TO_DATE:
             step = "publish"
         else:
             step = "-"
-        rows.append(ArticleStatus(slug, target, len(sources), counts, page, step))
+        rows.append(ArticleStatus(slug, target, len(sources), counts, page, step, blocked))
     return rows

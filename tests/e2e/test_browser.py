@@ -106,7 +106,7 @@ def test_an_error_needs_the_override_button_not_a_key(page: Any, site: Site) -> 
     assert page.evaluate("document.activeElement.id") == "approve-button"
     page.keyboard.press("Enter")  # the focused override button
     page.wait_for_selector("#flash.ok")
-    assert "(over findings: numbers)" in entry(site, "시술").tcomment
+    assert "] over numbers" in entry(site, "시술").tcomment
 
 
 def test_a_script_in_a_draft_is_displayed_not_run(page: Any, site: Site) -> None:
