@@ -13,8 +13,10 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.e2e.project import SCRIPT, SLUG, make_review_project
+from translate import history
 from translate.cli import app as cli_app
 from translate.extract import extract
+from translate.model import text_hash
 from translate.project import Project
 from translate.review import approve, queue
 from translate.web import REVIEWER_COOKIE, ServeOptions, create_app, prepare
@@ -297,3 +299,57 @@ def test_serve_prints_the_address_and_a_generated_token_once(
     result = runner.invoke(cli_app, ["--root", str(project.root), "serve", "--host", "0.0.0.0", "--port", "9000"])
     [token] = re.findall(r"\?token=(\S+)", result.output)
     assert result.output.count(token) == 1 and "generated" in result.output
+
+
+def test_an_approved_text_changed_outside_translate_is_back_in_the_queue_and_not_published(project: Project) -> None:
+    approve(project, None, lang="en", article=SLUG, force=True, reviewer="Kim")  # 20 minutes: over numbers
+    path = project.po_path("en", SLUG)
+    wrong = "The procedure takes about 20 minutes."
+    path.write_text(path.read_text(encoding="utf-8").replace(wrong, "It takes about 40 minutes."), encoding="utf-8")
+    web, token = reviewer_client(project)
+    segment = item_id(project, "시술")
+
+    queue_page = web.get("/").text
+    assert re.findall(r'<span class="src">([^<]+)</span>', queue_page) == ["시술 시간은 약 30분입니다."]
+    panel = web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text
+    assert 'id="blocked"' in panel and "publish refuses it: numbers" in panel
+    assert "not in the source 40" in panel and "not in the source 20" not in panel  # findings of the text as it is
+    assert re.search(r'<button type="submit" class="approve" id="approve-button">', panel)  # approvable again
+
+    article = web.get(f"/article/{SLUG}", params={"lang": "en"}).text
+    assert 'id="publish-button"' not in article and "1 approved with errors no one overrode" in article
+    response = web.post("/publish", data={"article": SLUG, "lang": "en", "csrf": token})
+    assert response.status_code == 409
+    assert f"segment {segment} has numbers errors no one overrode" in response.text
+    assert not (project.root / "content" / "en" / f"{SLUG}.md").exists()
+
+    version = version_in(panel)
+    assert decide(web, token, segment, "approve", version).status_code == 422  # the override must be explicit
+    assert decide(web, token, segment, "approve", version, force="1").status_code == 200
+    last = history.parse(entry(project, "시술").tcomment.split("\n")[-1])
+    assert (last.who, last.text, last.over) == ("Kim", text_hash("It takes about 40 minutes."), ("numbers",))
+    response = web.post("/publish", data={"article": SLUG, "lang": "en", "csrf": token})
+    assert response.status_code == 200 and f"Published content/en/{SLUG}.md" in response.text
+
+
+def test_a_carried_over_draft_shows_as_needs_editing_and_a_decision_on_the_page_clears_it(tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", articles={"a": "피부과 전문의가 직접 상담합니다.\n"})
+    project = Project.open(root)
+    extract(project)
+    approve_text = "A dermatologist consults you in person."
+    runner = CliRunner()
+    runner.invoke(cli_app, ["-C", str(root), "review", "edit", queue(project)[0].id, "--text", approve_text])
+    (root / "content" / "ko" / "a.md").write_text("피부과 전문의가 오늘 직접 상담합니다.\n", encoding="utf-8")
+    extract(project)
+    approve(project, None, reviewer="Bulk")  # bulk approval leaves it to a person
+    [changed] = queue(project)
+    assert changed.unit.needs_editing
+    web, token = reviewer_client(project)
+    listing = web.get("/").text
+    assert '<span class="state draft">needs editing</span>' in listing
+    html = web.get("/panel", params={"in": "a", "to": "en", "id": changed.id}).text
+    assert '<span class="state draft" id="state-label">needs editing</span>' in html and "<ins>오늘</ins>" in html
+    data = {"csrf": token, "decision": "approve", "in": "a", "to": "en", "id": changed.id, "version": version_in(html)}
+    assert web.post("/decide", data=data, headers={"X-Requested-With": "fetch"}).status_code == 200
+    done = polib.pofile(str(project.po_path("en", "a")))[0]
+    assert not done.fuzzy and done.previous_msgid is None and done.msgstr == approve_text

@@ -109,8 +109,8 @@ class Filters:
         findings = item.unit.findings
         if (self.article and item.article != self.article) or (self.lang and item.lang != self.lang):
             return False
-        if item.unit.state not in STATE_FILTERS[self.state]:
-            return False
+        if item.unit.state not in STATE_FILTERS[self.state] and not (self.state == "review" and item.blocking):
+            return False  # approved translations that publish refuses are still to review
         if self.check == "error":
             return any(f.severity is Severity.ERROR for f in findings)
         if self.check == "warning":
@@ -212,6 +212,7 @@ class ReviewSite:
                 for s in getattr(item, "suggestions", [])
             ],
             "has_error": any(f.severity is Severity.ERROR for f in unit.findings),
+            "blocking": sorted({f.check for f in item.blocking}),
         }
 
     def workspace(self, filters: Filters, key: Key | None, flash: Flash | None = None) -> dict[str, Any]:
@@ -261,7 +262,7 @@ class ReviewSite:
             "source_html": render_markdown(doc.text, [doc.segments[i].span for i in hits]),
             "target_html": render_markdown(translated, [spans[i] for i in hits]),
             "row": row,
-            "publishable": row.total > 0 and row.counts.get(State.APPROVED.value, 0) == row.total,
+            "publishable": row.total > 0 and row.counts.get(State.APPROVED.value, 0) == row.total and not row.blocked,
             "languages": self.project.settings.targets,
         }
 
@@ -328,7 +329,11 @@ class ReviewSite:
                 "error",
             )
         blocked = report.blocked[0]
-        why = "; ".join(blocked.errors) or ", ".join(f"{n} {s}" for s, n in sorted(blocked.counts.items()))
+        refused = [
+            f"segment {ident} has {', '.join(checks)} errors no one overrode" for ident, checks in blocked.findings
+        ]
+        counts = [f"{n} {s}" for s, n in sorted(blocked.counts.items())]
+        why = "; ".join(blocked.errors) or ", ".join([*counts, *refused])
         return Flash(f"Not published: {why}.", "error")
 
 
