@@ -214,6 +214,8 @@ def test_history_lines_read_back_as_the_data_they_were_written_from(line: str) -
         rest=event.rest,
     ) == line  # fmt: skip
     assert event.approval == (event.action.endswith("approved") or event.action == history.OUTSIDE)
+    assert history.approves(line, "1a2b3c4d") == (event.approval and event.text == "1a2b3c4d")
+    assert not history.approves(line, "99999999")
     assert event.text in (None, "1a2b3c4d") and event.when is not None
 
 

@@ -81,9 +81,8 @@ def refresh(catalog: Catalog, checker: Checker, when: str) -> bool:
 def _approved_as_is(lines: list[str], current: str, seen: str | None) -> bool:
     """Whether the latest approval in a history is of the text with hash ``current``. A line from
     before hashes counts when it is the last event and translate had not seen another text since."""
-    final = history.parse(lines[-1]) if lines else None
-    if final is not None and final.approval and final.text is not None:  # the usual case: one line read
-        return final.text == current
+    if lines and history.approves(lines[-1], current):  # the usual case
+        return True
     events = [history.parse(line) for line in lines]
     last = next((i for i in range(len(events) - 1, -1, -1) if events[i].approval), None)
     if last is None:

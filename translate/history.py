@@ -57,7 +57,7 @@ class Event:
     @property
     def approval(self) -> bool:
         """Whether this event approved a text."""
-        return self.action == OUTSIDE or self.action.split(" ")[-1] == "approved"
+        return _approves(self.action)
 
     @property
     def rejection(self) -> bool:
@@ -87,6 +87,20 @@ def parse(line: str) -> Event:
         rest=rest,
         line=line,
     )
+
+
+def _approves(action: str) -> bool:
+    return action == OUTSIDE or action.split(" ")[-1] == "approved"
+
+
+def approves(line: str, text: str) -> bool:
+    """Whether a history line is an approval of the text with hash ``text`` (what :func:`parse` would
+    say, without parsing the line: this is asked of every approved unit a command reads)."""
+    head, found, _ = line.partition(f" [text {text}]")
+    if not found:
+        return False
+    action = head.rpartition(" on ")[0].partition(" by ")[0]
+    return _approves(action)
 
 
 def latest_approval(history: Iterable[str]) -> Event | None:
