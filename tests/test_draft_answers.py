@@ -270,3 +270,22 @@ def test_redraft_filters_are_checked(tmp_path: Path) -> None:
     assert code == 2 and "use them with --redraft" in out
     code, out = run(root, "draft", "--redraft", "--check", "untranslated-korea", "--url", "http://127.0.0.1:9/")
     assert code == 2 and "--check 'untranslated-korea' is not a check" in out and "untranslated-korean" in out
+
+
+def test_a_redraft_of_a_carried_over_draft_is_a_fresh_draft_of_the_new_sentence(tmp_path: Path) -> None:
+    root = site(tmp_path)
+    code, _ = run(root, "review", "edit", segment_id(FIRST), "--text", "Welcome to our blog.", "--article", "first")
+    assert code == 0
+    changed = "첫 번째 글을 소개합니다."
+    (root / "content" / "ko" / "first.md").write_text(f"{changed}\n\n{SHARED}\n", encoding="utf-8")
+    assert run(root, "extract")[0] == 0
+    assert po(root, "first")[changed].previous_msgid == FIRST  # carried over: needs a person
+    with LibreServer(translate=better) as server:
+        code, out = run(root, "draft", "--redraft", "--article", "first", "--url", server.url)
+    assert code == 0, out
+    fresh = po(root, "first")[changed]
+    assert fresh.msgstr == better(changed, "ko", "en") and fresh.fuzzy
+    assert fresh.previous_msgid is None  # the old translation is gone: nothing carried over to read against
+    code, out = run(root, "review", "approve", "--all", "--reviewer", "Kim", "--article", "first")
+    assert code == 0, out
+    assert not po(root, "first")[changed].fuzzy

@@ -14,7 +14,6 @@ import difflib
 import itertools
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
@@ -65,10 +64,6 @@ class AbsorbResult:
     edits: list[PageEdit] = field(default_factory=list)
     unplaced: list[str] = field(default_factory=list)  # "line N: what changed", not kept in the PO file
     released: bool = False  # the page counts as written by translate again: publish may update it
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _tokens(text: str, spans: list[Span]) -> tuple[list[str], list[int], list[tuple[int, int]]]:

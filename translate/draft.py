@@ -26,7 +26,6 @@ import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from pathlib import Path
 
 from translate import history
@@ -96,10 +95,6 @@ def restore(translated: str, codes: list[str]) -> tuple[str, list[Finding]]:
     return " ".join(text.split()), findings
 
 
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def refusal(text: str, answer: str, lang: str) -> str | None:
     """Why an engine's ``answer`` for ``text`` (both with tokens ⟦n⟧) is not a translation into
     ``lang``, or None when it may be one: it is empty (nothing but white space, tokens or
@@ -132,6 +127,7 @@ def apply_machine_translation(
     unit.target = target
     unit.state = State.DRAFT
     unit.origin = f"mt:{engine}"
+    unit.previous_source = None  # a fresh translation of the current sentence: nothing carried over
     checked = check_translation(unit.source, target, lang, glossary)
     if findings:  # the dropped or repeated tokens already say what is wrong with the markup
         checked = [f for f in checked if f.check != "markup"]
@@ -674,7 +670,7 @@ def _save(project: Project, entry: _Article, report: DraftReport) -> None:
                 continue
             found.target, found.state, found.origin = unit.target, unit.state, unit.origin
             found.findings, found.history = list(unit.findings), list(unit.history)
-            found.checked = unit.checked
+            found.checked, found.previous_source = unit.checked, unit.previous_source
         entry.changed.clear()
         if save_catalog(current, entry.path):
             report.files_written += 1
