@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 from translate import glossary as glossary_module
 from translate.errors import GlossaryError
 from translate.glossary import (
+    _LIGHT_VERB,
     Glossary,
     Term,
     _fold,
@@ -93,9 +94,21 @@ def test_josa_variants_match_the_bare_term(glossary: Glossary, word: str) -> Non
     assert found(glossary, text) == [("엠페이스", "엠페이스"), ("특징", "특징")]
 
 
-@pytest.mark.parametrize("text", ["특징적", "특징적인 변화", "무특징", "상담실", "상담한 후", "기미상궁"])
+@pytest.mark.parametrize("text", ["특징적", "특징적인 변화", "무특징", "상담실", "상담원", "기미상궁", "멍하니"])
 def test_derived_words_and_words_containing_a_term_do_not_match(glossary: Glossary, text: str) -> None:
     assert found(glossary, text) == []
+
+
+@pytest.mark.parametrize(
+    "text", ["상담한 후", "상담하세요", "상담받으실 수", "상담해 드립니다", "상담드립니다", "상담되는", "상담했습니다"]
+)
+def test_a_term_of_two_syllables_matches_as_the_noun_of_a_light_verb(glossary: Glossary, text: str) -> None:
+    assert found(glossary, text) == [("상담", "상담")]
+
+
+def test_a_one_syllable_term_does_not_match_before_하(tmp_path: Path) -> None:
+    glossary = parse_glossary("terms:\n  - ko: 멍\n    en: bruising\n", tmp_path / "glossary.yaml")
+    assert found(glossary, "멍하니 있다") == [] and found(glossary, "멍이 들다") == [("멍", "멍")]
 
 
 @pytest.mark.parametrize("text", ["“특징”", "'특징'이", "(특징)", "[특징]", "특징.", "-특징"])
@@ -264,6 +277,62 @@ def test_names_must_appear_verbatim(glossary: Glossary) -> None:
         ("do-not-translate", '"엠페이스" is a name'),
         ("do-not-translate", '"HIFES" is a name'),
     ]
+
+
+def test_a_name_inside_a_longer_word_is_not_the_name(glossary: Glossary) -> None:
+    source = "엠페이스와 HIFES"
+    for target in ("Emfaces and HIFES", "XEmface and HIFES", "Emface and HIFESX"):
+        _, findings = apply_glossary(source, target, "en", glossary)
+        assert [f.check for f in findings] == ["do-not-translate"], target
+    for target in ("Emface's device and HIFES-based lifting", "(Emface) and HIFES.", "「Emface」とHIFES"):
+        assert apply_glossary(source, target, "en", glossary)[1] == [], target
+
+
+def test_a_term_in_a_light_verb_is_checked(glossary: Glossary) -> None:
+    # the forbidden variant is an error whatever the form; the approved noun is asked for
+    _, findings = apply_glossary("패치 테스트 후 시술합니다.", "We do a patch test before the surgery.", "en", glossary)
+    assert [f.check for f in findings] == ["glossary", "glossary-forbidden"]
+    _, findings = apply_glossary(
+        "편하게 상담받으실 수 있습니다.", "You are welcome to come in for a treatment.", "en", glossary
+    )
+    assert [f.check for f in findings] == ["glossary"]
+    assert apply_glossary("편하게 상담받으실 수 있습니다.", "Come in for a consultation.", "en", glossary)[1] == []
+
+
+@pytest.mark.parametrize(
+    ("source", "target"),
+    [
+        ("의료진과 상담하세요.", "Please consult our medical staff."),
+        ("의료진과 상담한 후 결정하세요.", "Decide after consulting our medical staff."),
+        ("시술받은 부위", "the area that had the procedure"),
+    ],
+)
+def test_a_light_verb_may_be_translated_by_the_english_verb(glossary: Glossary, source: str, target: str) -> None:
+    assert apply_glossary(source, target, "en", glossary)[1] == []
+
+
+def test_the_verb_is_enough_only_where_the_term_is_a_verb(glossary: Glossary) -> None:
+    _, findings = apply_glossary("상담 예약 후 상담하세요.", "Book, then consult us.", "en", glossary)
+    assert [f.check for f in findings] == ["glossary"]  # 상담 예약: the noun, "consultation"
+
+
+def test_a_korean_verb_left_in_the_translation_is_not_half_replaced(glossary: Glossary) -> None:
+    new, findings = apply_glossary("엠페이스로 시술합니다.", "Emface로 시술합니다.", "en", glossary)
+    assert new == "Emface로 시술합니다." and findings[0].check == "glossary"
+
+
+@pytest.mark.parametrize(
+    ("target", "term", "expected"),
+    [
+        ("around the age of 25", "aging", False),
+        ("anti-aging care", "aging", True),
+        ("using it", "us", False),
+        ("a seed", "seeing", False),
+        ("lifted", "lifting", True),
+    ],
+)
+def test_two_letters_are_no_stem(target: str, term: str, expected: bool) -> None:
+    assert target_contains(target, term, "en") is expected
 
 
 def test_terms_without_a_translation_for_the_language_are_ignored(glossary: Glossary) -> None:
@@ -441,7 +510,8 @@ def reference_find(terms: tuple[Term, ...], text: str) -> list[tuple[Term, int, 
     """The matching rules of the module docstring, character by character (slow and plain):
     over the NFC text with whitespace removed, every term; a hit may cross whitespace only where
     its term has a space; among hits that start a word and end it (or end before particles, or
-    before another hit that does), leftmost then longest, no overlaps."""
+    before another hit that does, or, for a term of two or more characters, before a light verb),
+    leftmost then longest, no overlaps."""
     nfc: list[str] = []  # the NFC text, and each character's span in ``text``
     starts: list[int] = []
     ends: list[int] = []
@@ -478,11 +548,15 @@ def reference_find(terms: tuple[Term, ...], text: str) -> list[tuple[Term, int, 
     best: dict[int, tuple[int, int, bool]] = {}
     for start in sorted(hits, reverse=True):
         for end, index in sorted(hits[start], reverse=True):
-            if word_end(end) == end or _is_particles("".join(nfc[end : word_end(end)]), nfc[end - 1]):
+            tail = "".join(nfc[end : word_end(end)])
+            if word_end(end) == end or _is_particles(tail, nfc[end - 1]):
                 best[start] = (end, index, False)
                 break
             if end in best:
                 best[start] = (end, index, True)
+                break
+            if len(_match_key(terms[index].source)[0]) >= 2 and _LIGHT_VERB.fullmatch(tail):
+                best[start] = (end, index, False)
                 break
     found, last_end = [], 0
     for start in sorted(best):
@@ -499,8 +573,9 @@ def reference_find(terms: tuple[Term, ...], text: str) -> list[tuple[Term, int, 
     return found
 
 
-TERM_PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실", "엠페이스", "HIFES", "Rf", "Σ", "가", "이"]
-TEXT_PIECES = [*TERM_PIECES, "은", "에서는", "적", "들이", "과", "를", " ", "  ", "\n", "\t", " \n ", "\u3000",
+TERM_PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실", "엠페이스", "HIFES", "Rf", "Σ", "가", "이", "하관"]
+TEXT_PIECES = [*TERM_PIECES, "은", "에서는", "적", "들이", "과", "를", "하", "합니다", "받으실", "되는", "하고",
+               " ", "  ", "\n", "\t", " \n ", "\u3000",
                "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ"]  # fmt: skip
 
 

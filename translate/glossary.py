@@ -9,8 +9,10 @@ Source-side matching rules (Korean):
 * A match starts a word (the previous character is not a letter or digit; a quote or bracket is
   fine) and the rest of its word is empty or a chain of particles, copulas and the plural 들
   (특징은, 특징입니다, 피부과에서는). Derivational suffixes make a new word and do not match:
-  특징적, 상담실, and verb forms such as 상담한. A word may also be a compound of terms
-  (엠페이스리프팅은 → 엠페이스 + 리프팅).
+  특징적, 상담실. A term of two or more syllables also matches as the noun of a light verb
+  (상담하세요, 상담받으실, 시술합니다, 감염된: 하다, 받다, 되다, 시키다, 드리다 in any form);
+  there the translation may use the English verb ("consult" for consultation). A word may also
+  be a compound of terms (엠페이스리프팅은 → 엠페이스 + 리프팅).
 * Latin letters are matched case-insensitively (HIFES, hifes) with the same word rules.
 """
 
@@ -61,6 +63,11 @@ _AFTER_VOWEL = frozenset(
     }
 )  # fmt: skip
 _MAX_PARTICLE = max(map(len, _PARTICLES))
+# A light verb after a noun (상담+하세요, 상담+받으실, 시술+합니다, 감염+된): the rest of the word is its ending.
+_LIGHT_VERB = re.compile(
+    "(?:하|해|했|한|할|함|합|받|되|돼|됐|된|될|됨|됩|시키|시켜|시켰|시킨|시킬|시킴|시킵|드리|드려|드렸|드린|드릴|드림|드립)"
+    "[가-힣]*"
+)
 _MAX_TAIL = 12
 _LANG_CODE = re.compile(r"[a-z]{2,3}(?:-[A-Za-z0-9]{2,8})?")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
@@ -201,6 +208,8 @@ class Glossary:
                     return end, index, after, False
                 if best.get(end) is not None:
                     return end, index, end, True
+                if length >= 2 and _LIGHT_VERB.fullmatch(raw, end, after):
+                    return end, index, after, False
             return None
 
         def resolve(first: int) -> tuple[int, int, int, bool] | None:
@@ -249,7 +258,9 @@ class Glossary:
             else:  # the common case, inlined: one candidate, nothing to chain to
                 if inside:
                     after = _ALNUM_RUN.match(raw, end).end()  # type: ignore[union-attr]
-                    if not _is_particles(raw[end:after], raw[end - 1]):
+                    if not _is_particles(raw[end:after], raw[end - 1]) and not (
+                        length >= 2 and _LIGHT_VERB.fullmatch(raw, end, after)
+                    ):
                         continue
                 if identity:
                     matches.append(_term_match(terms[index], start, end))
@@ -542,19 +553,24 @@ def apply_glossary(source: str, target: str, lang: str, glossary: Glossary) -> t
     reported. Returns the new target and the findings.
     """
     found: dict[str, tuple[Term, str]] = {}
+    as_noun: set[str] = set()  # terms used at least once as a noun, not only in a light verb
     for match in glossary.find(source):
         wanted = match.term.target_for(lang)
         if wanted is not None:
             found.setdefault(match.term.source, (match.term, wanted))
+            if not _in_light_verb(source, match.end):
+                as_noun.add(match.term.source)
     target, findings = _replace_leftovers(target, glossary, found)
     approved = [wanted for _, wanted in found.values()]
     for term, wanted in found.values():
         hint = f" ({term.note})" if term.note else ""
         if term.keep:
-            if wanted not in unicodedata.normalize("NFC", target):
+            if not _name_in(target, wanted):
                 message = f'"{term.source}" is a name: write it exactly as "{wanted}"{hint}'
                 findings.append(Finding("do-not-translate", message, Severity.ERROR))
-        elif not target_contains(target, wanted, lang):
+        elif not target_contains(target, wanted, lang) and (
+            term.source in as_noun or not _verb_of(target, wanted, lang)
+        ):
             message = f'"{term.source}" should be translated as "{wanted}"{hint}'
             findings.append(Finding("glossary", message))
         for variant in term.forbidden_for(lang):
@@ -566,6 +582,42 @@ def apply_glossary(source: str, target: str, lang: str, glossary: Glossary) -> t
     return target, findings
 
 
+def _in_light_verb(text: str, end: int) -> bool:
+    """Whether the term ending at ``end`` is the noun of a light verb (상담+받으실, 시술+합니다)."""
+    word = _ALNUM_RUN.match(text, end)
+    if word is None:
+        return False
+    tail = unicodedata.normalize("NFC", word.group())
+    return bool(_LIGHT_VERB.fullmatch(tail)) and not _is_particles(tail, "")
+
+
+def _verb_of(target_text: str, term_target: str, lang: str) -> bool:
+    """Whether an English target uses the verb of a one-word translation: "consult" for
+    consultation, "treated" for treatment, "infected" for infection (at least four letters)."""
+    if _primary(lang) != "en" or len(wanted := _stems(term_target)) != 1:
+        return False
+    return any(len(stem) >= 4 and wanted[0].startswith(stem) for stem in _stems(target_text))
+
+
+def _name_in(text: str, name: str) -> bool:
+    """Whether ``name`` is written exactly so in ``text``, not as part of a longer Latin word
+    (Thermagee is not Thermage; Thermage's and HIFU-based are)."""
+    text = unicodedata.normalize("NFC", text)
+    start = text.find(name)
+    while start >= 0:
+        end = start + len(name)
+        if not (_latin(name[0]) and start and _latin(text[start - 1])) and not (
+            _latin(name[-1]) and end < len(text) and _latin(text[end])
+        ):
+            return True
+        start = text.find(name, start + 1)
+    return False
+
+
+def _latin(char: str) -> bool:
+    return (char.isascii() and char.isalnum()) or "\u00c0" <= char <= "\u024f"
+
+
 def _replace_leftovers(
     target: str, glossary: Glossary, found: Mapping[str, tuple[Term, str]]
 ) -> tuple[str, list[Finding]]:
@@ -574,8 +626,8 @@ def _replace_leftovers(
     findings: list[Finding] = []
     done = 0
     for match, after in zip(*glossary._scan(target), strict=True):
-        if match.term.source not in found:
-            continue
+        if match.term.source not in found or _in_light_verb(target, match.end):
+            continue  # a Korean verb left in the text (시술합니다) has no English to put in its place
         term, wanted = found[match.term.source]
         if _match_key(term.source)[0] == _match_key(wanted)[0]:
             continue  # a name written the same in both languages (HIFES): nothing to replace
@@ -693,8 +745,8 @@ def _stem(word: str) -> str:
     elif len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
     for suffix in ("ing", "ed"):
-        base = word[: -len(suffix)]
-        if word.endswith(suffix) and len(base) >= 2 and re.search("[aeiouy]", base):
+        base = word[: -len(suffix)]  # at least three letters: "aging" is not "age", "using" not "us"
+        if word.endswith(suffix) and len(base) >= 3 and re.search("[aeiouy]", base):
             word = base
             if len(word) > 2 and word[-1] == word[-2] and word[-1] not in "aeioulsz":
                 word = word[:-1]
@@ -704,6 +756,7 @@ def _stem(word: str) -> str:
     return word
 
 
-def _stems(text: str) -> list[str]:
+@lru_cache(maxsize=1024)  # a translation is checked against each of its source's terms
+def _stems(text: str) -> tuple[str, ...]:
     """The stems of the words of ``text``."""
-    return [_stem(word) for word in _WORD.findall(normalize_text(text).casefold())]
+    return tuple(_stem(word) for word in _WORD.findall(normalize_text(text).casefold()))
