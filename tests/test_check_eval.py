@@ -1,7 +1,7 @@
 """The checks' evaluation set (bench/checks/): its shape, the runner's counting, and the figures.
 
-The measured figures may not fall below the floor recorded here (today's checks). The targets of
-issue 13 are asserted too, as strict expected failures: once the checks meet a target, its test
+The measured figures may not fall below the floor recorded here. The targets of issue 13 are
+asserted too; one not yet met is a strict expected failure: once the checks meet it, its test
 passes unexpectedly and fails the run, so the floor and the xfail must be updated together.
 """
 
@@ -83,20 +83,20 @@ def test_the_set_covers_what_issue_13_asks_for(pairs: list[evalset.Pair]) -> Non
 
 TINY = """\
 - id: a
-  ko: 1회 시술은 약 30분 정도 소요됩니다.
-  en: Each session takes about 30 minutes.
+  ko: 20년 넘게 진료해 왔습니다.
+  en: We have been practicing for over two decades.
   wrong:
   - check: numbers
-    en: Each session takes about 30 hours.
+    en: We have been practicing for over two years.
   - check: end-punctuation
-    en: Each session takes about 30 minutes
+    en: We have been practicing for over two decades
 - id: b
-  ko: 오후 2시에 문을 엽니다.
-  en: We open at 2 p.m.
+  ko: 붓기는 이틀 정도 갑니다.
+  en: The swelling lasts about two days.
   wrong:
   - check: numbers
-    en: We open at 2 a.m.
-    why: p.m. became a.m.
+    en: The swelling lasts a while.
+    why: the two days are gone
 - id: c
   ko: 엠페이스는 바늘 없이 시술합니다.
   en: Emface needs no needles.
@@ -119,10 +119,10 @@ def test_counting_findings_of_the_labelled_check_only_are_catches(tiny: tuple[Pa
     data, glossary_path = tiny
     report = evalset.evaluate(evalset.load_pairs(data), parse_glossary(TINY_GLOSSARY, glossary_path))
     numbers, punctuation, names = (report.rows[c] for c in ("numbers", "end-punctuation", "do-not-translate"))
-    # a's correct translation gets "missing 1" (1회 = each session): a false positive of numbers;
-    # b's a.m./p.m. swap is missed: a false negative
+    # a's correct translation gets "missing 20년" (two decades): a false positive of numbers;
+    # b's lost 이틀 is missed (a number the source writes in words is never "missing"): a false negative
     assert (numbers.tp, numbers.fn, numbers.fp, numbers.tn) == (1, 1, 1, 2)
-    # a's second variant is caught by end-punctuation, and numbers finds "missing 1" in it too: not a catch
+    # a's second variant is caught by end-punctuation, and numbers finds "missing 20년" in it too: not a catch
     assert (punctuation.tp, punctuation.fn, numbers.other) == (1, 0, 1)
     assert (names.tp, names.fn, names.fp, names.tn) == (1, 0, 0, 3)
     assert numbers.precision == 0.5 and numbers.recall == 0.5
@@ -151,10 +151,10 @@ def test_the_runner_prints_the_table_json_and_the_offending_pairs(
 
     assert evalset.main([*files, "--show", "FN", "--check", "numbers"]) == 0
     out = capsys.readouterr().out
-    assert "b/1  not caught by numbers (p.m. became a.m.)" in out and "We open at 2 a.m." in out
+    assert "b/1  not caught by numbers (the two days are gone)" in out and "The swelling lasts a while." in out
     assert evalset.main([*files, "--show", "fp"]) == 0
     out = capsys.readouterr().out
-    assert "[error] numbers: numbers differ from the source: missing 1" in out
+    assert "[error] numbers: numbers differ from the source: missing 20년" in out
 
 
 @pytest.mark.parametrize(
@@ -182,26 +182,27 @@ def test_a_broken_set_is_one_clear_message_and_exit_code_2(
 
 # --- the figures ------------------------------------------------------------------------------
 
-#: Today's figures (translate/checks.py as of issue 13, item 1): per check the false positives on
+#: The figures after the issue-13 fixes of the segment checks: per check the false positives on
 #: correct translations (at most) and the recall on its seeded errors (at least). Raise the floor
-#: when the checks improve.
+#: when the checks improve. markup's 4 false positives and 2 of its 3 misses are bold right
+#: before a Korean particle (issue 13, item 2: CJK-friendly emphasis in markdown.py).
 FLOOR: dict[str, tuple[int, float]] = {
     "untranslated-korean": (0, 1.0),
-    "glossary": (11, 0.969),
-    "glossary-forbidden": (0, 0.980),
-    "do-not-translate": (0, 0.976),
-    "numbers": (21, 0.733),
+    "glossary": (5, 1.0),
+    "glossary-forbidden": (0, 1.0),
+    "do-not-translate": (0, 1.0),
+    "numbers": (0, 1.0),
     "markup": (4, 0.964),
     "empty": (0, 1.0),
     "same-as-source": (0, 1.0),
-    "whitespace": (0, 0.941),
-    "end-punctuation": (4, 0.897),
-    "length-ratio": (0, 0.244),
-    "prohibited-claims": (4, 0.934),
+    "whitespace": (0, 1.0),
+    "end-punctuation": (0, 1.0),
+    "length-ratio": (0, 0.666),
+    "prohibited-claims": (0, 1.0),
 }
-FLOOR_ERRORS_ON_CORRECT = 25  # correct translations with an error finding, at most
-FLOOR_WARNINGS_ON_CORRECT = 19  # correct translations with a warning, at most
-FLOOR_CATCH_RATE = 0.857  # seeded errors caught by their check, at least
+FLOOR_ERRORS_ON_CORRECT = 4  # correct translations with an error finding, at most (markup, item 2)
+FLOOR_WARNINGS_ON_CORRECT = 5  # correct translations with a warning, at most
+FLOOR_CATCH_RATE = 0.974  # seeded errors caught by their check, at least
 
 
 def test_every_pair_and_variant_is_counted_once(pairs: list[evalset.Pair], report: evalset.Report) -> None:
@@ -225,16 +226,16 @@ def test_the_headline_figures_do_not_fall_below_today(report: evalset.Report) ->
     assert report.catch_rate >= FLOOR_CATCH_RATE, evalset.show(report, "FN", None)
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the checks still find errors in correct translations")
+@pytest.mark.xfail(
+    strict=True, reason="issue 13, item 2: markup errors on bold right before a Korean particle (markdown.py)"
+)
 def test_target_no_error_finding_on_a_correct_translation(report: evalset.Report) -> None:
     assert report.correct_with_error == evalset.TARGET_ERRORS_ON_CORRECT
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the checks still warn on more than 2 % of correct translations")
 def test_target_warnings_on_at_most_2_percent_of_correct_translations(report: evalset.Report) -> None:
     assert report.warning_rate <= evalset.TARGET_WARNING_RATE
 
 
-@pytest.mark.xfail(strict=True, reason="issue 13: the checks still miss more than 5 % of the seeded errors")
 def test_target_at_least_95_percent_of_seeded_errors_caught(report: evalset.Report) -> None:
     assert report.catch_rate >= evalset.TARGET_CATCH_RATE

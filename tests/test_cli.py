@@ -30,8 +30,9 @@ def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:
 
 
 def fake_mt(glossary_path: Path):  # type: ignore[no-untyped-def]
-    """An MT engine that keeps the glossary's English, the numbers, the markup tokens and the final
-    punctuation, writes about as much as a real one, and leaves 특징 in Korean (the real failure)."""
+    """An MT engine that keeps the glossary's English, the numbers, the markup tokens, the question
+    marks and the final punctuation, writes about as much as a real one (English runs about twice
+    as long as Korean), and leaves 특징 in Korean (the real failure)."""
     glossary = load_glossary(glossary_path)
 
     def translate(q: str, source: str, target: str) -> str:
@@ -42,9 +43,10 @@ def fake_mt(glossary_path: Path):  # type: ignore[no-untyped-def]
         terms = [m.term.targets["en"] for m in glossary.find(q) if "en" in m.term.targets]
         keep = re.findall(r"⟦\d+⟧|\d+(?:[.,]\d+)*", q)
         text = " ".join(["Translated text about", ", ".join(dict.fromkeys(terms)) or "the clinic", *keep])
-        while len(text) < len(q):
+        while len(text) < 2 * len(q):
             text += " and its details"
-        return text + ("?" if q.rstrip().endswith("?") else ".")
+        questions = q.rstrip().rstrip("?").count("?")  # a question inside the segment keeps its mark too
+        return text + " (why?)" * questions + ("?" if q.rstrip().endswith("?") else ".")
 
     return translate
 
