@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import polib
+import yaml
 from typer.testing import CliRunner
 
 from tests.conftest import FIXTURES, GLOSSARY, SAMPLE_SLUG, make_project
@@ -27,16 +28,27 @@ def aligned(ko: str, en: str) -> tuple[list[tuple[list[int], list[int]]], list[f
     return [(p.ko, p.en) for p in pairs], [p.confidence for p in pairs]
 
 
+GOLD = yaml.safe_load((FIXTURES / "emface-lifting.align-gold.yaml").read_text(encoding="utf-8"))
+
+
 def gold() -> list[tuple[list[int], list[int]]]:
-    """Checked by hand: one to one, except that the English joins two Korean sentences of the
-    second section into one ("... collapsed." However, facial aging ...)."""
-    pairs = [([k], [k]) for k in range(5)] + [([5, 6], [5])]
-    return pairs + [([k], [k - 1]) for k in range(7, 47)]
+    """Checked by hand (tests/fixtures/emface-lifting.align-gold.yaml): each English sentence and
+    the Korean segment(s) it translates; here one to one, 47 pairs."""
+    return [(item["ko"], [en]) for en, item in enumerate(GOLD)]
+
+
+def test_the_gold_names_the_sentences_it_pairs() -> None:
+    ko, en = parse_document(KO, front_matter_keys=KEYS).segments, parse_document(EN, front_matter_keys=KEYS).segments
+    assert len(en) == len(GOLD) == 47
+    for segment, item in zip(en, GOLD, strict=True):
+        assert segment.source.startswith(item["en"]) and ko[item["ko"][0]].source.startswith(item["ko_text"])
 
 
 def test_the_sample_pair_aligns_exactly_as_checked_by_hand() -> None:
     pairs, confidence = aligned(KO, EN)
-    assert pairs == gold()  # 46 of 46 pairs, 47 of 47 Korean segments
+    right = sum(1 for ko, en in pairs for e in en if GOLD[e]["ko"] == ko)
+    assert right == len(GOLD)  # 47 of 47 English sentences with the Korean they translate
+    assert pairs == gold()
     assert sum(confidence) / len(confidence) > 0.75
 
 
@@ -44,7 +56,7 @@ def test_a_sentence_missing_from_the_english_is_left_unmatched() -> None:
     en = EN.replace("Therefore, the same method\ncannot be applied to everyone.\n", "")
     pairs, _ = aligned(KO, en)
     # Gale-Church prefers a 2-1 pairing to a deletion: the short sentence joins its neighbour
-    expected = [p for p in gold() if p[0][0] < 33] + [([33, 34], [32])] + [([k], [k - 2]) for k in range(35, 47)]
+    expected = [p for p in gold() if p[0][0] < 33] + [([33, 34], [33])] + [([k], [k - 1]) for k in range(35, 47)]
     assert pairs == expected
 
 
@@ -55,7 +67,7 @@ def test_align_writes_drafts_and_flags_the_korean_left_in_the_english(runner: Cl
     shutil.copy(FIXTURES / "emface-lifting.en-2025.md", en_page)
     code, out = run(runner, root, "align", f"content/ko/{SAMPLE_SLUG}.md", f"content/en/{SAMPLE_SLUG}.md")
     assert code == 0, out
-    assert "46 one-to-one" not in out and "45 one-to-one, 1 merged" in out and "confidence 0." in out
+    assert "47 one-to-one, 0 merged" in out and "confidence 0." in out
     assert "untranslated-korean" in out
 
     entries = {e.msgid: e for e in polib.pofile(str(root / "po" / "en" / f"{SAMPLE_SLUG}.po")) if not e.obsolete}
@@ -64,12 +76,15 @@ def test_align_writes_drafts_and_flags_the_korean_left_in_the_english(runner: Cl
     assert "[error] untranslated-korean" in feature.comment
     hello = next(e for m, e in entries.items() if m.startswith("안녕하세요"))
     assert hello.msgstr.startswith("Hello, this is Bae Tae-seong") and "origin: align" in hello.comment
-    joined = next(e for m, e in entries.items() if m.startswith("진료실에서 가장 많이"))
-    assert "However, facial aging is not just a skin problem." in joined.msgstr and "alignment" in joined.comment
+    # two English sentences after a quote: each goes to its own Korean sentence (issue 13, item 4)
+    quoted = next(e for m, e in entries.items() if m.startswith("진료실에서 가장 많이"))
+    assert quoted.msgstr.endswith('"My facial line seems to have collapsed."') and "alignment" not in quoted.comment
+    however = next(e for m, e in entries.items() if m.startswith("하지만 얼굴 노화는"))
+    assert however.msgstr == "However, facial aging is not just a skin problem."
 
     assert is_ours(en_page.read_text(encoding="utf-8"))  # adopted: publish may replace it once reviewed
     [row] = json.loads(run(runner, root, "status", "--json")[1])
-    assert row["next"] == "draft" and row["page"] != "edited by hand"  # the sentence joined to its neighbour
+    assert row["next"] == "review" and row["draft"] == 47 and row["page"] != "edited by hand"
     code, out = run(runner, root, "publish")
     assert code == 1 and "not published" in out
     assert "Its 특징 is" in en_page.read_text(encoding="utf-8")  # nothing replaced before review

@@ -127,6 +127,36 @@ def test_emoticons_belong_to_the_preceding_sentence(expected: list[str]) -> None
     assert sentences(" ".join(expected)) == expected
 
 
+@pytest.mark.parametrize(
+    "expected",
+    [
+        # issue 13, item 4: the clinic's English page, soft line breaks and all
+        [
+            'The most common concerns I hear in the clinic are\n"I feel like my skin has lost elasticity" and\n'
+            '"My facial line seems to have collapsed."',
+            "However, facial aging is not just a skin problem.",
+        ],
+        ['She asked, "Doesn\'t it hurt?"', "Nobody answered."],
+        ["We call it \u201cthe golden ratio.\u201d", "It is not a rule."],
+        ["It's called 'lifting.'", "Then we wait."],
+    ],
+)
+def test_an_english_sentence_ends_with_a_quote_that_ends_one(expected: list[str]) -> None:
+    assert sentences(" ".join(expected).replace("\n ", "\n")) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Many ask "Doesn\'t it hurt?" before their first session.',  # carries on in lower case
+        'He wrote "see Dr." Kim for details.',  # an abbreviation does not end the quote's sentence
+        '그는 "정말 좋아요." 라고 말했다.',  # Korean: the quotative goes on
+    ],
+)
+def test_a_quote_inside_a_sentence_does_not_end_it(text: str) -> None:
+    assert sentences(text) == [text]
+
+
 def test_object_replacement_runs_are_opaque_words() -> None:
     masked = f"가격은 {OBJ * 3}입니다. 자세한 내용은 {OBJ}{OBJ} 를 참고하세요."
     assert sentences(masked) == [f"가격은 {OBJ * 3}입니다.", f"자세한 내용은 {OBJ}{OBJ} 를 참고하세요."]

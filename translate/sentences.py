@@ -31,6 +31,8 @@ _PAIR_RE = re.compile("[" + re.escape("".join(_PAIRS) + "".join(_CLOSERS) + _SYM
 _MAX_NESTING = 16
 
 _TERMINAL = frozenset(".!?…。！？．")
+_QUOTES = frozenset("\"'“‘")
+_CAPITAL_START_RE = re.compile(r"[\"'“‘(\[]*[A-Z]")
 _STRONG = frozenset("!?！？")
 _OBJECT = "\ufffc"
 # Laughing/crying jamo close a sentence of blog prose: "맛있어요ㅎㅎ 다음은".
@@ -256,8 +258,9 @@ class _Paragraph:
             return False  # a lead-in to what follows: "( 눈을 감았다가, ) 릴리 님이"
         return depth >= _MAX_NESTING or not self.ends_sentence(close, start + 1, depth + 1)
 
-    def ends_sentence(self, end: int, floor: int, depth: int = 0) -> bool:
-        """Whether text[floor:end] ends with the end of a sentence."""
+    def ends_sentence(self, end: int, floor: int, depth: int = 0, capital_next: bool = False) -> bool:
+        """Whether text[floor:end] ends with the end of a sentence (``capital_next``: the next word
+        starts with a capital Latin letter, as an English sentence does)."""
         text = self.text
         pos = end
         punct = ""
@@ -279,6 +282,8 @@ class _Paragraph:
                     continue
                 if punct:
                     return True
+                if capital_next and text[opener] in _QUOTES and self.ends_sentence(pos - 1, opener + 1, depth + 1):
+                    return True  # English: ... "My facial line seems to have collapsed." However, ...
                 if self._leads(floor, opener):
                     # A quote or bracket that opens the sentence ends it if its content does.
                     pos, floor = pos - 1, opener + 1
@@ -351,7 +356,8 @@ class _Paragraph:
             stop = space.start() if space else len(text)
             if self._continues(end, text[start:stop], start):
                 continue
-            if self.ends_sentence(end, sentence_start):
+            capital = _CAPITAL_START_RE.match(text, start, stop) is not None
+            if self.ends_sentence(end, sentence_start, capital_next=capital):
                 spans.append((sentence_start, end))
                 sentence_start = start
         spans.append((sentence_start, len(text.rstrip())))
