@@ -79,3 +79,39 @@ def test_approval_is_refused_for_a_draft_with_a_wrong_number(runner: CliRunner, 
     assert second.fuzzy and "[error] numbers" in second.comment
     result = runner.invoke(app, ["-C", str(root), "review", "approve", polib_id(second), "--reviewer", "Kim"])
     assert result.exit_code == 1 and "numbers" in result.output
+
+
+ISSUE_13 = {  # the correct translations a new user saw refused (issue 13), and one more of each kind
+    "1회 시술은 약 30분 정도 소요됩니다.": "Each procedure takes about 30 minutes.",
+    "써마지는 1년에 한 번 받으시면 충분합니다.": "Once a year is enough for Thermage.",
+    '많은 분들이 "아프지 않나요?"라고 물어보십니다.': 'Many people ask, "Doesn\'t it hurt?"',
+    '가장 많이 받는 질문은 "시술 후 바로 출근할 수 있나요?"입니다.': (
+        'The question we hear most is, "Can I go back to work right after the procedure?"'
+    ),
+    "시술 후 1주일간은 사우나를 피하세요.": "Avoid saunas for a week after the procedure.",
+}
+
+
+def test_the_issue_13_translations_are_approved_by_review_edit(runner: CliRunner, tmp_path: Path) -> None:
+    glossary = (Path(__file__).resolve().parents[1] / "glossary.yaml").read_text(encoding="utf-8")  # the demo's
+    root = make_project(tmp_path, articles={"faq": "\n\n".join(ISSUE_13) + "\n"}, glossary=glossary)
+    run(runner, root, "extract")
+    for entry in entries(root, "faq"):
+        code, out = edit_entry(runner, root, entry, ISSUE_13[entry.msgid], "--article", "faq")
+        assert code == 0, out
+    assert [(e.msgid, e.fuzzy, e.comment) for e in entries(root, "faq") if e.fuzzy] == []
+    assert run(runner, root, "check")[0] == 0
+    # the same sentences with the error each check is for: refused, and check fails
+    wrong = 'Many people ask, "Doesn\'t it hurt."'
+    entry = next(e for e in entries(root, "faq") if e.msgid.startswith("많은 분들이"))
+    edit_entry(runner, root, entry, wrong, "--article", "faq")
+    entry = next(e for e in entries(root, "faq") if e.msgid.startswith("써마지는"))
+    edit_entry(runner, root, entry, "Twice a year is enough for Thermage.", "--article", "faq")
+    drafts = {e.msgid.split()[0]: e.comment for e in entries(root, "faq") if e.fuzzy}
+    assert "[warning] end-punctuation" in drafts["많은"] and "[error] numbers" in drafts["써마지는"]
+    assert run(runner, root, "check")[0] == 1
+    # "each session" for 시술 is the glossary's call: it asks for "procedure"
+    entry = next(e for e in entries(root, "faq") if e.msgid.startswith("1회 시술은"))
+    edit_entry(runner, root, entry, "Each session takes about 30 minutes.", "--article", "faq")
+    comment = next(e.comment for e in entries(root, "faq") if e.msgid.startswith("1회 시술은"))
+    assert "[warning] glossary" in comment and "numbers" not in comment
