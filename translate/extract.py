@@ -17,7 +17,7 @@ from translate.checks import check_translation
 from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
 from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
-from translate.markdown import parse_document
+from translate.markdown import DEFAULT_SHORTCODES, parse_document
 from translate.model import Catalog, Document, Segment, State, Unit, text_hash
 from translate.parallel import map_chunks
 from translate.po import load_catalog, save_catalog
@@ -36,7 +36,9 @@ def load_source(project: Project, article: str, path: Path | None = None) -> Doc
     path = path or project.source_path(article)
     text, newline, bom = read_text(path, project.encoding)
     text = unicodedata.normalize("NFC", text)
-    doc = parse_document(text, front_matter_keys=project.settings.front_matter_keys, path=path)
+    doc = parse_document(
+        text, front_matter_keys=project.settings.front_matter_keys, path=path, shortcodes=shortcodes(project)
+    )
     return Document(
         text=doc.text,
         segments=doc.segments,
@@ -44,6 +46,11 @@ def load_source(project: Project, article: str, path: Path | None = None) -> Doc
         bom=bom,
         front_matter=doc.front_matter,
     )
+
+
+def shortcodes(project: Project) -> dict[str, tuple[str, ...]]:
+    """The shortcode parameters that hold text: Hugo's built-in ones and the project's settings."""
+    return {**DEFAULT_SHORTCODES, **project.settings.shortcodes}
 
 
 def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
