@@ -296,7 +296,7 @@ def _number_cells(tokens: Sequence[Token]) -> None:
 
 def _match_text(view: str, pos: int, expected: str) -> int:
     """Advance over the source text that markdown-it turned into ``expected``."""
-    if view.startswith(expected, pos):
+    if view.startswith(expected, pos) and "&" not in expected:  # "&" may stand for an entity (&amp;)
         return pos + len(expected)
     i, j = pos, 0
     while j < len(expected):

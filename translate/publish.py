@@ -39,6 +39,7 @@ _BLOCK_START_RE = re.compile(
 _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|\[\^[^\]\s]+\]:[ \t]*)?$")  # [^1]: too
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
+_RULE_ONLY_RE = re.compile(r"[-*_][-*_ \t]*$")
 _BARE_AMPERSAND_RE = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # Segments that are a value inside markup (a title, an attribute, a shortcode parameter).
 VALUE_KINDS = frozenset({"link-title", "image-title", "reference-title", "html-attr", "shortcode-param"})
@@ -55,6 +56,8 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
         return _html_text(value)
     if segment.kind == "table-cell":
         value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+    if _RULE_ONLY_RE.match(value):  # *** inside *…* or on a line of its own would be a thematic break
+        return re.sub(r"[-*_]", r"\\\g<0>", value)
     # Only a short run of indentation, quote and list markers can stand before a line's text.
     line_start = doc_text.rfind("\n", max(0, segment.span.start - _MAX_LINE_PREFIX), segment.span.start) + 1
     at_line_start = line_start > 0 or segment.span.start <= _MAX_LINE_PREFIX
@@ -71,11 +74,13 @@ def _value_text(segment: Segment, value: str, doc_text: str) -> str:
     """A title, attribute value or shortcode parameter, escaped for the quotes around it (quoted
     when the source's value was not)."""
     before = doc_text[segment.span.start - 1] if segment.span.start else ""
-    if segment.kind == "html-attr":
-        escaped = html.escape(value, quote=True)
+    if segment.kind == "html-attr":  # | too, as &#124;: a tag may stand in a table row
+        escaped = html.escape(value, quote=True).replace("|", "&#124;")
         return escaped if before in "\"'" else f'"{escaped}"'
     if before == "`":
         return value.replace("`", "'")
+    if segment.kind != "shortcode-param":  # a Markdown title; \| is | everywhere, and keeps a table row whole
+        value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
     if before in "\"'":
         return re.sub(rf"(?<!\\){before}", lambda m: "\\" + m.group(), value)
     if before == "(":
