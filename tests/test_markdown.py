@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from tests.conftest import FIXTURES
 from translate.markdown import code_spans, inline_codes, parse_document
 from translate.publish import render
 
-MD = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin, move_to_end=False)  # as Hugo
+# A page as Hugo reads it: GFM tables and strikethrough, footnotes, definition lists.
+MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+MD.use(footnote_plugin, move_to_end=False).use(deflist_plugin)
 
 
 def sources(text: str, keys: tuple[str, ...] = ("title", "description", "summary")) -> list[str]:

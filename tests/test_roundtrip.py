@@ -105,11 +105,13 @@ def blocks(draw: st.DrawFn) -> str:
                 "titled",
                 "paired",
                 "raw-html",
+                "definition",
+                "alert",
             ]
         )
     )
     if kind == "heading":
-        return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1))
+        return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1)) + draw(st.sampled_from(["", " {#anchor}"]))
     if kind == "para":
         return draw(lines())
     if kind == "bullets":
@@ -147,6 +149,10 @@ def blocks(draw: st.DrawFn) -> str:
         return (
             f'<div class="안내">\n<p title="설명">{text}</p>\n<img alt="장비 사진" src="/a.jpg"><!-- 메모 -->\n</div>'
         )
+    if kind == "definition":
+        return f"{draw(lines(1, 1))}\n: {draw(lines(1, 2))}"
+    if kind == "alert":
+        return "> [!NOTE]\n" + "\n".join("> " + line for line in draw(lines()).split("\n"))
     return "<div>\n피부 <b>안내</b>\n</div>"
 
 

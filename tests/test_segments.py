@@ -14,6 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from typer.testing import CliRunner
 
@@ -25,8 +26,9 @@ from translate.markdown import DEFAULT_SHORTCODES, code_spans, collapse_spaces, 
 from translate.model import segment_id
 from translate.publish import render
 
-# An independent reading of a page, as Hugo's goldmark sees it: GFM tables and strikethrough, footnotes.
-READER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin)
+# An independent reading of a page, as Hugo's goldmark sees it: GFM tables and strikethrough, footnotes,
+# definition lists.
+READER = MarkdownIt("commonmark").enable(["table", "strikethrough"]).use(footnote_plugin).use(deflist_plugin)
 SHORTCODES = {**DEFAULT_SHORTCODES, "notice": ("title",)}
 SETTINGS = '[tool.translate]\nfront_matter_keys = ["title"]\n\n[tool.translate.shortcodes]\nnotice = ["title"]\n'
 CORPUS = "every-position"
@@ -232,6 +234,21 @@ def test_shortcode_parameters_named_in_the_settings_are_segments() -> None:
         "{{< /notice >}}",
     ]
     assert 'caption=`"shortcode-param" \'2\'` title="\\"shortcode-param\\" `3`" >}}' in out
+
+
+def test_definition_lists_alerts_and_heading_ids_keep_their_markup_out_of_the_segments() -> None:
+    text = (
+        "## 시술 후 관리 {#aftercare}\n\n> [!WARNING]\n> 시술 후에는 자외선 차단제를 바르세요.\n\n"
+        "홍조\n: 시술 직후 얼굴이\n  붉어지는 현상입니다.\n"
+    )
+    assert kinds(text) == [
+        ("heading", "시술 후 관리"),
+        ("quote", "시술 후에는 자외선 차단제를 바르세요."),
+        ("term", "홍조"),
+        ("definition", "시술 직후 얼굴이 붉어지는 현상입니다."),
+    ]
+    out = render(parse_document(text), {source: "Text." for _, source in kinds(text)})
+    assert out == "## Text. {#aftercare}\n\n> [!WARNING]\n> Text.\n\nText.\n: Text.\n"
 
 
 def test_task_list_check_boxes_stay_in_the_skeleton() -> None:

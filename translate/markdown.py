@@ -19,6 +19,7 @@ from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE, attr_name, attr_value
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 
 from translate import frontmatter
@@ -45,6 +46,7 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("heading", lambda text: "#" in text),
     ("reference", lambda text: "[" in text),
     ("footnote_def", lambda text: "[^" in text),
+    ("deflist", re.compile(r"^[ \t>]*[:~][ \t]", re.MULTILINE).search),
 )
 # Characters that start inline syntax in _MD (emphasis, code, links, images, HTML, autolinks,
 # entities, escapes, ~~strikethrough~~; a lone ~ is text: 3~6개월). Text without them is
@@ -52,6 +54,8 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
 _INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[<&]|~~")
 MASK = "\ufffc"
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+_CODE_IN_TEXT_RE = re.compile(rf"{_SHORTCODE_RE.pattern}|\{{[#.][^{{}}\n]*\}}(?=[ \t]*$)", re.DOTALL)
+_ALERT_RE = re.compile(r"\[![A-Za-z]+\][+-]?")  # > [!NOTE] (GitHub and Hugo blockquote alerts)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWLINE_RE = re.compile("\n")
 _SPACES_RE = re.compile(r"\s+")
@@ -141,6 +145,7 @@ def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
     parser = _Parser("commonmark").enable(["table", "strikethrough"])
     # Footnotes as Hugo (goldmark) writes them: [^1] references, [^1]: definitions left in place.
     parser.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    parser.use(deflist_plugin)  # term / : definition, Hugo's definition lists
     parser.core.ruler.at("inline", _inline_unless_plain)
     return parser.disable(list(rules)) if rules else parser
 
@@ -224,6 +229,8 @@ def _block_kind(opener: str, open_blocks: list[str]) -> str:
         return "heading"
     if opener in ("th_open", "td_open"):
         return "table-cell"
+    if opener == "dt_open":
+        return "term"
     for block in reversed(open_blocks):
         if block == "list_item_open":
             return "list-item"
@@ -231,6 +238,8 @@ def _block_kind(opener: str, open_blocks: list[str]) -> str:
             return "quote"
         if block == "footnote_reference_open":
             return "footnote"
+        if block == "dd_open":
+            return "definition"
     return "paragraph"
 
 
@@ -477,10 +486,10 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
 
 
 def _text_pieces(view: str, start: int, end: int) -> list[_Piece]:
-    """A text run, with Hugo shortcodes in it marked as code."""
+    """A text run, with Hugo shortcodes in it marked as code (and a heading's {#id} attributes at its end)."""
     pieces: list[_Piece] = []
     cursor = start
-    for m in _SHORTCODE_RE.finditer(view, start, end):
+    for m in _CODE_IN_TEXT_RE.finditer(view, start, end):
         if m.start() > cursor:
             pieces.append(_Piece("text", cursor, m.start()))
         pieces.append(_Piece("code", m.start(), m.end()))
@@ -706,11 +715,20 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
             kind = "link-text"
         pieces = pieces[1:-1]
     text = view.text
+    if (
+        kind == "quote"
+        and len(pieces) >= 3
+        and pieces[1].kind == "soft"
+        and _ALERT_RE.fullmatch(text, start, pieces[0].end)
+    ):
+        start, pieces = pieces[2].start, pieces[2:]  # the alert's [!NOTE] line stays as it is
     # A shortcode on a line of its own opens or closes a paired shortcode: it stays in the skeleton.
     while len(pieces) >= 3 and pieces[1].kind == "soft" and _is_shortcode(text, pieces[0]) and pieces[0].end > start:
         start, pieces = pieces[2].start, pieces[2:]
     while len(pieces) >= 3 and pieces[-2].kind == "soft" and _is_shortcode(text, pieces[-1]) and pieces[-1].start < end:
         end, pieces = pieces[-3].end, pieces[:-2]
+    while pieces and pieces[-1].kind == "code" and text.startswith(("{#", "{."), pieces[-1].start):
+        end, pieces = min(end, pieces[-1].start), pieces[:-1]  # a heading's {#id}: skeleton
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():

@@ -36,7 +36,8 @@ _BLOCK_START_RE = re.compile(
     r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|`{3,}|~{3,}"
     r"|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:\*[ \t]*){3,}$)"
 )
-_LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+|\[\^[^\]\s]+\]:[ \t]*)?$")  # [^1]: too
+# (a definition's ": " and a footnote's "[^1]: " too)
+_LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*:~]|\d{1,9}[.)])[ \t]+|\[\^[^\]\s]+\]:[ \t]*)?$")
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 _RULE_ONLY_RE = re.compile(r"[-*_][-*_ \t]*$")
