@@ -67,8 +67,25 @@ DEFAULT_SHORTCODES: Mapping[str, tuple[str, ...]] = {
     "youtube": ("title",),
     "vimeo": ("title",),
 }
-#: HTML attributes whose values a reader sees (or hears, aria-label).
-HTML_TEXT_ATTRIBUTES = frozenset({"alt", "title", "aria-label", "placeholder"})
+#: HTML attributes whose values a reader sees (or hears: aria-*), as the page check counts them
+#: (translate.visible); also ``value`` of a button-like <input>. Not ``content`` (<meta>): reported.
+HTML_TEXT_ATTRIBUTES = frozenset(
+    {
+        "alt",
+        "title",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "aria-valuetext",
+        "aria-placeholder",
+        "placeholder",
+        "label",
+        "summary",
+        "data-caption",
+        "data-title",
+    }
+)
+_BUTTON_INPUT_RE = re.compile(r"""\stype\s*=\s*["']?(?:submit|button|reset)\b""", re.IGNORECASE)
 # Inline HTML elements: their tags stay inside a sentence as codes; any other tag ends the text run.
 _HTML_INLINE_TAGS = frozenset(
     "a abbr b bdi bdo cite data del dfn em font i ins mark q s small span strong sub sup time u var".split()  # noqa: SIM905
@@ -578,10 +595,11 @@ def _code_values(
         return []
     values = []
     pos = name.end()
+    button = name.group(2).lower() == "input" and _BUTTON_INPUT_RE.search(text, pos, tag.end()) is not None
     while attribute := _ATTR_RE.match(text, pos, tag.end()):
         pos = attribute.end()
-        value = attribute.group(2)
-        if value is None or attribute.group(1).lower() not in HTML_TEXT_ATTRIBUTES:
+        value, attr = attribute.group(2), attribute.group(1).lower()
+        if value is None or not (attr in HTML_TEXT_ATTRIBUTES or (button and attr == "value")):
             continue
         quoted = value[0] in "\"'"
         values.append((attribute.start(2) + quoted, attribute.end(2) - quoted, "html-attr"))
