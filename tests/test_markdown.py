@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 from markdown_it import MarkdownIt
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from tests.conftest import FIXTURES
 from translate.markdown import code_spans, inline_codes, parse_document
 from translate.publish import render
 
+# A page as Hugo reads it: GFM tables and strikethrough, footnotes, definition lists.
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+MD.use(footnote_plugin, move_to_end=False).use(deflist_plugin)
 
 
 def sources(text: str, keys: tuple[str, ...] = ("title", "description", "summary")) -> list[str]:
@@ -61,17 +65,18 @@ def test_decimals_and_article_numbers_do_not_split() -> None:
     ]
 
 
-def test_code_html_and_shortcodes_are_not_segments() -> None:
+def test_code_html_tags_and_shortcodes_are_not_segments() -> None:
     text = (
-        "```python\nprint('안녕')\n```\n\n<div class=\"note\">주의</div>\n\n{{< youtube abc123 >}}\n\n    들여쓴 코드\n"
+        "```python\nprint('안녕')\n```\n\n<div class=\"노트\">주의</div>\n\n{{< youtube abc123 >}}\n\n    들여쓴 코드\n"
+        "\n<script>alert('안녕');</script>\n\n<!-- 메모 -->\n"
     )
-    assert sources(text) == []
+    assert kinds(text) == [("html-text", "주의")]
 
 
 def test_inline_markup_stays_in_the_segment_and_is_marked_as_code() -> None:
     text = '자세한 내용은 **3~6개월** 뒤 [예약 페이지](/book "예약")와 {{< ref "x" >}}에서 `code`를 확인하세요.\n'
-    [source] = sources(text)
-    assert source == text.strip()
+    source, title = sources(text)
+    assert source == text.strip() and title == "예약"
     assert inline_codes(source) == ["**", "**", "[", '](/book "예약")', '{{< ref "x" >}}', "`code`"]
 
 

@@ -43,6 +43,13 @@ WORDS = st.sampled_from(
         "100%",
         "₩350,000",
         '{{< ref "x" >}}',
+        '[링크](/a "링크 제목")',
+        "<abbr title='약어 설명'>약어</abbr>",
+        '{{< figure alt="그림 설명" >}}',
+        "[^1]",
+        "&lt;",
+        "***중요***",
+        "`ls  -la`",
         "습니다.",
         "해요!",
         "까?",
@@ -60,6 +67,10 @@ TRANSLATIONS = st.sampled_from(
         "=== underline",
         "```",
         "**bold** text",
+        "***strong*** text",
+        "quotes \" and ' and ( )",
+        "a < b & c <b>bold</b>",
+        "`a  b` code",
         "",
     ]
 )
@@ -88,11 +99,19 @@ def blocks(draw: st.DrawFn) -> str:
                 "quote",
                 "shortcode",
                 "html",
+                "setext",
+                "footnote",
+                "reference",
+                "titled",
+                "paired",
+                "raw-html",
+                "definition",
+                "alert",
             ]
         )
     )
     if kind == "heading":
-        return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1))
+        return "#" * draw(st.integers(1, 6)) + " " + draw(lines(1, 1)) + draw(st.sampled_from(["", " {#anchor}"]))
     if kind == "para":
         return draw(lines())
     if kind == "bullets":
@@ -113,6 +132,27 @@ def blocks(draw: st.DrawFn) -> str:
         return "\n".join("> " + line for line in draw(lines()).split("\n"))
     if kind == "shortcode":
         return '{{< youtube id="abc" >}}'
+    if kind == "setext":
+        return f"{draw(lines(1, 2))}\n{draw(st.sampled_from(['===', '---']))}"
+    if kind == "footnote":
+        return f"[^{draw(st.sampled_from(['1', 'note']))}]: {draw(lines(1, 2))}"
+    if kind == "reference":
+        title = draw(lines(1, 1)).replace('"', "").replace("\\", "")
+        return f'[{draw(st.sampled_from(["ref", "상담"]))}]: https://example.com/상담 "{title}"'
+    if kind == "titled":
+        title = draw(lines(1, 1)).replace('"', "").replace("\\", "")
+        return f'![{draw(lines(1, 1)).replace("]", "")}](/a.jpg "{title}")'
+    if kind == "paired":
+        return f'{{{{< notice title="주의 사항" >}}}}\n{draw(lines())}\n{{{{< /notice >}}}}'
+    if kind == "raw-html":
+        text = draw(lines(1, 2)).replace("<", "").replace("&", "&amp;")
+        return (
+            f'<div class="안내">\n<p title="설명">{text}</p>\n<img alt="장비 사진" src="/a.jpg"><!-- 메모 -->\n</div>'
+        )
+    if kind == "definition":
+        return f"{draw(lines(1, 1))}\n: {draw(lines(1, 2))}"
+    if kind == "alert":
+        return "> [!NOTE]\n" + "\n".join("> " + line for line in draw(lines()).split("\n"))
     return "<div>\n피부 <b>안내</b>\n</div>"
 
 
@@ -171,6 +211,7 @@ EXTRA_BLOCKS = st.sampled_from(
         "- 항목\n  ---",
         "> 인용\n> ---",
         "[ref]: /a\n\n[링크][ref]",
+        "본문[^1]\n\n[^1]: 각주",
         "***",
         "    들여쓴 코드",
         "~~~\n코드\n~~~",

@@ -161,21 +161,21 @@ def test_the_scanner_on_markdown_edge_cases(text: str, words: list[str]) -> None
 
 
 def test_publish_refuses_a_page_that_would_show_korean(runner: CliRunner, tmp_path: Path) -> None:
-    article = '---\ntitle: 피부 안내\n---\n\n피부 관리 안내입니다.\n\n<abbr title="고주파">RF</abbr> 장비입니다.\n'
+    article = '---\ntitle: 피부 안내\n---\n\n피부 관리 안내입니다.\n\n<input name="q" value="고주파"> RF 장비입니다.\n'
     root = make_project(tmp_path, articles={"guide": article})
     run(runner, root, "extract")
-    words = {"피부 안내": "Skin", "피부 관리": "A guide.", "<abbr": '<abbr title="고주파">RF</abbr> is a device.'}
+    words = {"피부 안내": "Skin", "피부 관리": "A guide.", "<input": '<input name="q" value="고주파"> RF is a device.'}
     approve_in(runner, root, "en", words)
     code, out = run(runner, root, "publish")
     assert code == 1 and not (root / "content" / "en" / "guide.md").exists()
-    assert "line 9: untranslated-korean: Korean text left untranslated: 고주파 (the HTML title attribute)" in out
+    assert "line 9: untranslated-korean: Korean text left untranslated: 고주파 (the HTML value attribute)" in out
 
 
 def test_extract_reports_korean_it_will_not_translate(runner: CliRunner, tmp_path: Path) -> None:
     article = (
         "---\ntitle: 피부 안내\nauthor: 배태성\nslug: 피부\nfaq:\n  - question: 질문입니다\n---\n\n"
         "피부 관리 안내입니다.\n\n"
-        '<abbr title="고주파">RF</abbr> 장비입니다. [예약](/예약 "예약 페이지")\n\n'
+        '<abbr title="고주파">RF</abbr> 장비입니다. [예약](/예약 "예약 페이지") <input name="q" value="검색어">\n\n'
         '{{< notice title="주의 사항" src="/images/피부.jpg" >}}\n\n'
         "`코드` 와 https://example.com/피부 는 괜찮습니다.\n"
     )
@@ -188,26 +188,24 @@ def test_extract_reports_korean_it_will_not_translate(runner: CliRunner, tmp_pat
         'add "author" to front_matter_keys in [tool.translate] to have it translated.',
         "warning: content/ko/guide.md:6: Korean that will not be translated: 질문입니다 (front matter faq.0.question); "
         'add "faq.*.question" to front_matter_keys in [tool.translate] to have it translated.',
-        "warning: content/ko/guide.md:11: Korean that will not be translated: 고주파 (the HTML title attribute); "
-        "HTML is copied as it is: write the text in Markdown (an image's alt text as ![alt](src)) to have it "
-        "translated.",
-        "warning: content/ko/guide.md:11: Korean that will not be translated: 예약 페이지 (a link title); "
-        "link and image titles are copied untranslated: move the text into the link text or remove the title.",
+        # (the title attribute and the link title on that line are segments)
+        "warning: content/ko/guide.md:11: Korean that will not be translated: 검색어 (the HTML value attribute); "
+        "only the alt, title, aria-*, placeholder, label, summary, data-caption and data-title attributes are "
+        "translated (value: of a button): write the text in one of them or in Markdown.",
         "warning: content/ko/guide.md:13: Korean that will not be translated: 주의 사항 (parameter title of the "
-        "shortcode notice); shortcode parameters are copied untranslated: move the text into the shortcode's "
-        "inner content, or have the parameter extracted.",
+        'shortcode notice); add "title" to notice = [...] in [tool.translate.shortcodes] to have it translated.',
     ]
-    assert "5 Korean texts will not be translated" in result.stdout
+    assert "4 Korean texts will not be translated" in result.stdout
     # an unchanged article is not read again, and still reported
     again = runner.invoke(app, ["-C", str(root), "extract"])
-    assert "0 PO files updated" in again.stdout and "5 Korean texts will not be translated" in again.stdout
+    assert "0 PO files updated" in again.stdout and "4 Korean texts will not be translated" in again.stdout
     assert [line for line in again.stderr.splitlines() if line.startswith("warning:")] == warnings
     # configured, the front matter values are segments and no longer reported
     (root / "pyproject.toml").write_text(
         '[tool.translate]\nfront_matter_keys = ["title", "author", "faq.*.question"]\n', encoding="utf-8"
     )
     code, out = run(runner, root, "extract")
-    assert code == 0 and "3 Korean texts will not be translated" in out and "author" not in out
+    assert code == 0 and "2 Korean texts will not be translated" in out and "author" not in out
 
 
 NOTICE_ARTICLE = "---\ntitle: 안내\n---\n\n피부 관리 안내입니다.\n\n본 게시물은 의료법 제56조에 따라 작성되었습니다.\n"

@@ -11,6 +11,7 @@ is never approved here, but kept as a draft with an ``added-text`` error for a r
 from __future__ import annotations
 
 import difflib
+import html
 import itertools
 import re
 from dataclasses import dataclass, field
@@ -24,13 +25,14 @@ from translate.errors import InputError
 from translate.extract import load_source, source_hash
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary
-from translate.markdown import line_of
+from translate.markdown import collapse_spaces, decode_html_text, line_of
 from translate.model import Document, Finding, Segment, Severity, Span, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
 from translate.publish import (
     SOURCE_HASH_FIELD,
     TRANSLATION_KEY,
+    VALUE_KINDS,
     is_ours,
     page_field,
     render_with_spans,
@@ -97,7 +99,15 @@ def _value(segment: Segment, page_text: str) -> str | None:
         return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
     if _BLANK_LINE_RE.search(page_text):
         return None  # a new paragraph: structure, not a sentence
-    value = " ".join(page_text.split())
+    value = collapse_spaces(page_text)
+    if segment.kind == "html-text":
+        return decode_html_text(value) or None
+    if segment.kind == "html-attr":
+        return html.unescape(value[1:-1] if value[:1] == '"' == value[-1:] and len(value) > 1 else value) or None
+    if segment.kind in VALUE_KINDS:  # titles and shortcode parameters: the escapes publish adds taken out
+        if segment.kind == "shortcode-param" and value[:1] == '"' == value[-1:] and len(value) > 1:
+            value = value[1:-1]
+        return re.sub(r"\\([\"'()|])", r"\1", value) or None
     if segment.kind == "table-cell":
         value = value.replace("\\|", "|")
     if re.match(r"\\[-+*#>=_`~]|\d{1,9}\\[.)]", value):
@@ -106,12 +116,15 @@ def _value(segment: Segment, page_text: str) -> str | None:
 
 
 def _owner(seg_tokens: list[tuple[int, int]], i1: int, i2: int, inserted: str) -> int | None:
-    """The segment a change of the expected tokens [i1, i2) falls in; None when it touches the skeleton.
+    """The segment a change of the expected tokens [i1, i2) falls in (the innermost: a link title rather
+    than its sentence); None when it touches the skeleton.
     Text added at a segment's edge belongs to it unless it starts a new line (a new block)."""
+    owner, size = None, 0
     for index, (a, b) in enumerate(seg_tokens):
-        if a <= i1 and i2 <= b and not (i1 == i2 and i1 in (a, b) and "\n" in inserted):
-            return index
-    return None
+        inside = a <= i1 and i2 <= b and not (i1 == i2 and i1 in (a, b) and "\n" in inserted)
+        if inside and (owner is None or b - a < size):
+            owner, size = index, b - a
+    return owner
 
 
 def _sentences(text: str) -> list[str]:

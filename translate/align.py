@@ -19,7 +19,7 @@ from pathlib import Path
 from translate import history
 from translate.checks import check_translation
 from translate.errors import ConfigError
-from translate.extract import extract, load_source
+from translate.extract import extract, load_source, shortcodes
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary, target_contains
 from translate.markdown import inline_codes, parse_document
@@ -267,7 +267,9 @@ def align(
     extract(project, slug, lang)
     doc = load_source(project, slug)
     page, newline, bom = read_text(en_path)
-    en_doc = parse_document(page, front_matter_keys=project.settings.front_matter_keys, path=en_path)
+    en_doc = parse_document(
+        page, front_matter_keys=project.settings.front_matter_keys, path=en_path, shortcodes=shortcodes(project)
+    )
     glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     report = AlignReport(slug, lang, ko=doc.segments, en=en_doc.segments)
     report.pairs = align_segments(doc.segments, doc.text, en_doc.segments, page, glossary, lang)

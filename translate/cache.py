@@ -13,7 +13,7 @@ import os
 from pathlib import Path
 from typing import Any
 
-from translate import __version__
+from translate import SEGMENTATION_VERSION, __version__
 from translate.errors import WriteError
 from translate.fileio import atomic_write
 from translate.project import Project
@@ -41,7 +41,7 @@ class StampCache:
 
     def __init__(self, project: Project, name: str, context: object) -> None:
         self.path = project.inside(project.root / CACHE_DIR / f"{name}.json", CACHE_HINT)
-        self.context = json.dumps([__version__, context], sort_keys=True, default=str)
+        self.context = json.dumps([__version__, SEGMENTATION_VERSION, context], sort_keys=True, default=str)
         self.entries: dict[str, Any] = {}
         self.changed = False
         with contextlib.suppress(OSError, ValueError):

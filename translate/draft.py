@@ -45,7 +45,7 @@ from translate.engines import (
 )
 from translate.errors import ConfigError, EngineError, PerArticle
 from translate.glossary import Glossary, apply_glossary, load_glossary
-from translate.markdown import code_spans
+from translate.markdown import code_spans, collapse_spaces
 from translate.model import Catalog, Finding, Severity, State, Unit, normalize_text, text_hash
 from translate.mtcache import MTCache
 from translate.po import load_catalog, save_catalog
@@ -92,7 +92,7 @@ def restore(translated: str, codes: list[str]) -> tuple[str, list[Finding]]:
         findings.append(Finding("markup", f"machine translation dropped: {' '.join(dropped)}", Severity.ERROR))
     if repeated:
         findings.append(Finding("markup", f"machine translation repeated: {' '.join(repeated)}", Severity.ERROR))
-    return " ".join(text.split()), findings
+    return collapse_spaces(text), findings
 
 
 def refusal(text: str, answer: str, lang: str) -> str | None:

@@ -6,6 +6,7 @@ import difflib
 import hashlib
 import os
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,8 @@ from translate.checks import check_translation
 from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
 from translate.fileio import WriteBatch, read_text
 from translate.glossary import Glossary, load_glossary
-from translate.markdown import parse_document
-from translate.model import Catalog, Document, Segment, State, Unit, text_hash
+from translate.markdown import DEFAULT_SHORTCODES, parse_document
+from translate.model import Catalog, Document, Segment, Span, State, Unit, text_hash
 from translate.parallel import map_chunks
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
@@ -36,7 +37,9 @@ def load_source(project: Project, article: str, path: Path | None = None) -> Doc
     path = path or project.source_path(article)
     text, newline, bom = read_text(path, project.encoding)
     text = unicodedata.normalize("NFC", text)
-    doc = parse_document(text, front_matter_keys=project.settings.front_matter_keys, path=path)
+    doc = parse_document(
+        text, front_matter_keys=project.settings.front_matter_keys, path=path, shortcodes=shortcodes(project)
+    )
     return Document(
         text=doc.text,
         segments=doc.segments,
@@ -44,6 +47,11 @@ def load_source(project: Project, article: str, path: Path | None = None) -> Doc
         bom=bom,
         front_matter=doc.front_matter,
     )
+
+
+def shortcodes(project: Project) -> dict[str, tuple[str, ...]]:
+    """The shortcode parameters that hold text: Hugo's built-in ones and the project's settings."""
+    return {**DEFAULT_SHORTCODES, **project.settings.shortcodes}
 
 
 def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
@@ -227,14 +235,13 @@ class Untranslatable:
 
 
 _HINTS = {
-    visible.TEXT: "translate does not extract text here (HTML, or a block it cannot place): write it as Markdown "
-    "text to have it translated",
-    visible.ATTRIBUTE: "HTML is copied as it is: write the text in Markdown (an image's alt text as ![alt](src)) "
-    "to have it translated",
-    visible.TITLE: "link and image titles are copied untranslated: move the text into the link text or remove "
-    "the title",
-    visible.SHORTCODE: "shortcode parameters are copied untranslated: move the text into the shortcode's inner "
-    "content, or have the parameter extracted",
+    visible.TEXT: "translate cannot place a translation here (a block it cannot map back onto the file): write "
+    "it as plain Markdown text to have it translated",
+    visible.ATTRIBUTE: "only the alt, title, aria-*, placeholder, label, summary, data-caption and data-title "
+    "attributes are translated (value: of a button): write the text in one of them or in Markdown",
+    visible.TITLE: "this title cannot be placed (it runs across quoted lines): write it on one line",
+    visible.SHORTCODE: "positional shortcode parameters are copied untranslated: move the text into the "
+    "shortcode's inner content or a named parameter",
 }
 
 
@@ -242,10 +249,13 @@ def untranslatable(doc: Document, location: str, path: object = None) -> list[Un
     """The Korean of an article that readers would see and no segment translates (outside URLs,
     code and comments), phrase by phrase, with what to do about each."""
     found: list[Untranslatable] = []
-    runs = visible.visible_hangul(doc.text, path=path, skip=[s.span for s in doc.segments])
+    runs = visible.visible_hangul(doc.text, path=path, skip=_disjoint_spans(doc.segments))
     for run in visible.phrases(doc.text, runs):
         where = visible.describe(run)
-        if run.where == visible.FRONT_MATTER:
+        name, _, parameter = run.detail.partition(" ")
+        if run.where == visible.SHORTCODE and parameter and not parameter.isdigit():
+            hint = f'add "{parameter}" to {name} = [...] in [tool.translate.shortcodes] to have it translated'
+        elif run.where == visible.FRONT_MATTER:
             parts = ["*" if part.isdigit() else part for part in run.detail.split(".")]
             key = ".".join(parts[:-1] if parts[-1] == "*" else parts)
             hint = f'add "{key}" to front_matter_keys in [tool.translate] to have it translated'
@@ -257,6 +267,21 @@ def untranslatable(doc: Document, location: str, path: object = None) -> list[Un
         else:
             found.append(Untranslatable(location, run.line, run.text, where, hint))
     return found
+
+
+def _disjoint_spans(segments: Sequence[Segment]) -> list[Span]:
+    """The segments' spans, sorted and disjoint: a value inside a sentence's markup (a link title, an
+    attribute) cut out of its sentence's span, the sentence's text on either side kept."""
+    spans: list[Span] = []
+    for segment in segments:
+        span = segment.span
+        if spans and spans[-1].start <= span.start and span.end <= spans[-1].end:
+            outer = spans.pop()
+            pieces = (Span(outer.start, span.start), span, Span(span.end, outer.end))
+            spans.extend(piece for piece in pieces if piece.end > piece.start)
+        else:
+            spans.append(span)
+    return spans
 
 
 @dataclass

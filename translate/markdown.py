@@ -11,12 +11,16 @@ import functools
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common.html_re import HTML_TAG_RE, attr_name, attr_value
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
 from translate import frontmatter
 from translate.model import Document, Segment, Span
@@ -41,6 +45,8 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
     ("blockquote", lambda text: ">" in text),
     ("heading", lambda text: "#" in text),
     ("reference", lambda text: "[" in text),
+    ("footnote_def", lambda text: "[^" in text),
+    ("deflist", re.compile(r"^[ \t>]*[:~][ \t]", re.MULTILINE).search),
 )
 # Characters that start inline syntax in _MD (emphasis, code, links, images, HTML, autolinks,
 # entities, escapes, ~~strikethrough~~; a lone ~ is text: 3~6개월). Text without them is
@@ -48,8 +54,51 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
 _INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[<&]|~~")
 MASK = "\ufffc"
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+_CODE_IN_TEXT_RE = re.compile(rf"{_SHORTCODE_RE.pattern}|\{{[#.][^{{}}\n]*\}}(?=[ \t]*$)", re.DOTALL)
+_ALERT_RE = re.compile(r"\[![A-Za-z]+\][+-]?")  # > [!NOTE] (GitHub and Hugo blockquote alerts)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWLINE_RE = re.compile("\n")
+_SPACES_RE = re.compile(r"\s+")
+
+#: Hugo shortcodes whose named parameters a reader sees (name -> parameters); projects add theirs
+#: in [tool.translate.shortcodes].
+DEFAULT_SHORTCODES: Mapping[str, tuple[str, ...]] = {
+    "figure": ("alt", "title", "caption", "attr"),
+    "youtube": ("title",),
+    "vimeo": ("title",),
+}
+#: HTML attributes whose values a reader sees (or hears: aria-*), as the page check counts them
+#: (translate.visible); also ``value`` of a button-like <input>. Not ``content`` (<meta>): reported.
+HTML_TEXT_ATTRIBUTES = frozenset(
+    {
+        "alt",
+        "title",
+        "aria-label",
+        "aria-description",
+        "aria-roledescription",
+        "aria-valuetext",
+        "aria-placeholder",
+        "placeholder",
+        "label",
+        "summary",
+        "data-caption",
+        "data-title",
+    }
+)
+_BUTTON_INPUT_RE = re.compile(r"""\stype\s*=\s*["']?(?:submit|button|reset)\b""", re.IGNORECASE)
+# Inline HTML elements: their tags stay inside a sentence as codes; any other tag ends the text run.
+_HTML_INLINE_TAGS = frozenset(
+    "a abbr b bdi bdo cite data del dfn em font i ins mark q s small span strong sub sup time u var".split()  # noqa: SIM905
+)
+# Elements whose content is code or not text at all: kept as they are (code, kbd and samp inline).
+_HTML_RAW_TAGS = frozenset({"script", "style", "pre", "textarea", "code", "kbd", "samp", "svg", "math", "template"})
+_HTML_INLINE_RAW_TAGS = frozenset({"code", "kbd", "samp"})
+_TAG_NAME_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
+_ATTR_RE = re.compile(rf"\s+({attr_name})(?:\s*=\s*({attr_value}))?")
+_SHORTCODE_HEAD_RE = re.compile(r"\{\{[<%]\s*([\w./-]+)")
+_SHORTCODE_PARAM_RE = re.compile(r"\s([\w-]+)=(\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`%>]+)")
+_TASK_RE = re.compile(r"\[[ xX]\][ \t]+")  # a GFM task list item's check box
+_TITLE_OPENER = {'"': '"', "'": "'", ")": "("}
 
 
 class _Unlocatable(Exception):
@@ -63,6 +112,7 @@ class _Piece:
     end: int
     match: int = -1  # open: end of its closer; close: start of its opener
     alt: tuple[int, int] | None = None  # alt-text range of an image
+    title: tuple[int, int] | None = None  # title range of a link (its close piece) or an image
 
 
 @dataclass(frozen=True)
@@ -95,13 +145,24 @@ def _inline_unless_plain(state: StateCore) -> None:
             if _INLINE_SYNTAX_RE.search(token.content) is None:
                 token.meta["plain"] = True
             else:
-                state.md.inline.parse(token.content, state.md, state.env, token.children)
+                state.md.inline.parse(_mask_shortcodes(token.content), state.md, state.env, token.children)
+
+
+def _mask_shortcodes(text: str) -> str:
+    """text with each Hugo shortcode's characters (line breaks kept) replaced by MASK, so that
+    the backticks, quotes and brackets in its parameters are not read as Markdown."""
+    if "{{" not in text:
+        return text
+    return _SHORTCODE_RE.sub(lambda m: re.sub(r"[^\n]", MASK, m.group()), text)
 
 
 @functools.cache
 def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
     """CommonMark with tables and strikethrough, our inline stage, and these block rules off."""
     parser = _Parser("commonmark").enable(["table", "strikethrough"])
+    # Footnotes as Hugo (goldmark) writes them: [^1] references, [^1]: definitions left in place.
+    parser.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
+    parser.use(deflist_plugin)  # term / : definition, Hugo's definition lists
     parser.core.ruler.at("inline", _inline_unless_plain)
     return parser.disable(list(rules)) if rules else parser
 
@@ -114,8 +175,17 @@ def _block_parser(text: str) -> MarkdownIt:
     return _parser_without(tuple(name for name, needs in _BLOCK_RULE_NEEDS if not needs(text)))
 
 
-def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: object = None) -> Document:
-    """Split an article's text (LF line ends, NFC) into segments with their spans."""
+def parse_document(
+    text: str,
+    *,
+    front_matter_keys: Sequence[str] = (),
+    path: object = None,
+    shortcodes: Mapping[str, Sequence[str]] = DEFAULT_SHORTCODES,
+) -> Document:
+    """Split an article's text (LF line ends, NFC) into segments with their spans.
+
+    ``shortcodes``: the named parameters of each Hugo shortcode that hold text for the reader.
+    """
     segments: list[_Found] = []
     body_start = 0
     fm_span: Span | None = None
@@ -130,7 +200,8 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
     line_starts = _line_starts(text)
     body = text[body_start:]
     first_line = text.count("\n", 0, body_start)
-    tokens = _block_parser(body).parse(body)
+    env: dict[str, Any] = {}
+    tokens = _block_parser(body).parse(body, env)
     _number_cells(tokens)
     open_blocks: list[str] = []  # the containers around the current token, innermost last
     for index, token in enumerate(tokens):
@@ -138,16 +209,25 @@ def parse_document(text: str, *, front_matter_keys: Sequence[str] = (), path: ob
             open_blocks.append(token.type)
         elif token.nesting == -1 and open_blocks:
             open_blocks.pop()
+        if token.type == "html_block" and token.map is not None:
+            try:
+                view = _inline_view(text, line_starts, token, first_line, "html-text")
+                segments.extend(_segments_of(view, _html_pieces(view.text), "html-text", shortcodes))
+            except _Unlocatable:
+                pass
+            continue
         if token.type != "inline" or token.map is None:
             continue
         kind = _block_kind(tokens[index - 1].type if index else "", open_blocks)
         try:
             view = _inline_view(text, line_starts, token, first_line, kind)
             pieces = _plain_pieces(view.text) if token.meta.get("plain") else _scan(view.text, token.children or [])
-            segments.extend(_segments_of(view, pieces, kind))
+            segments.extend(_segments_of(view, pieces, kind, shortcodes))
         except _Unlocatable:
             # Kept untouched in every language rather than risk a broken splice.
             continue
+    if env.get("references"):
+        segments.extend(_reference_titles(text, line_starts, first_line, env["references"]))
     segments.sort()
     located = tuple(Segment(source, Span(a, b), bisect_right(line_starts, a), kind) for a, b, source, kind in segments)
     return Document(text=text, segments=located, front_matter=fm_span)
@@ -166,11 +246,17 @@ def _block_kind(opener: str, open_blocks: list[str]) -> str:
         return "heading"
     if opener in ("th_open", "td_open"):
         return "table-cell"
+    if opener == "dt_open":
+        return "term"
     for block in reversed(open_blocks):
         if block == "list_item_open":
             return "list-item"
         if block == "blockquote_open":
             return "quote"
+        if block == "footnote_reference_open":
+            return "footnote"
+        if block == "dd_open":
+            return "definition"
     return "paragraph"
 
 
@@ -182,7 +268,8 @@ def _inline_view(text: str, line_starts: list[int], token: Token, first_line: in
     view_starts: list[int] = []
     doc_starts: list[int] = []
     size = 0
-    for i, content_line in enumerate(token.content.split("\n")):
+    content = token.content.removesuffix("\n") if token.type == "html_block" else token.content
+    for i, content_line in enumerate(content.split("\n")):
         start = line_starts[line_no + i]
         end = line_starts[line_no + i + 1] - 1 if line_no + i + 1 < len(line_starts) else len(text)
         col = text.rfind(content_line, start, end)
@@ -191,7 +278,7 @@ def _inline_view(text: str, line_starts: list[int], token: Token, first_line: in
         view_starts.append(size + 1 if i else 0)
         doc_starts.append(col)
         size += len(content_line) + (1 if i else 0)
-    return _View(token.content, tuple(view_starts), tuple(doc_starts))
+    return _View(content, tuple(view_starts), tuple(doc_starts))
 
 
 def _split_row(line: str) -> list[tuple[int, int]]:
@@ -235,22 +322,23 @@ def _number_cells(tokens: Sequence[Token]) -> None:
 
 def _match_text(view: str, pos: int, expected: str) -> int:
     """Advance over the source text that markdown-it turned into ``expected``."""
-    if view.startswith(expected, pos):
+    if view.startswith(expected, pos) and "&" not in expected:  # "&" may stand for an entity (&amp;)
         return pos + len(expected)
     i, j = pos, 0
     while j < len(expected):
-        if i < len(view) and view[i] == expected[j]:
+        if (
+            view.startswith("&", i)
+            and (m := _ENTITY_RE.match(view, i))
+            and expected.startswith(decoded := html.unescape(m.group()), j)
+        ):
+            i = m.end()
+            j += len(decoded)
+        elif i < len(view) and (view[i] == expected[j] or expected[j] == MASK):
             i += 1
             j += 1
         elif view.startswith("\\", i) and i + 1 < len(view) and view[i + 1] == expected[j]:
             i += 2
             j += 1
-        elif i < len(view) and view[i] == "&" and (m := _ENTITY_RE.match(view, i)):
-            decoded = html.unescape(m.group())
-            if not expected.startswith(decoded, j):
-                raise _Unlocatable
-            i = m.end()
-            j += len(decoded)
         elif i < len(view) and view[i] in " \t\n" and expected[j] in " \t":
             i += 1
         else:
@@ -318,10 +406,24 @@ def _link_tail(view: str, pos: int) -> int:
     return i
 
 
+def _title_range(view: str, tail: int, end: int) -> tuple[int, int] | None:
+    """Where the title is in an inline link's or image's ``](dest "title")`` (tail to end)."""
+    if not view.startswith("](", tail) or not view.startswith(")", end - 1):
+        return None
+    k = end - 2
+    while k > tail and view[k] in " \t\n":
+        k -= 1
+    opener = _TITLE_OPENER.get(view[k])
+    j = k - 1
+    while j > tail + 1 and not (view[j] == opener and view[j - 1] != "\\"):
+        j -= 1
+    return (j + 1, k) if j > tail + 1 and view[j - 1] in " \t\n" else None
+
+
 def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
     """Locate every inline token of markdown-it in the source text, in order."""
     pieces: list[_Piece] = []
-    stack: list[int] = []
+    stack: list[tuple[int, Token]] = []
     pos = 0
     skip_until_close = False
     for child in children:
@@ -356,6 +458,12 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
                 raise _Unlocatable
             pieces.append(_Piece("code", pos, pos + len(child.content)))
             pos += len(child.content)
+        elif kind == "footnote_ref":
+            close = view.find("]", pos)
+            if not view.startswith("[^", pos) or close < 0:
+                raise _Unlocatable
+            pieces.append(_Piece("code", pos, close + 1))
+            pos = close + 1
         elif kind == "link_open" and child.markup == "autolink":
             close = view.find(">", pos)
             if not view.startswith("<", pos) or close < 0:
@@ -367,15 +475,17 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
             marker = "[" if kind == "link_open" else child.markup
             if not view.startswith(marker, pos):
                 raise _Unlocatable
-            stack.append(len(pieces))
+            stack.append((len(pieces), child))
             pieces.append(_Piece("open", pos, pos + len(marker)))
             pos += len(marker)
         elif kind == "link_close" or kind.endswith("_close"):
             end = _link_tail(view, pos) if kind == "link_close" else pos + len(child.markup)
             if kind != "link_close" and not view.startswith(child.markup, pos):
                 raise _Unlocatable
-            opener = pieces[stack.pop()] if stack else None
-            pieces.append(_Piece("close", pos, end, match=opener.start if opener else -1))
+            index, open_token = stack.pop() if stack else (-1, child)
+            opener = pieces[index] if index >= 0 else None
+            title = _title_range(view, pos, end) if open_token.attrGet("title") else None
+            pieces.append(_Piece("close", pos, end, match=opener.start if opener else -1, title=title))
             if opener is not None:
                 opener.match = end
             pos = end
@@ -384,7 +494,8 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
                 raise _Unlocatable
             close = _closing_bracket(view, pos + 1)
             end = _link_tail(view, close)
-            pieces.append(_Piece("image", pos, end, alt=(pos + 2, close)))
+            title = _title_range(view, close, end) if child.attrGet("title") else None
+            pieces.append(_Piece("image", pos, end, alt=(pos + 2, close), title=title))
             pos = end
         else:
             raise _Unlocatable
@@ -392,10 +503,10 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
 
 
 def _text_pieces(view: str, start: int, end: int) -> list[_Piece]:
-    """A text run, with Hugo shortcodes in it marked as code."""
+    """A text run, with Hugo shortcodes in it marked as code (and a heading's {#id} attributes at its end)."""
     pieces: list[_Piece] = []
     cursor = start
-    for m in _SHORTCODE_RE.finditer(view, start, end):
+    for m in _CODE_IN_TEXT_RE.finditer(view, start, end):
         if m.start() > cursor:
             pieces.append(_Piece("text", cursor, m.start()))
         pieces.append(_Piece("code", m.start(), m.end()))
@@ -429,7 +540,9 @@ def _plain_pieces(view: str) -> list[_Piece]:
 _Found = tuple[int, int, str, str]  # a segment found: its span in the file, source and kind
 
 
-def _segments_of(view: _View, pieces: list[_Piece], kind: str) -> list[_Found]:
+def _segments_of(
+    view: _View, pieces: list[_Piece], kind: str, shortcodes: Mapping[str, Sequence[str]] = DEFAULT_SHORTCODES
+) -> list[_Found]:
     segments: list[_Found] = []
     run: list[_Piece] = []
     for piece in [*pieces, _Piece("hard", len(view.text), len(view.text))]:
@@ -441,7 +554,135 @@ def _segments_of(view: _View, pieces: list[_Piece], kind: str) -> list[_Found]:
                 segments.extend(_sentences_of(view, [alt], "image-alt", split=False))
         else:
             run.append(piece)
+        if piece.title is not None:
+            segments.extend(
+                _value_segment(view, *piece.title, "image-title" if piece.kind == "image" else "link-title")
+            )
+        elif piece.kind in ("code", "hard") and piece.end > piece.start and view.text[piece.start] in "{<":
+            for a, b, value_kind in _code_values(view.text, piece.start, piece.end, shortcodes):
+                segments.extend(_value_segment(view, a, b, value_kind))
     return segments
+
+
+def _value_segment(view: _View, start: int, end: int, kind: str) -> list[_Found]:
+    """A title or attribute value as one segment (HTML entities decoded in attribute values)."""
+    raw = view.text[start:end]
+    source = " ".join((html.unescape(raw) if kind == "html-attr" else raw).split())
+    return [(view.doc(start), view.doc_end(end), source, kind)] if _has_letter(source) else []
+
+
+def _code_values(
+    text: str, start: int, end: int, shortcodes: Mapping[str, Sequence[str]]
+) -> list[tuple[int, int, str]]:
+    """The values a reader sees inside an inline code: an HTML tag's alt, title, aria-label and
+    placeholder, a Hugo shortcode's text parameters; each as (start, end, kind)."""
+    if text.startswith("{{", start):
+        head = _SHORTCODE_HEAD_RE.match(text, start, end)
+        names = shortcodes.get(head.group(1), ()) if head else ()
+        if not names:
+            return []
+        close = end - 3 if text.startswith(("%}}", ">}}"), end - 3) else end
+        return [
+            (m.start(2) + 1, m.end(2) - 1, "shortcode-param")
+            if m.group(2)[0] in '"`'
+            else (m.start(2), m.end(2), "shortcode-param")
+            for m in _SHORTCODE_PARAM_RE.finditer(text, head.end() if head else start, close)
+            if m.group(1) in names
+        ]
+    tag = HTML_TAG_RE.match(text, start, end)
+    name = _TAG_NAME_RE.match(text, start, end)
+    if tag is None or name is None or name.group(1):
+        return []
+    values = []
+    pos = name.end()
+    button = name.group(2).lower() == "input" and _BUTTON_INPUT_RE.search(text, pos, tag.end()) is not None
+    while attribute := _ATTR_RE.match(text, pos, tag.end()):
+        pos = attribute.end()
+        value, attr = attribute.group(2), attribute.group(1).lower()
+        if value is None or not (attr in HTML_TEXT_ATTRIBUTES or (button and attr == "value")):
+            continue
+        quoted = value[0] in "\"'"
+        values.append((attribute.start(2) + quoted, attribute.end(2) - quoted, "html-attr"))
+    return values
+
+
+def _html_pieces(text: str) -> list[_Piece]:
+    """What a reader sees in raw HTML: text (with inline tags in it as codes), and the rest as breaks:
+    block-level tags, comments, and elements whose content is not text (script, style, pre...)."""
+    pieces: list[_Piece] = []
+    cursor = search = 0
+    while (lt := text.find("<", search)) >= 0:
+        tag = HTML_TAG_RE.match(text, lt)
+        if tag is None:
+            search = lt + 1
+            continue
+        pieces.extend(_html_text_pieces(text, cursor, lt))
+        name_match = _TAG_NAME_RE.match(text, lt)
+        name = name_match.group(2).lower() if name_match else ""
+        end = tag.end()
+        if name_match is None or name_match.group(1):  # a comment, declaration or closing tag
+            kind = "code" if name in _HTML_INLINE_TAGS else "hard"
+        elif name in _HTML_RAW_TAGS and not tag.group().endswith("/>"):
+            closing = re.compile(rf"</{name}\s*>", re.IGNORECASE).search(text, end)
+            end = closing.end() if closing else len(text)
+            kind = "code" if name in _HTML_INLINE_RAW_TAGS else "hard"
+        else:
+            kind = "code" if name in _HTML_INLINE_TAGS else "hard"
+        pieces.append(_Piece(kind, lt, end))
+        cursor = search = end
+    pieces.extend(_html_text_pieces(text, cursor, len(text)))
+    return pieces
+
+
+def _html_text_pieces(text: str, start: int, end: int) -> list[_Piece]:
+    """HTML text between tags: its lines as text (shortcodes as codes) and the line breaks as soft breaks."""
+    pieces: list[_Piece] = []
+    while (newline := text.find("\n", start, end)) >= 0:
+        text_end = start + len(text[start:newline].rstrip(" \t"))
+        if text_end > start:
+            pieces.extend(_text_pieces(text, start, text_end))
+        following = newline + 1
+        while following < end and text[following] in " \t":
+            following += 1
+        pieces.append(_Piece("soft", text_end, following))
+        start = following
+    if end > start:
+        pieces.extend(_text_pieces(text, start, end))
+    return pieces
+
+
+def decode_html_text(raw: str) -> str:
+    """HTML text as a reader sees it: entities decoded, except &lt; (a decoded < could read as a tag)."""
+    if "&" not in raw:
+        return raw
+    return _ENTITY_RE.sub(lambda m: m.group() if (c := html.unescape(m.group())) == "<" else c, raw)
+
+
+def _reference_titles(
+    text: str, line_starts: list[int], first_line: int, references: Mapping[str, Mapping[str, Any]]
+) -> list[_Found]:
+    """The titles of reference definitions (``[x]: https://… "title"``), each one segment."""
+    found: list[_Found] = []
+    for reference in references.values():
+        lines = reference.get("map")
+        if not reference.get("title") or not lines:
+            continue
+        start = line_starts[first_line + lines[0]]
+        last = first_line + lines[1]
+        end = line_starts[last] if last < len(line_starts) else len(text)
+        while end > start and text[end - 1].isspace():
+            end -= 1
+        opener = _TITLE_OPENER.get(text[end - 1 : end])
+        j = end - 2
+        while j > start and not (text[j] == opener and text[j - 1] != "\\"):
+            j -= 1
+        raw = text[j + 1 : end - 1]
+        if j <= start or text[j - 1] not in " \t\n" or re.search(r"\n[ \t]*>", raw):
+            continue  # not where it can be located (a title across quoted lines): left as it is
+        source = " ".join(raw.split())
+        if _has_letter(source):
+            found.append((j + 1, end - 1, source, "reference-title"))
+    return found
 
 
 def _sentences_of(view: _View, run: list[_Piece], kind: str, *, split: bool = True) -> list[_Found]:
@@ -492,22 +733,63 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
             kind = "link-text"
         pieces = pieces[1:-1]
     text = view.text
+    if (
+        kind == "quote"
+        and len(pieces) >= 3
+        and pieces[1].kind == "soft"
+        and _ALERT_RE.fullmatch(text, start, pieces[0].end)
+    ):
+        start, pieces = pieces[2].start, pieces[2:]  # the alert's [!NOTE] line stays as it is
+    # A shortcode on a line of its own opens or closes a paired shortcode: it stays in the skeleton.
+    while len(pieces) >= 3 and pieces[1].kind == "soft" and _is_shortcode(text, pieces[0]) and pieces[0].end > start:
+        start, pieces = pieces[2].start, pieces[2:]
+    while len(pieces) >= 3 and pieces[-2].kind == "soft" and _is_shortcode(text, pieces[-1]) and pieces[-1].start < end:
+        end, pieces = pieces[-3].end, pieces[:-2]
+    while pieces and pieces[-1].kind == "code" and text.startswith(("{#", "{."), pieces[-1].start):
+        end, pieces = min(end, pieces[-1].start), pieces[:-1]  # a heading's {#id}: skeleton
     while start < end and text[start].isspace():
         start += 1
     while end > start and text[end - 1].isspace():
         end -= 1
+    if kind == "list-item" and _TASK_RE.match(text, start) and pieces and pieces[0].kind == "text":
+        start = _TASK_RE.match(text, start).end()  # type: ignore[union-attr]
     if not any(p.kind == "text" and _has_letter(text[max(p.start, start) : min(p.end, end)]) for p in pieces):
         return None
+    decode = decode_html_text if kind == "html-text" else str
     source = "".join(
-        " " if piece.kind == "soft" else text[max(piece.start, start) : min(piece.end, end)]
+        " "
+        if piece.kind == "soft"
+        else decode(text[max(piece.start, start) : min(piece.end, end)])
+        if piece.kind == "text"
+        else text[max(piece.start, start) : min(piece.end, end)]
         for piece in pieces
         if max(piece.start, start) < min(piece.end, end)
     )
     return view.doc(start), view.doc_end(end), source, kind
 
 
+def _is_shortcode(text: str, piece: _Piece) -> bool:
+    return piece.kind == "code" and text.startswith("{{", piece.start)
+
+
 def _has_letter(text: str) -> bool:
     return any(ch.isalpha() for ch in text)
+
+
+def collapse_spaces(text: str) -> str:
+    """text with each run of white space as one space and none at either end, except inside its
+    inline codes (`ls  -la`, link targets, HTML tags, shortcodes), which are kept as they are."""
+    collapsed = " ".join(text.split())
+    if collapsed == text.strip() or (_INLINE_SYNTAX_RE.search(text) is None and "{{" not in text):
+        return collapsed
+    parts = []
+    cursor = 0
+    for span in code_spans(text):
+        parts.append(_SPACES_RE.sub(" ", text[cursor : span.start]))
+        parts.append(text[span.start : span.end])
+        cursor = span.end
+    parts.append(_SPACES_RE.sub(" ", text[cursor:]))
+    return "".join(parts).strip()
 
 
 def inline_codes(source: str) -> list[str]:
@@ -517,10 +799,10 @@ def inline_codes(source: str) -> list[str]:
 
 def code_spans(source: str) -> tuple[Span, ...]:
     """Where the inline codes are in a segment's text; none when it cannot be parsed as inline Markdown."""
-    tokens = _MD.parseInline(source)
+    tokens = _MD.parseInline(_mask_shortcodes(source))
     children = tokens[0].children if tokens and tokens[0].children else []
     try:
-        pieces = _scan(source, children)
+        pieces = _plain_pieces(source) if tokens and tokens[0].meta.get("plain") else _scan(source, children)
     except _Unlocatable:
         return ()
     spans = []

@@ -51,6 +51,8 @@ class Settings:
     checks: Mapping[str, str] = field(default_factory=dict)
     disclaimers: Mapping[str, Any] = field(default_factory=dict)
     prohibited_claims: Mapping[str, Any] = field(default_factory=dict)
+    # --- segmentation ---
+    shortcodes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # shortcode -> its text parameters
     # --- sync ---
 
 
@@ -78,6 +80,8 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "checks": dict,
     "disclaimers": dict,
     "prohibited_claims": dict,
+    # --- segmentation ---
+    "shortcodes": dict,
     # --- sync ---
 }
 
@@ -98,6 +102,8 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             if not all(isinstance(v, str) and v for v in value):
                 raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
             values[key] = tuple(value)
+    if "shortcodes" in values:
+        values["shortcodes"] = _shortcode_settings(values["shortcodes"], path)
     settings = Settings(**values)
     for key in ("content_dir", "po_dir", "glossary", "tm_dir"):
         folder = getattr(settings, key)
@@ -123,6 +129,18 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
     if settings.source in settings.targets:
         raise ConfigError(f"[tool.translate] targets includes the source language {settings.source}.", path=path)
     return settings
+
+
+def _shortcode_settings(table: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
+    """[tool.translate.shortcodes]: each shortcode name -> the names of its parameters that hold text."""
+    for name, params in table.items():
+        if not isinstance(params, list) or not params or not all(isinstance(p, str) and p.strip() for p in params):
+            raise ConfigError(
+                f"[tool.translate.shortcodes] {name} must be a list of parameter names, "
+                f'e.g. {name} = ["title"] for {{{{< {name} title="…" >}}}}.',
+                path=path,
+            )
+    return {name: tuple(params) for name, params in table.items()}
 
 
 def load_settings(root: Path) -> Settings:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import hashlib
+import html
+import json
 import re
 from bisect import bisect_right
 from collections import Counter
@@ -10,12 +12,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown_it.common.html_re import HTML_TAG_RE
+
 from translate import frontmatter
 from translate.approval import Checker, blocking, checks_of, file_time, refresh
 from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
 from translate.fileio import WriteBatch, read_text, write_if_changed
+from translate.markdown import collapse_spaces, inline_codes
 from translate.model import Document, Segment, Severity, Span, State
 from translate.parallel import map_chunks
 from translate.po import load_catalog
@@ -25,32 +30,127 @@ TRANSLATION_KEY = "translationKey"
 SOURCE_HASH_FIELD = "translationSourceHash"
 PAGE_HASH_FIELD = "translationHash"  # the page as publish wrote it, this line left out
 
-# Text that would start a different Markdown block if it began a line.
+# Text that would start a different Markdown block if it began a line (a thematic break only when
+# the line holds nothing else: ***Important*** is emphasis).
 _BLOCK_START_RE = re.compile(
-    r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|-{3,}|_{3,}|\*{3,}|`{3,}|~{3,})"
+    r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|`{3,}|~{3,}"
+    r"|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:\*[ \t]*){3,}$)"
 )
-_LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*]|\d{1,9}[.)])[ \t]+)?$")
+# (a definition's ": " and a footnote's "[^1]: " too)
+_LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*:~]|\d{1,9}[.)])[ \t]+|\[\^[^\]\s]+\]:[ \t]*)?$")
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
+_RULE_ONLY_RE = re.compile(r"[-*_][-*_ \t]*$")
+_BARE_AMPERSAND_RE = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
+# Segments that are a value inside markup (a title, an attribute, a shortcode parameter).
+VALUE_KINDS = frozenset({"link-title", "image-title", "reference-title", "html-attr", "shortcode-param"})
 
 
 def _body_text(segment: Segment, value: str, doc_text: str) -> str:
     """value made safe to splice where the segment's source stood."""
-    value = " ".join(value.split())
+    value = collapse_spaces(value)
     if value == segment.source:
         return doc_text[segment.span.start : segment.span.end]
+    if segment.kind in VALUE_KINDS:
+        return _value_text(segment, value, doc_text)
+    if segment.kind == "html-text":
+        return _html_text(value)
     if segment.kind == "table-cell":
         value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+    if _RULE_ONLY_RE.match(value):  # *** inside *…* or on a line of its own would be a thematic break
+        return re.sub(r"[-*_]", r"\\\g<0>", value)
     # Only a short run of indentation, quote and list markers can stand before a line's text.
     line_start = doc_text.rfind("\n", max(0, segment.span.start - _MAX_LINE_PREFIX), segment.span.start) + 1
     at_line_start = line_start > 0 or segment.span.start <= _MAX_LINE_PREFIX
     prefix = doc_text[line_start : segment.span.start]
-    if segment.kind != "heading" and at_line_start and _LINE_PREFIX_RE.match(prefix):
+    if at_line_start and _LINE_PREFIX_RE.match(prefix):  # an ATX heading's prefix (## ) does not match
         match = _BLOCK_START_RE.match(value)
         if match:
             cut = match.end() if value[match.start()].isdigit() else match.start()
             value = value[:cut] + "\\" + value[cut:]
     return value
+
+
+def _value_text(segment: Segment, value: str, doc_text: str) -> str:
+    """A title, attribute value or shortcode parameter, escaped for the quotes around it (quoted
+    when the source's value was not)."""
+    before = doc_text[segment.span.start - 1] if segment.span.start else ""
+    if segment.kind == "html-attr":  # | too, as &#124;: a tag may stand in a table row
+        escaped = html.escape(value, quote=True).replace("|", "&#124;")
+        return escaped if before in "\"'" else f'"{escaped}"'
+    if before == "`":
+        return value.replace("`", "'")
+    if segment.kind != "shortcode-param":  # a Markdown title; \| is | everywhere, and keeps a table row whole
+        value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+    if before in "\"'":
+        return re.sub(rf"(?<!\\){before}", lambda m: "\\" + m.group(), value)
+    if before == "(":
+        return re.sub(r"(?<!\\)[()]", lambda m: "\\" + m.group(), value)
+    return json.dumps(value, ensure_ascii=False)  # an unquoted shortcode parameter
+
+
+def _html_text(value: str) -> str:
+    """Text for raw HTML: & and < escaped where they would not read as text (tags stay tags)."""
+    value = _BARE_AMPERSAND_RE.sub("&amp;", value)
+    if "<" not in value:
+        return value
+    return "".join("&lt;" if ch == "<" and not HTML_TAG_RE.match(value, i) else ch for i, ch in enumerate(value))
+
+
+def _with_values(
+    doc: Document, parent: Segment, text: str, children: tuple[Segment, ...], translations: Mapping[str, str]
+) -> tuple[str, list[Span]]:
+    """The parent's spliced text with the translations of the values inside its codes (a link title
+    in a sentence: the translator keeps the code, the title is its own segment), and each child's span in it."""
+    start = parent.span.start
+    original = doc.text[start : parent.span.end]
+    if text == original and all(translations[c.source] == c.source for c in children):
+        return text, [Span(c.span.start - start, c.span.end - start) for c in children]
+    located: list[tuple[int, str]] = []  # each code of the parent's source and where it is in the original
+    cursor = 0
+    for code in inline_codes(parent.source):
+        at = original.find(code, cursor)
+        if at >= 0:
+            located.append((at, code))
+            cursor = at + len(code)
+    edits: dict[str, dict[tuple[int, int], tuple[str, list[int]]]] = {}  # code -> range in it -> text, children
+    for index, child in enumerate(children):
+        a, b = child.span.start - start, child.span.end - start
+        for at, code in located:
+            if at <= a and b <= at + len(code):
+                value = translations[child.source]
+                new = original[a:b] if value == child.source else _body_text(child, value, doc.text)
+                edits.setdefault(code, {}).setdefault((a - at, b - at), (new, []))[1].append(index)
+                break
+    spans: list[Span | None] = [None] * len(children)
+    out: list[str] = []
+    written = cursor = 0
+    while found := [(at, code) for code in edits if (at := text.find(code, cursor)) >= 0]:
+        at, code = min(found)
+        out.append(text[cursor:at])
+        written += at - cursor
+        last = 0
+        for (a, b), (new, indices) in sorted(edits[code].items()):
+            out.append(code[last:a])
+            written += a - last
+            for index in indices:
+                spans[index] = spans[index] or Span(written, written + len(new))
+            out.append(new)
+            written += len(new)
+            last = b
+        out.append(code[last:])
+        written += len(code) - last
+        cursor = at + len(code)
+    out.append(text[cursor:])
+    result = "".join(out)
+    placed = []
+    for child, span in zip(children, spans, strict=True):
+        if span is None:  # not placed: point the page checks at its source text, if it is still there
+            raw = doc.text[child.span.start : child.span.end]
+            at = result.find(raw)
+            span = Span(at, at + len(raw)) if at >= 0 else Span(len(result), len(result))
+        placed.append(span)
+    return result, placed
 
 
 def render(doc: Document, translations: Mapping[str, str], extra_front_matter: Mapping[str, str] = {}) -> str:
@@ -72,7 +172,9 @@ def render_with_spans(
     cursor = 0
     written = 0  # characters in out
     fm_end = doc.front_matter.end if doc.front_matter else None
-    for segment in doc.segments:
+    for index, segment in enumerate(doc.segments):
+        if segment.span.end <= cursor:
+            continue  # a value inside the previous segment's codes: placed with it
         if fm_end is not None and cursor <= fm_end <= segment.span.start:
             out.append(text[cursor:fm_end])
             out.append(frontmatter.additions(doc, extra_front_matter))
@@ -88,7 +190,12 @@ def render_with_spans(
             out.append(frontmatter.yaml_scalar(value, original))
         else:
             out.append(_body_text(segment, value, text))
+        children = doc.segments[index + 1 : _after_children(doc.segments, index)]
+        child_spans: list[Span] = []
+        if children:
+            out[-1], child_spans = _with_values(doc, segment, out[-1], children, translations)
         spans.append(Span(written, written + len(out[-1])))
+        spans.extend(Span(written + s.start, written + s.end) for s in child_spans)
         written += len(out[-1])
         cursor = segment.span.end
     if fm_end is not None and cursor <= fm_end:
@@ -102,6 +209,15 @@ def render_with_spans(
         result = prefix + result
         spans = [Span(span.start + len(prefix), span.end + len(prefix)) for span in spans]
     return result, spans
+
+
+def _after_children(segments: tuple[Segment, ...], index: int) -> int:
+    """The index after the segments that lie inside segments[index]'s span (values in its codes)."""
+    end = segments[index].span.end
+    after = index + 1
+    while after < len(segments) and segments[after].span.end <= end:
+        after += 1
+    return after
 
 
 def page_errors(

@@ -13,6 +13,7 @@ from translate import history
 from translate.approval import Checker, blocking, checks_of, file_time, refresh
 from translate.errors import PerArticle, ReviewError
 from translate.extract import word_diff
+from translate.markdown import collapse_spaces
 from translate.model import Catalog, Finding, Severity, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
@@ -286,7 +287,7 @@ def edit(
 ) -> Decisions:
     """Replace a segment's translation with the reviewer's text; approve it unless checks find
     something (then it stays a draft with the findings, unless force). ``expect``: as for approve."""
-    text = " ".join(text.split())
+    text = collapse_spaces(text)  # white space inside inline code is kept: `ls  -la`
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
     checker = Checker(project)

@@ -344,6 +344,20 @@ CASES: list[Case] = [
         "cannot parse pyproject.toml",
     ),
     Case(
+        "settings-shortcodes-not-a-list",
+        {"pyproject.toml": "[tool.translate.shortcodes]\nnotice = 'title'\n"},
+        ("extract",),
+        2,
+        '[tool.translate.shortcodes] notice must be a list of parameter names, e.g. notice = ["title"]',
+    ),
+    Case(
+        "settings-shortcodes-not-a-table",
+        {"pyproject.toml": "[tool.translate]\nshortcodes = ['notice']\n"},
+        ("extract",),
+        2,
+        "[tool.translate] shortcodes has the wrong type",
+    ),
+    Case(
         "settings-unknown-key",
         {"pyproject.toml": "[tool.translate]\ncolour = 'red'\n"},
         ("status",),
