@@ -396,3 +396,9 @@ def test_claims_the_old_patterns_missed_are_flagged(target: str, claim: str) -> 
 
 def test_denial_is_english_only() -> None:
     assert names(check_claims("부작용이 없습니다.", "ko")) == ["prohibited-claims"]
+
+
+def test_spaces_inside_inline_code_are_not_doubled_spaces_of_the_translation() -> None:
+    assert not check_form("명령 `ls  -la`를 실행합니다.", "Run the command `ls  -la` in a terminal.", "en")
+    [finding] = check_form("명령 `ls  -la`를 실행합니다.", "Run  the command `ls  -la` in a terminal.", "en")
+    assert finding.check == "whitespace"

@@ -592,6 +592,13 @@ def _ends_with_the_quote(source: str, target: str) -> bool:
     return "," not in source[quotes[-1].end() :] and not any(_KO_CONNECTIVE_RE.search(w) for w in reporting[1:])
 
 
+def _masked(text: str) -> str:
+    """text with each inline code one placeholder: spaces inside `ls  -la` are the code's own."""
+    for span in reversed(code_spans(text)):
+        text = text[: span.start] + "\ufffc" + text[span.end :]
+    return text
+
+
 def _prose_length(text: str) -> int:
     """Characters a translator translates: without link destinations, code and URLs."""
     return len(_prose(_LINK_DESTINATION_RE.sub("]", text)).strip())
@@ -609,7 +616,7 @@ def check_form(source: str, target: str, lang: str) -> list[Finding]:
     ):
         findings.append(Finding("same-as-source", "the translation is the Korean source itself", WARNING))
     space_before = _SPACE_BEFORE_PUNCT_RE.get(_base(lang), _SPACE_BEFORE_PUNCT_RE[""])
-    if target != target.strip() or "  " in target or "\n" in target:
+    if target != target.strip() or "  " in _masked(target) or "\n" in target:
         findings.append(Finding("whitespace", "leading, trailing, doubled spaces or line breaks in the translation"))
     elif space_before.search(_BARE_URL_RE.sub("", target)) and not space_before.search(_BARE_URL_RE.sub("", source)):
         findings.append(Finding("whitespace", "a space before punctuation in the translation"))
