@@ -473,7 +473,7 @@ def test_server_accepts_form_and_json_like_libretranslate(server: LibreServer) -
 
 
 def test_unknown_engine_lists_the_known_ones() -> None:
-    assert set(ENGINE_NAMES) == {"libre", "google", "mymemory", "deepl", "microsoft", "papago"}
+    assert set(ENGINE_NAMES) == {"libre", "google", "mymemory", "deepl", "microsoft", "papago", "llm"}
     with pytest.raises(EngineError, match="unknown engine 'bing': choose one of libre, google, mymemory, deepl"):
         create_engine("bing", "ko", "en")
 

@@ -127,13 +127,17 @@ def draft_command(
         typer.Option(
             "--engine",
             "-e",
-            help="MT engine (libre, google, mymemory, deepl, microsoft, papago); repeat for a fallback chain. "
+            help="MT engine (libre, google, mymemory, deepl, microsoft, papago, llm); repeat for a fallback chain. "
             "Default: settings.",
         ),
     ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", help="Server or endpoint URL of the first engine (libre: else $LIBRETRANSLATE_URL)."),
+        typer.Option(
+            "--url",
+            help="Server or endpoint URL of the first engine (libre: else $LIBRETRANSLATE_URL; "
+            "llm: the API base such as http://127.0.0.1:11434/v1, else $LLM_BASE_URL).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Send and write nothing: say what would be sent and what it would cost.")
@@ -200,8 +204,11 @@ def draft_command(
     for use in report.engines:
         if use.requests or use.cached:
             refused = f"; {use.refused} answers were not translations" if use.refused else ""
+            sent = f"{use.characters:,} characters sent"
+            if use.by_tokens:
+                sent += f", {use.prompt_tokens:,} + {use.completion_tokens:,} tokens"
             typer.echo(
-                f"  {use.name}: {use.segments} texts, {use.characters:,} characters sent "
+                f"  {use.name}: {use.segments} texts, {sent} "
                 f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
             )
     if report.interrupted:
@@ -241,6 +248,13 @@ def _echo_dry_run(report: DraftReport) -> None:
     for use in report.engines:
         cost = report.characters * use.price / 1_000_000
         price = f"{use.price:g} {report.currency} per million characters"
+        if use.by_tokens:
+            cost = use.cost
+            price = (
+                f"{use.requests} requests of about {use.prompt_tokens:,} prompt and {use.completion_tokens:,} "
+                f"completion tokens at {use.token_prices[0]:g} and {use.token_prices[1]:g} {report.currency} "
+                "per million"
+            )
         if use.down:
             typer.echo(f"  {use.name}: not usable: {use.down}")
         elif use is first:

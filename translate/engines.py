@@ -40,7 +40,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote_plus, urlsplit
 
 import requests
@@ -78,10 +78,20 @@ PAPAGO_ID_ENV = "PAPAGO_CLIENT_ID"
 PAPAGO_SECRET_ENV = "PAPAGO_CLIENT_SECRET"
 MYMEMORY_EMAIL_ENV = "MYMEMORY_EMAIL"
 PAPAGO_URL = "https://papago.apigw.ntruss.com/nmt/v1/translation"
+T = TypeVar("T")
 
 # Price per million characters (USD list prices, 2025) used by `draft --dry-run` unless the
 # project sets its own in `mt_prices`. Free services are 0: they cost quota, not money.
-DEFAULT_PRICES = {"libre": 0.0, "google": 0.0, "mymemory": 0.0, "deepl": 25.0, "microsoft": 10.0, "papago": 14.0}
+# The llm engine is billed by tokens instead: [tool.translate.llm] input_price / output_price.
+DEFAULT_PRICES = {
+    "libre": 0.0,
+    "google": 0.0,
+    "mymemory": 0.0,
+    "deepl": 25.0,
+    "microsoft": 10.0,
+    "papago": 14.0,
+    "llm": 0.0,
+}
 
 
 class Engine(Protocol):
@@ -494,12 +504,12 @@ _ENGINES: dict[str, _EngineFactory] = {
     "microsoft": MicrosoftEngine,
     "papago": PapagoEngine,
 }
-ENGINE_NAMES: tuple[str, ...] = tuple(_ENGINES)
+ENGINE_NAMES: tuple[str, ...] = (*_ENGINES, "llm")  # llm: translate/llm.py, built in create_engine
 
 
 def check_engine_name(name: str) -> str:
     """``name`` if it is a known engine, else an EngineError listing the known ones."""
-    if name not in _ENGINES:
+    if name not in ENGINE_NAMES:
         raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
     return name
 
@@ -511,11 +521,16 @@ def create_engine(
     *,
     url: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    options: Any = None,
 ) -> Engine:
     """The engine ``name`` translating from ``source`` to ``target`` (our codes: ko, en, ja,
-    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request. No request
-    is made here."""
-    return _ENGINES[check_engine_name(name)](source, target, url=url, timeout=timeout)
+    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request; ``options``
+    are the llm engine's :class:`translate.llm.LLMOptions`. No request is made here."""
+    if check_engine_name(name) == "llm":
+        from translate.llm import LLMEngine
+
+        return LLMEngine(source, target, url=url, timeout=timeout, options=options)
+    return _ENGINES[name](source, target, url=url, timeout=timeout)
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -567,6 +582,18 @@ def translate_with_retries(
 ) -> str:
     """``engine.translate(text)``, retried on 429, 5xx and timeouts with backoff and jitter,
     honouring Retry-After; other errors are raised at once."""
+    return with_retries(lambda: engine.translate(text), policy, gate=gate, stop=stop, on_attempt=on_attempt)
+
+
+def with_retries(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    gate: Gate | None = None,
+    stop: threading.Event | None = None,
+    on_attempt: Callable[[], None] | None = None,
+) -> T:
+    """``call()`` with the retry rules of :func:`translate_with_retries`."""
     gate = gate or Gate()
     stop = stop or threading.Event()
     for attempt in range(policy.retries + 1):
@@ -574,7 +601,7 @@ def translate_with_retries(
         if on_attempt is not None:
             on_attempt()
         try:
-            return engine.translate(text)
+            return call()
         except (EngineBusy, EngineUnreachable) as exc:
             retry_after = exc.retry_after if isinstance(exc, EngineBusy) else None
             if isinstance(exc, EngineUnreachable) and not exc.timed_out:
