@@ -34,6 +34,7 @@ Failure modes, settable at any time:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import threading
 from collections.abc import Callable
@@ -165,6 +166,10 @@ class _HTTPServer(ThreadingHTTPServer):
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     disable_nagle_algorithm = True
+
+    def handle(self) -> None:
+        with contextlib.suppress(ConnectionError):  # the client closed the connection it kept alive
+            super().handle()
 
     def do_GET(self) -> None:
         owner = cast(_HTTPServer, self.server).owner

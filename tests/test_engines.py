@@ -95,9 +95,10 @@ def test_libre_url_from_environment_gets_a_trailing_slash(server: LibreServer, m
     assert create_engine("libre", "ko", "en").translate("감사합니다") == "Thank you"
 
 
-def test_libre_default_url_is_deep_translators(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine: Any = create_engine("libre", "ko", "en")  # no request is made
-    assert engine.url == BASE_URLS["LIBRE_FREE"]
+def test_libre_uses_the_public_server_only_with_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EngineError, match="libre needs a LibreTranslate server: pass --url") as caught:
+        create_engine("libre", "ko", "en")  # no request is made
+    assert "also needs LIBRETRANSLATE_API_KEY" in str(caught.value)
     monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
     assert create_engine("libre", "ko", "en").url == BASE_URLS["LIBRE"]  # type: ignore[attr-defined]
 
@@ -492,7 +493,7 @@ def test_server_url_must_be_http(url: str) -> None:
 
 def test_timeout_must_be_positive() -> None:
     with pytest.raises(EngineError, match="timeout"):
-        create_engine("libre", "ko", "en", timeout=0)
+        create_engine("libre", "ko", "en", url="http://127.0.0.1:9/", timeout=0)
 
 
 def test_timeout_is_added_only_inside_deep_translator(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -34,6 +34,7 @@ from translate.checks import CHECKS, HANGUL_LANGS, check_translation
 from translate.engines import (
     DEFAULT_PRICES,
     ENGINE_NAMES,
+    LIBRE_URL_ENV,
     Engine,
     EngineRefused,
     EngineUnreachable,
@@ -275,13 +276,33 @@ class DraftReport:
 # --- settings -------------------------------------------------------------------------------
 
 
-def engine_chain(settings: Settings, engines: list[str] | None = None) -> list[str]:
+DEFAULT_ENGINE = "google"  # needs no key and no server, only the internet
+
+
+def engine_chain(settings: Settings, engines: list[str] | None = None, url: str | None = None) -> list[str]:
     """The engines to try in order: ``engines`` (command line), else the ``engines`` setting,
-    else the ``engine`` setting."""
-    chain = list(dict.fromkeys(engines or settings.engines or (settings.engine,)))
+    else the ``engine`` setting, else :func:`default_engine`."""
+    chain = list(dict.fromkeys(engines or settings.engines or (settings.engine or default_engine(settings, url),)))
     for name in chain:
         check_engine_name(name)
     return chain
+
+
+def default_engine(settings: Settings, url: str | None = None) -> str:
+    """The engine of a project that names none: LibreTranslate when a server is given (``--url``,
+    ``engine_url`` or LIBRETRANSLATE_URL), else the Google web engine, which needs no set-up."""
+    if url or settings.engine_url or os.environ.get(LIBRE_URL_ENV, "").strip():
+        return "libre"
+    return DEFAULT_ENGINE
+
+
+def _default_note(name: str) -> str:
+    if name == DEFAULT_ENGINE:
+        return (
+            "no engine is configured: using google (the Google Translate web page: no key, no server, "
+            "but the text leaves this machine); choose one with --engine or engine in [tool.translate]"
+        )
+    return f"no engine is configured: using {name} at the server given; choose one with --engine or engine"
 
 
 def check_mt_settings(project: Project) -> None:
@@ -332,7 +353,7 @@ def _url_for(name: str, chain: list[str], settings: Settings, url: str | None) -
         return url
     if name in settings.engine_urls:
         return settings.engine_urls[name]
-    return settings.engine_url if name == settings.engine else None
+    return settings.engine_url if name == (settings.engine or default_engine(settings, url)) else None
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -619,7 +640,7 @@ def draft(
         redraft = Redraft(frozenset({State.REJECTED}))
     settings = project.settings
     check_mt_settings(project)
-    chain = engine_chain(settings, engines or ([engine_name] if engine_name else None))
+    chain = engine_chain(settings, engines or ([engine_name] if engine_name else None), url)
     glossary = load_glossary(project.glossary_path, settings.source, settings.targets)
     options = llm_options(project)
     model_problem = None
@@ -636,6 +657,8 @@ def draft(
     if "llm" in uses:
         uses["llm"].token_prices = (options.input_price, options.output_price)
     names = {name: cache_name(name, options) for name in chain}
+    if not (engines or engine_name or settings.engines or settings.engine):
+        report.notes.append(_default_note(chain[0]))
     if model_problem is not None:
         uses["llm"].down = model_problem
     cache = MTCache.for_root(project.root, readonly=dry_run)

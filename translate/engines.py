@@ -334,18 +334,24 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class LibreEngine(_DeepTranslatorEngine):
-    """LibreTranslate: URL from ``url``, else LIBRETRANSLATE_URL, else deep-translator's default;
-    API key from LIBRETRANSLATE_API_KEY, optional for self-hosted servers."""
+    """LibreTranslate: URL from ``url``, else LIBRETRANSLATE_URL, else (with a key) the public
+    server; API key from LIBRETRANSLATE_API_KEY, optional for self-hosted servers."""
 
     name = "libre"
 
     def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        languages = _codes(self.name, source, target, LIBRE_LANGUAGES_TO_CODES, {"zh-CN": "zh"})
         key = os.environ.get(LIBRE_KEY_ENV, "").strip()
-        default = BASE_URLS["LIBRE" if key else "LIBRE_FREE"]
-        base = _checked_url(self.name, url or os.environ.get(LIBRE_URL_ENV) or default)
+        given = url or os.environ.get(LIBRE_URL_ENV, "").strip()
+        if not given and not key:
+            # the public server wants a key: never a silent default that fails on every text
+            raise EngineError(
+                f"libre needs a LibreTranslate server: pass --url, set engine_url in [tool.translate] or "
+                f"{LIBRE_URL_ENV} (the public {BASE_URLS['LIBRE']} also needs {LIBRE_KEY_ENV})"
+            )
+        base = _checked_url(self.name, given or BASE_URLS["LIBRE"])
         if not base.endswith("/"):
             base += "/"  # deep-translator appends "translate"
-        languages = _codes(self.name, source, target, LIBRE_LANGUAGES_TO_CODES, {"zh-CN": "zh"})
         # deep-translator refuses to start without a key; with an empty one it sends no api_key.
         translator = LibreTranslator(*languages, api_key=key or "unset", custom_url=base)
         translator.api_key = key

@@ -437,9 +437,11 @@ class LLMEngine:
         refusals: list[str] = []
         finish: str | None = None
         usage: tuple[int, int] | None = None
-        for event in self._events(response, started):
-            if event == "[DONE]":
-                break
+        done = False
+        for event in self._events(response, started):  # read to the end: the connection is kept
+            done = done or event == "[DONE]"
+            if done:
+                continue
             try:
                 data = json.loads(event)
             except ValueError:
@@ -452,7 +454,7 @@ class LLMEngine:
                 parts.append(delta.get("content") or "")
                 refusals.append(delta.get("refusal") or "")
                 finish = choice.get("finish_reason") or finish
-        else:
+        if not done:
             finish = finish or "length"  # the stream ended without [DONE] and without a finish reason
         return "".join(parts), finish, "".join(refusals), usage
 

@@ -35,7 +35,7 @@ class Settings:
     glossary: str = "glossary.yaml"
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     # --- machine translation and memory ---
-    engine: str = "libre"
+    engine: str | None = None  # None: draft chooses (libre when a server is named, else google)
     engine_url: str | None = None
     timeout: float = 20.0
     engines: tuple[str, ...] = ()  # fallback chain; empty: just `engine`
