@@ -3,6 +3,7 @@ local imitation of the API (tests/llm_server.py) that misbehaves the way models 
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Iterator
@@ -14,7 +15,7 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.llm_server import REFUSAL, Call, LLMServer, Reply, english
-from tests.mt_server import LibreServer
+from tests.mt_server import LibreServer, romanize
 from tests.test_demo import demo_copy
 from translate.cli import app
 from translate.engines import EngineBusy, EngineRefused, EngineUnreachable, RetryPolicy, create_engine, with_retries
@@ -457,3 +458,45 @@ def test_a_bad_status_is_an_engine_error(server: LLMServer) -> None:
     server.script = [Reply(400)]
     with pytest.raises(EngineError, match="HTTP 400"):
         engine(server).translate("가나다")  # type: ignore[attr-defined]
+
+
+# --- glossary compliance --------------------------------------------------------------------
+
+
+def test_the_summary_compares_engines_on_glossary_compliance(tmp_path: Path, server: LLMServer) -> None:
+    """The model obeys the glossary it was sent; the other engine leaves 부작용 in Korean (repaired)
+    and never writes Emface or side effects: 3 of 3 against 0 of 3, with 1 repair."""
+    root = site(tmp_path)
+    code, output = run(root, "draft", "--engine", "llm", "--url", server.url)
+    assert code == 0, output
+    assert (
+        "    glossary: 3 of 3 drafts with glossary terms used every one as it came (100%); 0 Korean terms repaired"
+        in output
+    )
+
+    def blind(q: str, source: str, target: str) -> str:
+        return romanize(q.replace("부작용", "@ ")).replace("@", "부작용")
+
+    other = site(tmp_path / "other")
+    with LibreServer(translate=blind) as libre:
+        code, output = run(other, "draft", "--engine", "libre", "--url", libre.url, "--json")
+    assert code == 0, output
+    report = json.loads(output)
+    (use,) = report["engines"]
+    assert use["engine"] == "libre" and use["segments"] == 6
+    assert use["glossary"] == {"segments": 3, "followed": 0, "share": 0.0, "repairs": 1}
+    entry = drafts(other)[SENTENCES[2]]
+    assert entry.msgstr.startswith("Side effects") and 'replaced untranslated "부작용"' in entry.comment
+
+
+def test_draft_json_reports_failures_and_llm_tokens(tmp_path: Path, server: LLMServer) -> None:
+    server.answer = answered
+    root = site(tmp_path)
+    code, output = run(root, "draft", "--engine", "llm", "--url", server.url, "--json")
+    assert code == 1
+    report = json.loads(output[: output.rindex("}") + 1])
+    assert report["from_engine"] == 5 and report["left"] == 1
+    (failure,) = report["failures"]
+    assert failure["source"] == QUESTION and "question was answered" in failure["reason"]
+    (use,) = report["engines"]
+    assert use["prompt_tokens"] > 1000 and use["completion_tokens"] == 7 * 6 + 7 and use["requests"] == 2

@@ -164,6 +164,7 @@ def draft_command(
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, max=64, help="Requests in flight at once (default: settings).")
     ] = None,
+    as_json: Json = False,
 ) -> None:
     """Draft untranslated segments: translation memory, then the MT cache, then machine translation."""
     from translate.draft import Redraft, iter_failures
@@ -190,9 +191,41 @@ def draft_command(
         )
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    if report.dry_run:
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif report.dry_run:
         _echo_dry_run(report)
+    if report.dry_run:
         return
+    if not as_json:
+        _echo_draft(report)
+    if report.interrupted:
+        typer.echo(
+            f"Interrupted: every draft received is saved; {report.left} segments wait. "
+            "Run `translate draft` again to resume (nothing received is paid for twice).",
+            err=True,
+        )
+        raise typer.Exit(130)
+    if report.engine_error is not None:
+        raise EngineError(
+            f"machine translation is needed for {report.left} segments and failed: "
+            f"{str(report.engine_error).rstrip('.')}. Drafts received are saved. "
+            "Start the engine (e.g. a LibreTranslate server) and set "
+            "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
+        )
+    if report.failures:
+        kept = sum(failure.kept for failure in report.failures)
+        for line in iter_failures(report):
+            typer.echo(f"failed: {line}", err=True)
+        what = "stay untranslated" if not kept else "keep what they had (untranslated, or their earlier draft)"
+        typer.echo(
+            f"{len(report.failures)} segments failed and {what}; run `translate draft` again to retry them.",
+            err=True,
+        )
+        raise typer.Exit(1)
+
+
+def _echo_draft(report: DraftReport) -> None:
     approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
     kept = sum(failure.kept for failure in report.failures)
     redrafts = f" ({report.redrafts} existing drafts sent again)" if report.redrafts else ""
@@ -211,29 +244,12 @@ def draft_command(
                 f"  {use.name}: {use.segments} texts, {sent} "
                 f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
             )
-    if report.interrupted:
-        typer.echo(
-            f"Interrupted: every draft received is saved; {report.left} segments wait. "
-            "Run `translate draft` again to resume (nothing received is paid for twice).",
-            err=True,
-        )
-        raise typer.Exit(130)
-    if report.engine_error is not None:
-        raise EngineError(
-            f"machine translation is needed for {report.left} segments and failed: "
-            f"{str(report.engine_error).rstrip('.')}. Drafts received are saved. "
-            "Start the engine (e.g. a LibreTranslate server) and set "
-            "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
-        )
-    if report.failures:
-        for line in iter_failures(report):
-            typer.echo(f"failed: {line}", err=True)
-        what = "stay untranslated" if not kept else "keep what they had (untranslated, or their earlier draft)"
-        typer.echo(
-            f"{len(report.failures)} segments failed and {what}; run `translate draft` again to retry them.",
-            err=True,
-        )
-        raise typer.Exit(1)
+            if use.glossary_share is not None:
+                typer.echo(
+                    f"    glossary: {use.glossary_followed} of {use.glossary_segments} drafts with glossary terms "
+                    f"used every one as it came ({use.glossary_share:.0%}); {use.glossary_repairs} Korean terms "
+                    "repaired"
+                )
 
 
 def _echo_dry_run(report: DraftReport) -> None:

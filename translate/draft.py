@@ -24,6 +24,7 @@ from __future__ import annotations
 import os
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
@@ -47,7 +48,7 @@ from translate.engines import (
     with_retries,
 )
 from translate.errors import ConfigError, EngineError, PerArticle
-from translate.glossary import Glossary, apply_glossary, load_glossary
+from translate.glossary import Glossary, apply_glossary, load_glossary, target_contains
 from translate.llm import (
     CONTEXT_SENTENCES,
     LLM_MODEL_ENV,
@@ -131,13 +132,37 @@ def refusal(text: str, answer: str, lang: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class GlossaryUse:
+    """How an engine's raw answer (before any repair) met the glossary terms of its source."""
+
+    expected: int  # terms of the source with a translation into the language
+    used: int  # of them, the ones the raw answer already used
+    repairs: int  # Korean terms left in the answer and replaced by their translation
+
+
+def glossary_use(source: str, raw: str, lang: str, glossary: Glossary) -> GlossaryUse:
+    """Which expected glossary targets ``raw`` (markup put back, not yet repaired) uses: a name
+    (``keep``) exactly, another term as the checks match it (case, inflection)."""
+    wanted = {m.term.source: m.term for m in glossary.find(source) if m.term.target_for(lang) is not None}
+    nfc = unicodedata.normalize("NFC", raw)
+    used = 0
+    for term in wanted.values():
+        target = term.target_for(lang) or ""
+        used += (target in nfc) if term.keep else target_contains(raw, target, lang)
+    return GlossaryUse(len(wanted), used, 0)
+
+
 def apply_machine_translation(
     unit: Unit, raw: str, codes: list[str], engine: str, lang: str, glossary: Glossary
-) -> None:
+) -> GlossaryUse:
     """Make ``raw`` (the engine's answer for the protected source) the unit's draft: codes put
-    back, glossary applied, findings recorded; a redrafted unit's history says so."""
+    back, glossary applied, findings recorded; a redrafted unit's history says so. Returns how
+    the answer met the glossary before the repair."""
     target, findings = restore(raw, codes)
+    use = glossary_use(unit.source, target, lang, glossary)
     target, glossary_findings = apply_glossary(unit.source, target, lang, glossary)
+    repairs = sum(1 for f in glossary_findings if f.message.startswith("replaced untranslated"))
     if unit.state in (State.REJECTED, State.DRAFT):
         unit.history.append(history.line("drafted again", who=f"mt:{engine}"))
     unit.target = target
@@ -149,6 +174,7 @@ def apply_machine_translation(
         checked = [f for f in checked if f.check != "markup"]
     unit.findings = list(dict.fromkeys([*findings, *glossary_findings, *checked]))
     unit.checked = text_hash(target)
+    return replace(use, repairs=repairs)
 
 
 def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:
@@ -230,6 +256,41 @@ class EngineUse:
     prompt_tokens: int = 0  # engines billed by tokens (llm): reported by the server, else estimated
     completion_tokens: int = 0
     token_prices: tuple[float, float] = (0.0, 0.0)  # per million prompt and completion tokens
+    glossary_segments: int = 0  # drafts (fresh or cached answers) whose source has glossary terms
+    glossary_followed: int = 0  # of them, raw answers that already used every expected target
+    glossary_repairs: int = 0  # Korean terms left in its answers and replaced
+
+    def count_glossary(self, use: GlossaryUse) -> None:
+        """Add one drafted answer's glossary use."""
+        if use.expected:
+            self.glossary_segments += 1
+            self.glossary_followed += use.used == use.expected
+        self.glossary_repairs += use.repairs
+
+    @property
+    def glossary_share(self) -> float | None:
+        """The share of its drafts with glossary terms that used every one before repair."""
+        return self.glossary_followed / self.glossary_segments if self.glossary_segments else None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "engine": self.name,
+            "segments": self.segments,
+            "characters": self.characters,
+            "requests": self.requests,
+            "cached": self.cached,
+            "refused": self.refused,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost": round(self.cost, 6),
+            "down": self.down,
+            "glossary": {
+                "segments": self.glossary_segments,
+                "followed": self.glossary_followed,
+                "share": self.glossary_share,
+                "repairs": self.glossary_repairs,
+            },
+        }
 
     @property
     def cost(self) -> float:
@@ -271,6 +332,37 @@ class DraftReport:
     dry_run: bool = False
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
+
+    def as_json(self) -> dict[str, object]:
+        """The report for ``draft --json``."""
+        return {
+            "dry_run": self.dry_run,
+            "from_memory": self.from_memory,
+            "approved_from_memory": self.approved_from_memory,
+            "from_cache": self.from_cache,
+            "from_engine": self.from_engine,
+            "redrafts": self.redrafts,
+            "left": self.left,
+            "findings": self.findings,
+            "texts": self.texts,
+            "characters": self.characters,
+            "currency": self.currency,
+            "engines": [use.as_json() for use in self.engines],
+            "failures": [
+                {
+                    "article": f.article,
+                    "lang": f.lang,
+                    "id": f.id,
+                    "source": f.source,
+                    "reason": f.reason,
+                    "kept": f.kept,
+                }
+                for f in self.failures
+            ],
+            "notes": self.notes,
+            "interrupted": self.interrupted,
+            "error": None if self.engine_error is None else str(self.engine_error),
+        }
 
 
 # --- settings -------------------------------------------------------------------------------
@@ -752,7 +844,7 @@ def _prepare(
             # an answer cached by an older version that is not a translation is asked for again
             hit = next(((n, t) for n, t in answers if t is not None and refusal(text, t, lang) is None), None)
             if hit is not None:
-                apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary)
+                uses[hit[0]].count_glossary(apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary))
                 uses[hit[0]].cached += 1
                 report.from_cache += 1
                 report.findings += len(unit.findings)
@@ -866,7 +958,8 @@ def _send(
         for entry, unit, codes in job.users:
             entry.waiting -= 1
             if outcome.engine is not None and outcome.raw is not None:
-                apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                glossary_use = apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                uses[outcome.engine].count_glossary(glossary_use)
                 report.from_engine += 1
                 report.findings += len(unit.findings)
                 entry.done(unit)
