@@ -54,6 +54,11 @@ review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, 
 app.add_typer(review_app, name="review")
 tm_app = typer.Typer(cls=TyperGroup, help="The translation memory: export and import TMX.")
 app.add_typer(tm_app, name="tm")
+glossary_app = typer.Typer(cls=TyperGroup, help="The glossary: import and export CSV and TBX.")
+app.add_typer(glossary_app, name="glossary")
+GlossaryFormat = Annotated[
+    str | None, typer.Option("--format", help="csv or tbx (default: from the file name's extension).")
+]
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Only this target language.")]
 Article = Annotated[str | None, typer.Option("--article", "-a", help="Only this article (slug).")]
@@ -336,6 +341,34 @@ def tm_export(
 
     count = export_tmx(_project(ctx), path, lang)
     typer.echo(f"{count} translation units written to {path}.")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The CSV or TBX file to write.")],
+    fmt: GlossaryFormat = None,
+) -> None:
+    """Write glossary.yaml as CSV or TBX (every term, its variants, note and keep flag)."""
+    from translate.glossary_io import export_glossary
+
+    count = export_glossary(_project(ctx), path, fmt)
+    typer.echo(f"{count} terms written to {path}.")
+
+
+@glossary_app.command("import")
+def glossary_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A CSV (Korean, English, note… columns) or TBX file.")],
+    fmt: GlossaryFormat = None,
+) -> None:
+    """Merge terms from CSV or TBX into glossary.yaml: new terms added, changed ones updated in place."""
+    from translate.glossary_io import import_glossary
+
+    report = import_glossary(_project(ctx), path, fmt)
+    for note in report.notes:
+        typer.echo(f"note: {path}: {note}", err=True)
+    typer.echo(f"{report.added} terms added, {report.updated} updated, {report.unchanged} unchanged.")
 
 
 @tm_app.command("import")
