@@ -257,7 +257,7 @@ def test_deepl_sends_korean_codes_and_the_key_in_a_header(keyed: LibreServer) ->
     assert engine.translate("감사합니다") == "Thank you"
     (sent,) = keyed.received
     assert (sent.method, sent.path) == ("POST", "/deepl/v2/translate")
-    assert sent.params == {"text": "감사합니다", "source_lang": "KO", "target_lang": "EN-US"}
+    assert sent.params == {"text": "감사합니다", "source_lang": "KO", "target_lang": "EN-US", "tag_handling": "xml"}
     assert sent.headers["Authorization"] == f"DeepL-Auth-Key {KEY}"
     assert sent.query == {}  # neither the key nor the text in the URL
 

@@ -266,3 +266,23 @@ def test_any_glossary_survives_the_round_trip(
     code, output = run(target_root, "glossary", "import", str(exported))
     assert code == 0, output
     assert terms(target_root) == expected
+
+
+def test_languages_the_project_does_not_translate_into_are_left_out_and_named(tmp_path: Path) -> None:
+    path = tmp_path / "terms.csv"
+    path.write_text("Korean,English,Japanese\n피부,skin,皮膚\n보습,,保湿\n", encoding="utf-8")
+    root = project(tmp_path / "site", targets='["en"]')
+    code, output = run(root, "glossary", "import", str(path))
+    assert code == 2 and f"{path}:3: " in output and '"보습" has no translation' in output
+    path.write_text("Korean,English,Japanese\n피부,skin,皮膚\n", encoding="utf-8")
+    code, output = run(root, "glossary", "import", str(path))
+    assert code == 0 and "left out ja: not a target language of this project (targets: en)" in output
+    assert terms(root) == [("피부", {"en": "skin"}, {}, None, False)]
+
+
+def test_regional_codes_in_a_tbx_are_the_projects_languages(tmp_path: Path) -> None:
+    path = tmp_path / "t.tbx"
+    path.write_text(TBX2.replace('xml:lang="en"', 'xml:lang="en-US"'), encoding="utf-8")
+    root = project(tmp_path / "site", targets='["en"]')
+    assert run(root, "glossary", "import", str(path))[0] == 0
+    assert terms(root)[0][1] == {"en": "Ulthera"}

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from translate import history
 from translate.checks import CHECKS, HANGUL_LANGS, check_translation
+from translate.deepl_glossary import ensure_glossary
 from translate.engines import (
     DEFAULT_PRICES,
     ENGINE_NAMES,
@@ -801,7 +802,23 @@ def draft(
                     if name in batching and not uses[name].down:
                         _estimate(make(name, target), [j for j in jobs.values() if j.lang == target], uses[name])
             return report
-        _send(project, chain, jobs, articles, uses, cache, glossary, report, url, workers, on_progress, policy, options)
+        deepl_glossaries = _deepl_glossaries(project, chain, jobs, glossary, url, report) if "deepl" in chain else {}
+        _send(
+            project,
+            chain,
+            jobs,
+            articles,
+            uses,
+            cache,
+            glossary,
+            report,
+            url,
+            workers,
+            on_progress,
+            policy,
+            options,
+            deepl_glossaries,
+        )
     finally:
         cache.close()
     per_article.raise_errors()
@@ -884,16 +901,59 @@ def _estimate(engine: Engine, jobs: list[_Job], use: EngineUse) -> None:
 
 
 def _maker(
-    project: Project, chain: list[str], url: str | None, options: LLMOptions | None = None
+    project: Project,
+    chain: list[str],
+    url: str | None,
+    options: LLMOptions | None = None,
+    deepl_glossaries: dict[str, str] | None = None,
 ) -> Callable[[str, str], Engine]:
     settings = project.settings
 
     def make(name: str, lang: str) -> Engine:
         target_url = _url_for(name, chain, settings, url)
         timeout = float(settings.timeout)
-        return create_engine(name, settings.source, lang, url=target_url, timeout=timeout, options=options)
+        extra = options if name == "llm" else (deepl_glossaries or {}).get(lang) if name == "deepl" else None
+        return create_engine(name, settings.source, lang, url=target_url, timeout=timeout, options=extra)
 
     return make
+
+
+def _deepl_glossaries(
+    project: Project,
+    chain: list[str],
+    jobs: dict[tuple[str, str], _Job],
+    glossary: Glossary,
+    url: str | None,
+    report: DraftReport,
+) -> dict[str, str]:
+    """DeepL glossary ids by target language, for the languages with texts to send; what was done
+    (created, reused, replaced, left out) or why no glossary is used goes into the notes."""
+    settings = project.settings
+    found: dict[str, str] = {}
+    for lang in sorted({job.lang for job in jobs.values()}):
+        try:
+            made = ensure_glossary(
+                _url_for("deepl", chain, settings, url),
+                settings.source,
+                lang,
+                glossary.terms,
+                timeout=float(settings.timeout),
+            )
+        except EngineError as exc:
+            report.notes.append(f"deepl [{lang}]: no DeepL glossary is used ({exc}); the glossary still repairs drafts")
+            continue
+        if made is None:
+            continue
+        found[lang] = made.glossary_id
+        done = "created" if made.created else "reused (glossary.yaml unchanged)"
+        replaced = f"; replaced {', '.join(made.deleted)}" if made.deleted else ""
+        report.notes.append(f"deepl [{lang}]: glossary '{made.name}' with {made.entries} terms {done}{replaced}")
+        if made.left_out:
+            report.notes.append(
+                f"deepl [{lang}]: left out of the DeepL glossary (longer than DeepL allows, or a line break): "
+                + ", ".join(made.left_out)
+            )
+    return found
 
 
 def _probe(name: str, source: str, lang: str, make: Callable[[str, str], Engine], use: EngineUse) -> None:
@@ -918,11 +978,12 @@ def _send(
     on_progress: Callable[[Progress], None] | None,
     policy: RetryPolicy | None,
     options: LLMOptions,
+    deepl_glossaries: dict[str, str],
 ) -> None:
     """Send the jobs in parallel (batches of them to a batching first engine) and apply the
     answers as they come back."""
     settings = project.settings
-    make = _maker(project, chain, url, options)
+    make = _maker(project, chain, url, options, deepl_glossaries)
     langs = sorted({job.lang for job in jobs.values()})
     states: dict[tuple[str, str], _EngineState] = {}
     for target in langs:

@@ -176,11 +176,15 @@ class _TimeoutRequests:
         return response
 
 
+_DEEPL_EXTRA: ContextVar[dict[str, str] | None] = ContextVar("_DEEPL_EXTRA", default=None)
+
+
 class _DeeplRequests(_TimeoutRequests):
-    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``."""
+    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``;
+    the engine's extra parameters (tag handling, glossary) are added."""
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
-        params = dict(kwargs.pop("params", None) or {})
+        params = {**dict(kwargs.pop("params", None) or {}), **(_DEEPL_EXTRA.get() or {})}
         headers = dict(kwargs.pop("headers", None) or {})
         key = params.pop("auth_key", None)
         if key:
@@ -423,12 +427,39 @@ _DEEPL_TARGETS = {"en": "EN-US", "en-US": "EN-US", "en-GB": "EN-GB", "pt": "PT-B
 _DEEPL_TARGETS |= {"pt-PT": "PT-PT", "zh": "ZH-HANS", "zh-CN": "ZH-HANS", "zh-TW": "ZH-HANT"}
 
 
+_XML_TOKEN_RE = re.compile(r"<x\s+i=\"(\d+)\"\s*/>|<x\s+i=\"(\d+)\"\s*>\s*</x>")
+_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+
+
+def to_deepl_xml(text: str) -> str:
+    """A protected text (tokens ⟦n⟧) as DeepL's XML: text escaped, each token an empty tag
+    ``<x i="n"/>`` that DeepL keeps in place (``tag_handling=xml``)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _TOKEN_RE.sub(lambda m: f'<x i="{m.group(1)}"/>', escaped)
+
+
+def from_deepl_xml(text: str) -> str:
+    """The answer to :func:`to_deepl_xml` with tags back as tokens and entities unescaped."""
+    tokens = _XML_TOKEN_RE.sub(lambda m: f"⟦{m.group(1) or m.group(2)}⟧", text)
+    return tokens.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
 class DeeplEngine(_DeepTranslatorEngine):
-    """DeepL API with the key in DEEPL_API_KEY (a key ending in ``:fx`` uses the Free API)."""
+    """DeepL API with the key in DEEPL_API_KEY (a key ending in ``:fx`` uses the Free API). Inline
+    markup goes as XML tags (``tag_handling=xml``); ``glossary_id`` is a DeepL glossary of the pair
+    (:mod:`translate.deepl_glossary`)."""
 
     name = "deepl"
 
-    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        *,
+        url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        glossary_id: str | None = None,
+    ) -> None:
         for code in (source, target):
             if code.split("-")[0].upper() not in _DEEPL_LANGUAGES:
                 raise EngineError(f"deepl cannot translate {source} to {target}: it does not know {code!r}")
@@ -442,6 +473,17 @@ class DeeplEngine(_DeepTranslatorEngine):
         if url:
             translator._base_url = _with_slash(_checked_url(self.name, url))  # it appends "translate"
         super().__init__(translator, translator._base_url, timeout, secret=key)
+        self.extra = {"tag_handling": "xml"}
+        if glossary_id:
+            self.extra["glossary_id"] = glossary_id
+
+    def _call(self, text: str) -> Any:
+        token = _DEEPL_EXTRA.set(self.extra)
+        try:
+            result = super()._call(to_deepl_xml(text))
+        finally:
+            _DEEPL_EXTRA.reset(token)
+        return from_deepl_xml(result) if isinstance(result, str) else result
 
 
 _MICROSOFT_CODES = {"zh-CN": "zh-Hans", "zh-TW": "zh-Hant", "zh": "zh-Hans"}
@@ -531,11 +573,14 @@ def create_engine(
 ) -> Engine:
     """The engine ``name`` translating from ``source`` to ``target`` (our codes: ko, en, ja,
     zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request; ``options``
-    are the llm engine's :class:`translate.llm.LLMOptions`. No request is made here."""
+    are the llm engine's :class:`translate.llm.LLMOptions`, or deepl's glossary id. No request is
+    made here."""
     if check_engine_name(name) == "llm":
         from translate.llm import LLMEngine
 
         return LLMEngine(source, target, url=url, timeout=timeout, options=options)
+    if name == "deepl" and options:
+        return DeeplEngine(source, target, url=url, timeout=timeout, glossary_id=str(options))
     return _ENGINES[name](source, target, url=url, timeout=timeout)
 
 

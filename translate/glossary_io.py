@@ -147,7 +147,7 @@ def export_glossary(project: Project, path: Path, fmt: str | None = None) -> int
     """Write the project's glossary to ``path`` as CSV or TBX (from the extension unless ``fmt``);
     return the number of terms."""
     kind = _format(path, fmt)
-    glossary = load_glossary(project.glossary_path, project.settings.source)
+    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     terms = list(glossary.terms)
     source = project.settings.source
     try:
@@ -453,6 +453,40 @@ def _validate(entries: list[Entry], path: Path) -> None:
                     )
 
 
+def _target(code: str, targets: Sequence[str]) -> str | None:
+    """The project's target language ``code`` stands for (en-US -> en), or None."""
+    for target in targets:
+        if target.casefold() == code.casefold():
+            return target
+    primary = code.split("-")[0].casefold()
+    return next((t for t in targets if t.casefold() == primary), None)
+
+
+def _only_targets(entries: list[Entry], targets: Sequence[str]) -> list[str]:
+    """Map each entry's languages to the project's targets; other languages are left out (noted)."""
+    left_out: set[str] = set()
+    for entry in entries:
+        mapped: dict[str, str] = {}
+        forbidden: dict[str, tuple[str, ...]] = {}
+        for code, text in entry.targets.items():
+            target = _target(code, targets)
+            if target is None:
+                left_out.add(code)
+            else:
+                mapped.setdefault(target, text)
+        for code, variants in entry.forbidden.items():
+            target = _target(code, targets)
+            if target is not None:
+                forbidden[target] = (*forbidden.get(target, ()), *variants)
+        entry.targets, entry.forbidden = mapped, forbidden
+    if not left_out:
+        return []
+    return [
+        f"left out {', '.join(sorted(left_out))}: not a target language of this project "
+        f"(targets: {', '.join(targets)}); add it to targets in [tool.translate] to import it"
+    ]
+
+
 def _merge(old: Entry, new: Entry) -> Entry:
     """``old`` with what ``new`` says: its translations, variants, note and keep (an empty cell
     never erases anything)."""
@@ -511,9 +545,10 @@ def import_glossary(project: Project, path: Path, fmt: str | None = None) -> Glo
         entries, report.notes = read_csv(path, source, targets)
     else:
         entries = read_tbx(path, source)
+    report.notes += _only_targets(entries, targets)
     _validate(entries, path)
     glossary_path = project.glossary_path
-    glossary = load_glossary(glossary_path, source)
+    glossary = load_glossary(glossary_path, source, targets)
     try:
         text = glossary_path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -561,6 +596,6 @@ def import_glossary(project: Project, path: Path, fmt: str | None = None) -> Glo
     if out and not out[-1].endswith("\n"):
         out[-1] += "\n"
     new_text = "".join(out) + "".join(appended)
-    parse_glossary(new_text, glossary_path, source)  # never write a glossary that does not load
+    parse_glossary(new_text, glossary_path, source, targets)  # never write a glossary that does not load
     atomic_write(glossary_path, new_text)
     return report
