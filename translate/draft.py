@@ -10,7 +10,9 @@ A run, for the selected articles and languages:
 3. Requests go out in parallel (``workers`` threads, one engine object per thread, engine and
    language: deep-translator objects are not thread-safe), with timeouts and retries
    (:func:`translate_with_retries`). A text the first engine of the chain fails on goes to the
-   next. An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
+   next. A batching engine (llm) first in the chain gets consecutive texts of an article in one
+   request; an unusable item is asked for alone, then goes to the next engine.
+   An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
    texts in a row is dropped for the rest of the run. An answer that is not a translation
    (:func:`refusal`: empty, the source again, still mostly Korean) is a failure of that engine for
    that text: never cached, never drafted.
@@ -789,7 +791,7 @@ def draft(
                     _save(project, entry, report)
         report.texts = len(jobs)
         report.characters = sum(len(job.text) for job in jobs.values())
-        batching = _batching(chain, options)
+        batching = _batching(chain)
         if batching:
             for job in jobs.values():
                 job.glossary = llm_glossary([m.term for m in glossary.find(job.source)], job.lang)
@@ -842,6 +844,7 @@ def _prepare(
     """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
     settings_source = entry.catalog.source_lang
     active = entry.catalog.active_units()
+    sources = [unit.source for unit in active]
     for position, unit in enumerate(active):
         redo = redraft is not None and redraft.selects(unit)
         if unit.state is not State.UNTRANSLATED and not redo:
@@ -871,21 +874,20 @@ def _prepare(
         job = jobs.get((lang, text))
         if job is None:
             job = jobs[(lang, text)] = _Job(lang, text, source=unit.source, article=entry.catalog.article)
-            job.context = _context(active, position)
+            job.context = _context(sources, position)
         job.users.append((entry, unit, codes))
         entry.waiting += 1
 
 
-def _context(active: list[Unit], position: int) -> Context:
-    """The context of the unit at ``position``: the article's first segment (its title, as the
-    front matter comes first) and the sentences around it."""
-    sources = [unit.source for unit in active]
+def _context(sources: list[str], position: int) -> Context:
+    """The context of the segment at ``position`` of an article's ``sources``: the article's first
+    segment (its title, as the front matter comes first) and the sentences around it."""
     low, high = max(0, position - CONTEXT_SENTENCES), position + 1 + CONTEXT_SENTENCES
     title = sources[0] if position > 0 else None
     return Context(title, tuple(sources[low:position]), tuple(sources[position + 1 : high]))
 
 
-def _batching(chain: list[str], options: LLMOptions) -> set[str]:
+def _batching(chain: list[str]) -> set[str]:
     """The engines of the chain that take batches (llm)."""
     return {name for name in chain if name == "llm"}
 
@@ -1034,7 +1036,7 @@ def _send(
     try:
         if on_progress is not None:
             on_progress(progress)
-        if chain[0] in _batching(chain, options):
+        if chain[0] in _batching(chain):
             tasks = _batches(list(jobs.values()), options.batch_size, options.batch_characters)
         else:
             tasks = [[job] for job in jobs.values()]
