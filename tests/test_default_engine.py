@@ -71,3 +71,12 @@ def test_libre_without_a_server_is_not_the_public_one_silently(tmp_path: Path) -
         in output
     )
     assert "note: no engine is configured" not in output
+
+
+def test_sync_says_which_engine_it_uses(tmp_path: Path) -> None:
+    with LibreServer() as server:
+        settings = f"[tool.translate]\nretries = 0\nengine_urls = {{ google = '{server.google_url}' }}\n"
+        root = make_project(tmp_path / "site", articles=ARTICLE, settings=settings)
+        code, output = run(root, "sync")
+    assert code == 1 and "waiting: care [en]" in output  # the draft waits for review
+    assert "note: no engine is configured: using google" in output and "1 by machine translation" in output

@@ -809,6 +809,8 @@ def sync_command(
     )
     drafted = report.drafted
     if drafted is not None:
+        for note in drafted.notes:  # which engine a project without one uses, DeepL glossaries…
+            typer.echo(f"note: {note}", err=True)
         typer.echo(
             f"draft: {drafted.from_memory} from translation memory, {drafted.from_engine} by machine translation, "
             f"{drafted.left} left untranslated."
