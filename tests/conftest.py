@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import shutil
+import socket
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from typer.testing import CliRunner
@@ -54,6 +56,24 @@ def make_project(
         (root / "pyproject.toml").write_text(settings, encoding="utf-8")
     (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
     return root
+
+
+_LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
+_real_getaddrinfo = socket.getaddrinfo
+
+
+@pytest.fixture(autouse=True)
+def _no_internet(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No test reaches past this machine: a name other than localhost does not resolve (the
+    default engine, google, would otherwise be asked)."""
+
+    def local_only(host: object, *args: Any, **kwargs: Any) -> Any:
+        name = host.decode() if isinstance(host, bytes) else str(host)
+        if name not in _LOCAL_HOSTS and not name.startswith("127."):
+            raise socket.gaierror(socket.EAI_NONAME, f"no network in tests ({name})")
+        return _real_getaddrinfo(host, *args, **kwargs)
+
+    monkeypatch.setattr(socket, "getaddrinfo", local_only)
 
 
 @pytest.fixture

@@ -95,9 +95,10 @@ def test_libre_url_from_environment_gets_a_trailing_slash(server: LibreServer, m
     assert create_engine("libre", "ko", "en").translate("감사합니다") == "Thank you"
 
 
-def test_libre_default_url_is_deep_translators(monkeypatch: pytest.MonkeyPatch) -> None:
-    engine: Any = create_engine("libre", "ko", "en")  # no request is made
-    assert engine.url == BASE_URLS["LIBRE_FREE"]
+def test_libre_uses_the_public_server_only_with_a_key(monkeypatch: pytest.MonkeyPatch) -> None:
+    with pytest.raises(EngineError, match="libre needs a LibreTranslate server: pass --url") as caught:
+        create_engine("libre", "ko", "en")  # no request is made
+    assert "also needs LIBRETRANSLATE_API_KEY" in str(caught.value)
     monkeypatch.setenv("LIBRETRANSLATE_API_KEY", KEY)
     assert create_engine("libre", "ko", "en").url == BASE_URLS["LIBRE"]  # type: ignore[attr-defined]
 
@@ -256,7 +257,7 @@ def test_deepl_sends_korean_codes_and_the_key_in_a_header(keyed: LibreServer) ->
     assert engine.translate("감사합니다") == "Thank you"
     (sent,) = keyed.received
     assert (sent.method, sent.path) == ("POST", "/deepl/v2/translate")
-    assert sent.params == {"text": "감사합니다", "source_lang": "KO", "target_lang": "EN-US"}
+    assert sent.params == {"text": "감사합니다", "source_lang": "KO", "target_lang": "EN-US", "tag_handling": "xml"}
     assert sent.headers["Authorization"] == f"DeepL-Auth-Key {KEY}"
     assert sent.query == {}  # neither the key nor the text in the URL
 
@@ -473,7 +474,7 @@ def test_server_accepts_form_and_json_like_libretranslate(server: LibreServer) -
 
 
 def test_unknown_engine_lists_the_known_ones() -> None:
-    assert set(ENGINE_NAMES) == {"libre", "google", "mymemory", "deepl", "microsoft", "papago"}
+    assert set(ENGINE_NAMES) == {"libre", "google", "mymemory", "deepl", "microsoft", "papago", "llm"}
     with pytest.raises(EngineError, match="unknown engine 'bing': choose one of libre, google, mymemory, deepl"):
         create_engine("bing", "ko", "en")
 
@@ -492,7 +493,7 @@ def test_server_url_must_be_http(url: str) -> None:
 
 def test_timeout_must_be_positive() -> None:
     with pytest.raises(EngineError, match="timeout"):
-        create_engine("libre", "ko", "en", timeout=0)
+        create_engine("libre", "ko", "en", url="http://127.0.0.1:9/", timeout=0)
 
 
 def test_timeout_is_added_only_inside_deep_translator(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -54,6 +54,11 @@ review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, 
 app.add_typer(review_app, name="review")
 tm_app = typer.Typer(cls=TyperGroup, help="The translation memory: export and import TMX.")
 app.add_typer(tm_app, name="tm")
+glossary_app = typer.Typer(cls=TyperGroup, help="The glossary: import and export CSV and TBX.")
+app.add_typer(glossary_app, name="glossary")
+GlossaryFormat = Annotated[
+    str | None, typer.Option("--format", help="csv or tbx (default: from the file name's extension).")
+]
 
 Lang = Annotated[str | None, typer.Option("--lang", "-l", help="Only this target language.")]
 Article = Annotated[str | None, typer.Option("--article", "-a", help="Only this article (slug).")]
@@ -127,13 +132,17 @@ def draft_command(
         typer.Option(
             "--engine",
             "-e",
-            help="MT engine (libre, google, mymemory, deepl, microsoft, papago); repeat for a fallback chain. "
+            help="MT engine (libre, google, mymemory, deepl, microsoft, papago, llm); repeat for a fallback chain. "
             "Default: settings.",
         ),
     ] = None,
     url: Annotated[
         str | None,
-        typer.Option("--url", help="Server or endpoint URL of the first engine (libre: else $LIBRETRANSLATE_URL)."),
+        typer.Option(
+            "--url",
+            help="Server or endpoint URL of the first engine (libre: else $LIBRETRANSLATE_URL; "
+            "llm: the API base such as http://127.0.0.1:11434/v1, else $LLM_BASE_URL).",
+        ),
     ] = None,
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="Send and write nothing: say what would be sent and what it would cost.")
@@ -160,6 +169,7 @@ def draft_command(
     workers: Annotated[
         int | None, typer.Option("--workers", min=1, max=64, help="Requests in flight at once (default: settings).")
     ] = None,
+    as_json: Json = False,
 ) -> None:
     """Draft untranslated segments: translation memory, then the MT cache, then machine translation."""
     from translate.draft import Redraft, iter_failures
@@ -186,24 +196,14 @@ def draft_command(
         )
     for note in report.notes:
         typer.echo(f"note: {note}", err=True)
-    if report.dry_run:
+    if as_json:
+        typer.echo(json.dumps(report.as_json(), ensure_ascii=False, indent=2))
+    elif report.dry_run:
         _echo_dry_run(report)
+    if report.dry_run:
         return
-    approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
-    kept = sum(failure.kept for failure in report.failures)
-    redrafts = f" ({report.redrafts} existing drafts sent again)" if report.redrafts else ""
-    typer.echo(
-        f"{report.from_memory} drafted from translation memory{approved}, {report.from_cache} from the MT cache, "
-        f"{report.from_engine} by machine translation{redrafts}, {report.left - kept} left untranslated"
-        f"{f', {kept} kept their earlier draft' if kept else ''}; {report.findings} findings for review."
-    )
-    for use in report.engines:
-        if use.requests or use.cached:
-            refused = f"; {use.refused} answers were not translations" if use.refused else ""
-            typer.echo(
-                f"  {use.name}: {use.segments} texts, {use.characters:,} characters sent "
-                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
-            )
+    if not as_json:
+        _echo_draft(report)
     if report.interrupted:
         typer.echo(
             f"Interrupted: every draft received is saved; {report.left} segments wait. "
@@ -219,6 +219,7 @@ def draft_command(
             "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
         )
     if report.failures:
+        kept = sum(failure.kept for failure in report.failures)
         for line in iter_failures(report):
             typer.echo(f"failed: {line}", err=True)
         what = "stay untranslated" if not kept else "keep what they had (untranslated, or their earlier draft)"
@@ -227,6 +228,33 @@ def draft_command(
             err=True,
         )
         raise typer.Exit(1)
+
+
+def _echo_draft(report: DraftReport) -> None:
+    approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
+    kept = sum(failure.kept for failure in report.failures)
+    redrafts = f" ({report.redrafts} existing drafts sent again)" if report.redrafts else ""
+    typer.echo(
+        f"{report.from_memory} drafted from translation memory{approved}, {report.from_cache} from the MT cache, "
+        f"{report.from_engine} by machine translation{redrafts}, {report.left - kept} left untranslated"
+        f"{f', {kept} kept their earlier draft' if kept else ''}; {report.findings} findings for review."
+    )
+    for use in report.engines:
+        if use.requests or use.cached:
+            refused = f"; {use.refused} answers were not translations" if use.refused else ""
+            sent = f"{use.characters:,} characters sent"
+            if use.by_tokens:
+                sent += f", {use.prompt_tokens:,} + {use.completion_tokens:,} tokens"
+            typer.echo(
+                f"  {use.name}: {use.segments} texts, {sent} "
+                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
+            )
+            if use.glossary_share is not None:
+                typer.echo(
+                    f"    glossary: {use.glossary_followed} of {use.glossary_segments} drafts with glossary terms "
+                    f"used every one as it came ({use.glossary_share:.0%}); {use.glossary_repairs} Korean terms "
+                    "repaired"
+                )
 
 
 def _echo_dry_run(report: DraftReport) -> None:
@@ -241,6 +269,13 @@ def _echo_dry_run(report: DraftReport) -> None:
     for use in report.engines:
         cost = report.characters * use.price / 1_000_000
         price = f"{use.price:g} {report.currency} per million characters"
+        if use.by_tokens:
+            cost = use.cost
+            price = (
+                f"{use.requests} requests of about {use.prompt_tokens:,} prompt and {use.completion_tokens:,} "
+                f"completion tokens at {use.token_prices[0]:g} and {use.token_prices[1]:g} {report.currency} "
+                "per million"
+            )
         if use.down:
             typer.echo(f"  {use.name}: not usable: {use.down}")
         elif use is first:
@@ -306,6 +341,34 @@ def tm_export(
 
     count = export_tmx(_project(ctx), path, lang)
     typer.echo(f"{count} translation units written to {path}.")
+
+
+@glossary_app.command("export")
+def glossary_export(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="The CSV or TBX file to write.")],
+    fmt: GlossaryFormat = None,
+) -> None:
+    """Write glossary.yaml as CSV or TBX (every term, its variants, note and keep flag)."""
+    from translate.glossary_io import export_glossary
+
+    count = export_glossary(_project(ctx), path, fmt)
+    typer.echo(f"{count} terms written to {path}.")
+
+
+@glossary_app.command("import")
+def glossary_import(
+    ctx: typer.Context,
+    path: Annotated[Path, typer.Argument(help="A CSV (Korean, English, note… columns) or TBX file.")],
+    fmt: GlossaryFormat = None,
+) -> None:
+    """Merge terms from CSV or TBX into glossary.yaml: new terms added, changed ones updated in place."""
+    from translate.glossary_io import import_glossary
+
+    report = import_glossary(_project(ctx), path, fmt)
+    for note in report.notes:
+        typer.echo(f"note: {path}: {note}", err=True)
+    typer.echo(f"{report.added} terms added, {report.updated} updated, {report.unchanged} unchanged.")
 
 
 @tm_app.command("import")
@@ -746,6 +809,8 @@ def sync_command(
     )
     drafted = report.drafted
     if drafted is not None:
+        for note in drafted.notes:  # which engine a project without one uses, DeepL glossaries…
+            typer.echo(f"note: {note}", err=True)
         typer.echo(
             f"draft: {drafted.from_memory} from translation memory, {drafted.from_engine} by machine translation, "
             f"{drafted.left} left untranslated."

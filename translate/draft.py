@@ -10,7 +10,9 @@ A run, for the selected articles and languages:
 3. Requests go out in parallel (``workers`` threads, one engine object per thread, engine and
    language: deep-translator objects are not thread-safe), with timeouts and retries
    (:func:`translate_with_retries`). A text the first engine of the chain fails on goes to the
-   next. An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
+   next. A batching engine (llm) first in the chain gets consecutive texts of an article in one
+   request; an unusable item is asked for alone, then goes to the next engine.
+   An engine that refuses us (key, quota), cannot be reached, or failed ``TRIP_AFTER``
    texts in a row is dropped for the rest of the run. An answer that is not a translation
    (:func:`refusal`: empty, the source again, still mostly Korean) is a failure of that engine for
    that text: never cached, never drafted.
@@ -21,18 +23,22 @@ A run, for the selected articles and languages:
 
 from __future__ import annotations
 
+import os
 import re
 import threading
+import unicodedata
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from translate import history
 from translate.checks import CHECKS, HANGUL_LANGS, check_translation
+from translate.deepl_glossary import ensure_glossary
 from translate.engines import (
     DEFAULT_PRICES,
     ENGINE_NAMES,
+    LIBRE_URL_ENV,
     Engine,
     EngineRefused,
     EngineUnreachable,
@@ -42,9 +48,23 @@ from translate.engines import (
     check_engine_name,
     create_engine,
     translate_with_retries,
+    with_retries,
 )
 from translate.errors import ConfigError, EngineError, PerArticle
-from translate.glossary import Glossary, apply_glossary, load_glossary
+from translate.glossary import Glossary, apply_glossary, load_glossary, target_contains
+from translate.llm import (
+    CONTEXT_SENTENCES,
+    LLM_MODEL_ENV,
+    Batch,
+    BatchAnswer,
+    Context,
+    GlossaryEntry,
+    LLMEngine,
+    LLMOptions,
+    answer_problem,
+    discover_model,
+)
+from translate.llm import glossary_entries as llm_glossary
 from translate.markdown import code_spans, collapse_spaces
 from translate.model import Catalog, Finding, Severity, State, Unit, normalize_text, text_hash
 from translate.mtcache import MTCache
@@ -115,13 +135,37 @@ def refusal(text: str, answer: str, lang: str) -> str | None:
     return None
 
 
+@dataclass(frozen=True)
+class GlossaryUse:
+    """How an engine's raw answer (before any repair) met the glossary terms of its source."""
+
+    expected: int  # terms of the source with a translation into the language
+    used: int  # of them, the ones the raw answer already used
+    repairs: int  # Korean terms left in the answer and replaced by their translation
+
+
+def glossary_use(source: str, raw: str, lang: str, glossary: Glossary) -> GlossaryUse:
+    """Which expected glossary targets ``raw`` (markup put back, not yet repaired) uses: a name
+    (``keep``) exactly, another term as the checks match it (case, inflection)."""
+    wanted = {m.term.source: m.term for m in glossary.find(source) if m.term.target_for(lang) is not None}
+    nfc = unicodedata.normalize("NFC", raw)
+    used = 0
+    for term in wanted.values():
+        target = term.target_for(lang) or ""
+        used += (target in nfc) if term.keep else target_contains(raw, target, lang)
+    return GlossaryUse(len(wanted), used, 0)
+
+
 def apply_machine_translation(
     unit: Unit, raw: str, codes: list[str], engine: str, lang: str, glossary: Glossary
-) -> None:
+) -> GlossaryUse:
     """Make ``raw`` (the engine's answer for the protected source) the unit's draft: codes put
-    back, glossary applied, findings recorded; a redrafted unit's history says so."""
+    back, glossary applied, findings recorded; a redrafted unit's history says so. Returns how
+    the answer met the glossary before the repair."""
     target, findings = restore(raw, codes)
+    use = glossary_use(unit.source, target, lang, glossary)
     target, glossary_findings = apply_glossary(unit.source, target, lang, glossary)
+    repairs = sum(1 for f in glossary_findings if f.message.startswith("replaced untranslated"))
     if unit.state in (State.REJECTED, State.DRAFT):
         unit.history.append(history.line("drafted again", who=f"mt:{engine}"))
     unit.target = target
@@ -133,6 +177,7 @@ def apply_machine_translation(
         checked = [f for f in checked if f.check != "markup"]
     unit.findings = list(dict.fromkeys([*findings, *glossary_findings, *checked]))
     unit.checked = text_hash(target)
+    return replace(use, repairs=repairs)
 
 
 def machine_draft(unit: Unit, engine: Engine, lang: str, glossary: Glossary) -> None:
@@ -211,10 +256,54 @@ class EngineUse:
     cached: int = 0  # texts answered from its cache instead
     refused: int = 0  # answers that were not translations (their characters are counted: billed)
     down: str | None = None  # why it was dropped for the run
+    prompt_tokens: int = 0  # engines billed by tokens (llm): reported by the server, else estimated
+    completion_tokens: int = 0
+    token_prices: tuple[float, float] = (0.0, 0.0)  # per million prompt and completion tokens
+    glossary_segments: int = 0  # drafts (fresh or cached answers) whose source has glossary terms
+    glossary_followed: int = 0  # of them, raw answers that already used every expected target
+    glossary_repairs: int = 0  # Korean terms left in its answers and replaced
+
+    def count_glossary(self, use: GlossaryUse) -> None:
+        """Add one drafted answer's glossary use."""
+        if use.expected:
+            self.glossary_segments += 1
+            self.glossary_followed += use.used == use.expected
+        self.glossary_repairs += use.repairs
+
+    @property
+    def glossary_share(self) -> float | None:
+        """The share of its drafts with glossary terms that used every one before repair."""
+        return self.glossary_followed / self.glossary_segments if self.glossary_segments else None
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "engine": self.name,
+            "segments": self.segments,
+            "characters": self.characters,
+            "requests": self.requests,
+            "cached": self.cached,
+            "refused": self.refused,
+            "prompt_tokens": self.prompt_tokens,
+            "completion_tokens": self.completion_tokens,
+            "cost": round(self.cost, 6),
+            "down": self.down,
+            "glossary": {
+                "segments": self.glossary_segments,
+                "followed": self.glossary_followed,
+                "share": self.glossary_share,
+                "repairs": self.glossary_repairs,
+            },
+        }
 
     @property
     def cost(self) -> float:
-        return self.characters * self.price / 1_000_000
+        tokens = self.prompt_tokens * self.token_prices[0] + self.completion_tokens * self.token_prices[1]
+        return (self.characters * self.price + tokens) / 1_000_000
+
+    @property
+    def by_tokens(self) -> bool:
+        """Whether this engine is billed by tokens (llm) rather than characters."""
+        return self.name == "llm"
 
 
 @dataclass
@@ -247,17 +336,68 @@ class DraftReport:
     interrupted: bool = False
     notes: list[str] = field(default_factory=list)
 
+    def as_json(self) -> dict[str, object]:
+        """The report for ``draft --json``."""
+        return {
+            "dry_run": self.dry_run,
+            "from_memory": self.from_memory,
+            "approved_from_memory": self.approved_from_memory,
+            "from_cache": self.from_cache,
+            "from_engine": self.from_engine,
+            "redrafts": self.redrafts,
+            "left": self.left,
+            "findings": self.findings,
+            "texts": self.texts,
+            "characters": self.characters,
+            "currency": self.currency,
+            "engines": [use.as_json() for use in self.engines],
+            "failures": [
+                {
+                    "article": f.article,
+                    "lang": f.lang,
+                    "id": f.id,
+                    "source": f.source,
+                    "reason": f.reason,
+                    "kept": f.kept,
+                }
+                for f in self.failures
+            ],
+            "notes": self.notes,
+            "interrupted": self.interrupted,
+            "error": None if self.engine_error is None else str(self.engine_error),
+        }
+
 
 # --- settings -------------------------------------------------------------------------------
 
 
-def engine_chain(settings: Settings, engines: list[str] | None = None) -> list[str]:
+DEFAULT_ENGINE = "google"  # needs no key and no server, only the internet
+
+
+def engine_chain(settings: Settings, engines: list[str] | None = None, url: str | None = None) -> list[str]:
     """The engines to try in order: ``engines`` (command line), else the ``engines`` setting,
-    else the ``engine`` setting."""
-    chain = list(dict.fromkeys(engines or settings.engines or (settings.engine,)))
+    else the ``engine`` setting, else :func:`default_engine`."""
+    chain = list(dict.fromkeys(engines or settings.engines or (settings.engine or default_engine(settings, url),)))
     for name in chain:
         check_engine_name(name)
     return chain
+
+
+def default_engine(settings: Settings, url: str | None = None) -> str:
+    """The engine of a project that names none: LibreTranslate when a server is given (``--url``,
+    ``engine_url`` or LIBRETRANSLATE_URL), else the Google web engine, which needs no set-up."""
+    if url or settings.engine_url or os.environ.get(LIBRE_URL_ENV, "").strip():
+        return "libre"
+    return DEFAULT_ENGINE
+
+
+def _default_note(name: str) -> str:
+    if name == DEFAULT_ENGINE:
+        return (
+            "no engine is configured: using google (the Google Translate web page: no key, no server, "
+            "but the text leaves this machine); choose one with --engine or engine in [tool.translate]"
+        )
+    return f"no engine is configured: using {name} at the server given; choose one with --engine or engine"
 
 
 def check_mt_settings(project: Project) -> None:
@@ -285,6 +425,22 @@ def check_mt_settings(project: Project) -> None:
         raise bad("fuzzy_threshold must be between 0 and 100.")
     if not settings.timeout > 0:
         raise bad("timeout must be more than 0 seconds.")
+    llm_options(project)
+
+
+def llm_options(project: Project) -> LLMOptions:
+    """The llm engine's options from ``[tool.translate.llm]``, validated (the file is named)."""
+    try:
+        return LLMOptions.from_table(project.settings.llm)
+    except ValueError as exc:
+        raise ConfigError(str(exc), path=project.root / "pyproject.toml") from None
+
+
+def cache_name(name: str, options: LLMOptions) -> str:
+    """The engine's name in the MT cache: the llm engine's answers are kept per model."""
+    if name != "llm":
+        return name
+    return f"llm:{options.model or os.environ.get(LLM_MODEL_ENV, '').strip()}"
 
 
 def _url_for(name: str, chain: list[str], settings: Settings, url: str | None) -> str | None:
@@ -292,7 +448,7 @@ def _url_for(name: str, chain: list[str], settings: Settings, url: str | None) -
         return url
     if name in settings.engine_urls:
         return settings.engine_urls[name]
-    return settings.engine_url if name == settings.engine else None
+    return settings.engine_url if name == (settings.engine or default_engine(settings, url)) else None
 
 
 # --- the run --------------------------------------------------------------------------------
@@ -318,11 +474,16 @@ class _Article:
 
 @dataclass
 class _Job:
-    """One distinct text to send, and the units waiting for its translation."""
+    """One distinct text to send, and the units waiting for its translation; where it was first
+    found gives the context an llm request carries."""
 
     lang: str
     text: str
     users: list[tuple[_Article, Unit, list[str]]] = field(default_factory=list)
+    source: str = ""  # the unit's source, markup included (glossary lookup)
+    article: str = ""
+    context: Context = field(default_factory=Context)
+    glossary: tuple[GlossaryEntry, ...] = ()  # filled when the chain has a batching engine
 
 
 @dataclass
@@ -366,6 +527,11 @@ class _EngineState:
         with self.lock:
             self.use.requests += 1
 
+    def tokens(self, answer: BatchAnswer) -> None:
+        with self.lock:
+            self.use.prompt_tokens += answer.prompt_tokens
+            self.use.completion_tokens += answer.completion_tokens
+
 
 class _Runner:
     """Translates one text with the chain, in a worker thread."""
@@ -395,38 +561,153 @@ class _Runner:
             engines[(name, lang)] = self.make(name, lang)
         return engines[(name, lang)]
 
-    def translate(self, lang: str, text: str) -> _Outcome:
-        reasons: list[str] = []
-        for name in self.chain:
-            state = self.states[(name, lang)]
-            if state.use.down is not None:
-                reasons.append(state.use.down)
-                continue
-            try:
-                raw = translate_with_retries(
-                    self._engine(name, lang),
-                    text,
-                    self.policy,
-                    gate=state.gate,
-                    stop=self.stop,
-                    on_attempt=state.attempted,
-                )
-            except Stopped:
-                return _Outcome(None, None, reasons, stopped=True)
-            except EngineError as exc:
-                state.failed(exc)
-                reasons.append(str(exc))
-                continue
-            why = refusal(text, raw, lang)
+    def run(self, lang: str, jobs: list[_Job]) -> list[_Outcome]:
+        """Translate ``jobs`` with the chain: each engine gets what the ones before it failed on
+        (a batching engine all of it in one request, the others text by text)."""
+        outcomes = [_Outcome(None, None, []) for _ in jobs]
+        pending = list(range(len(jobs)))
+        try:
+            for name in self.chain:
+                if not pending:
+                    break
+                state = self.states[(name, lang)]
+                if state.use.down is not None:
+                    for index in pending:
+                        outcomes[index].reasons.append(state.use.down)
+                    continue
+                if getattr(self._engine(name, lang), "batching", False):
+                    pending = self._batched(name, lang, jobs, outcomes, pending)
+                else:
+                    pending = [i for i in pending if not self._single(name, lang, jobs[i].text, outcomes[i])]
+        except Stopped:
+            for index in pending:
+                outcomes[index].stopped = True
+        return outcomes
+
+    def _single(self, name: str, lang: str, text: str, outcome: _Outcome) -> bool:
+        """Ask engine ``name`` for ``text``; whether it gave a translation (put in ``outcome``)."""
+        state = self.states[(name, lang)]
+        if state.use.down is not None:
+            outcome.reasons.append(state.use.down)
+            return False
+        try:
+            raw = translate_with_retries(
+                self._engine(name, lang),
+                text,
+                self.policy,
+                gate=state.gate,
+                stop=self.stop,
+                on_attempt=state.attempted,
+            )
+        except EngineError as exc:
+            state.failed(exc)
+            outcome.reasons.append(str(exc))
+            return False
+        why = refusal(text, raw, lang)
+        if why is not None:
+            state.refused(len(text))
+            where = getattr(self._engine(name, lang), "where", None)
+            outcome.reasons.append(f"{name}{f' at {where}' if where else ''}: not a translation: {why}")
+            return False
+        state.succeeded(len(text))
+        outcome.engine, outcome.raw = name, raw
+        return True
+
+    def _batched(
+        self, name: str, lang: str, jobs: list[_Job], outcomes: list[_Outcome], pending: list[int]
+    ) -> list[int]:
+        """Send the pending jobs in one request; an item whose answer is unusable is asked for
+        again alone (with its own neighbours as context). Return the indices still untranslated."""
+        state = self.states[(name, lang)]
+        engine = self._engine(name, lang)
+        assert isinstance(engine, LLMEngine)
+        group = [jobs[i] for i in pending]
+        try:
+            answer = self._ask(engine, state, _batch(group))
+        except EngineError as exc:
+            state.failed(exc)
+            if state.use.down is not None or len(group) == 1:
+                for index in pending:
+                    outcomes[index].reasons.append(str(exc))
+                return pending
+            answer = BatchAnswer(problem=str(exc))  # a bad request or a broken answer: each alone
+        left = []
+        for position, index in enumerate(pending):
+            job, outcome = jobs[index], outcomes[index]
+            why = self._check(job, answer.texts.get(position), answer.problem, lang)
+            if why is not None and len(group) > 1 and state.use.down is None:
+                state.refused(len(job.text))
+                try:
+                    alone = self._ask(engine, state, _batch([job]))
+                except EngineError as exc:
+                    state.failed(exc)
+                    outcome.reasons.append(str(exc))
+                    left.append(index)
+                    continue
+                position, answer_alone = 0, alone
+                why = self._check(job, alone.texts.get(0), alone.problem, lang)
+            else:
+                answer_alone = answer
             if why is not None:
-                state.refused(len(text))
-                engine = self._engine(name, lang)
-                where = getattr(engine, "where", None)
-                reasons.append(f"{name}{f' at {where}' if where else ''}: not a translation: {why}")
+                state.refused(len(job.text))
+                outcome.reasons.append(f"{name} at {engine.where}: {why}")
+                left.append(index)
                 continue
-            state.succeeded(len(text))
-            return _Outcome(name, raw, reasons)
-        return _Outcome(None, None, reasons)
+            state.succeeded(len(job.text))
+            outcome.engine, outcome.raw = name, answer_alone.texts[position]
+        return left
+
+    def _ask(self, engine: LLMEngine, state: _EngineState, batch: Batch) -> BatchAnswer:
+        answer = with_retries(
+            lambda: engine.translate_batch(batch),
+            self.policy,
+            gate=state.gate,
+            stop=self.stop,
+            on_attempt=state.attempted,
+        )
+        state.tokens(answer)
+        return answer
+
+    @staticmethod
+    def _check(job: _Job, raw: str | None, problem: str | None, lang: str) -> str | None:
+        """Why an llm answer for ``job`` cannot be drafted, or None."""
+        if raw is None:
+            return f"unusable answer: {problem or 'the answer left this segment out'}"
+        why = refusal(job.text, raw, lang)
+        if why is not None:
+            return f"not a translation: {why}"
+        why = answer_problem(job.text, raw, lang)
+        return None if why is None else f"unusable answer: {why}"
+
+
+def _batch(jobs: list[_Job]) -> Batch:
+    """The request for ``jobs`` (consecutive texts of one article): the first one's title and the
+    sentences before it, the last one's after it, and the glossary entries found in them."""
+    first, last = jobs[0], jobs[-1]
+    context = Context(first.context.title, first.context.before, last.context.after)
+    entries = list(dict.fromkeys(entry for job in jobs for entry in job.glossary))
+    return Batch(tuple(job.text for job in jobs), context, tuple(entries))
+
+
+def _batches(jobs: list[_Job], size: int, characters: int) -> list[list[_Job]]:
+    """Consecutive jobs of the same article and language, at most ``size`` texts and about
+    ``characters`` characters per batch."""
+    batches: list[list[_Job]] = []
+    current: list[_Job] = []
+    length = 0
+    for job in jobs:
+        if current and (
+            len(current) >= size
+            or length + len(job.text) > characters
+            or (job.lang, job.article) != (current[0].lang, current[0].article)
+        ):
+            batches.append(current)
+            current, length = [], 0
+        current.append(job)
+        length += len(job.text)
+    if current:
+        batches.append(current)
+    return batches
 
 
 def draft(
@@ -454,12 +735,27 @@ def draft(
         redraft = Redraft(frozenset({State.REJECTED}))
     settings = project.settings
     check_mt_settings(project)
-    chain = engine_chain(settings, engines or ([engine_name] if engine_name else None))
+    chain = engine_chain(settings, engines or ([engine_name] if engine_name else None), url)
     glossary = load_glossary(project.glossary_path, settings.source, settings.targets)
+    options = llm_options(project)
+    model_problem = None
+    if "llm" in chain and not options.model and not os.environ.get(LLM_MODEL_ENV, "").strip():
+        try:
+            llm_url = _url_for("llm", chain, settings, url)
+            options = replace(options, model=discover_model(llm_url, float(settings.timeout)))
+        except EngineError as exc:
+            model_problem = str(exc)
     prices = {**DEFAULT_PRICES, **settings.mt_prices}
     report = DraftReport(currency=settings.mt_currency, dry_run=dry_run)
     report.engines = [EngineUse(name, float(prices.get(name, 0.0))) for name in chain]
     uses = {use.name: use for use in report.engines}
+    if "llm" in uses:
+        uses["llm"].token_prices = (options.input_price, options.output_price)
+    names = {name: cache_name(name, options) for name in chain}
+    if not (engines or engine_name or settings.engines or settings.engine):
+        report.notes.append(_default_note(chain[0]))
+    if model_problem is not None:
+        uses["llm"].down = model_problem
     cache = MTCache.for_root(project.root, readonly=dry_run)
     if cache.note:
         report.notes.append(cache.note)
@@ -483,7 +779,7 @@ def draft(
                     target,
                     memory,
                     cache,
-                    chain,
+                    names,
                     uses,
                     glossary,
                     jobs,
@@ -495,13 +791,36 @@ def draft(
                     _save(project, entry, report)
         report.texts = len(jobs)
         report.characters = sum(len(job.text) for job in jobs.values())
+        batching = _batching(chain)
+        if batching:
+            for job in jobs.values():
+                job.glossary = llm_glossary([m.term for m in glossary.find(job.source)], job.lang)
         if dry_run:
             report.left = sum(len(job.users) for job in jobs.values())
+            make = _maker(project, chain, url, options)
             for target in project.languages(lang):
                 for name in chain:
-                    _probe(name, settings.source, target, _maker(project, chain, url), uses[name])
+                    _probe(name, settings.source, target, make, uses[name])
+                    if name in batching and not uses[name].down:
+                        _estimate(make(name, target), [j for j in jobs.values() if j.lang == target], uses[name])
             return report
-        _send(project, chain, jobs, articles, uses, cache, glossary, report, url, workers, on_progress, policy)
+        deepl_glossaries = _deepl_glossaries(project, chain, jobs, glossary, url, report) if "deepl" in chain else {}
+        _send(
+            project,
+            chain,
+            jobs,
+            articles,
+            uses,
+            cache,
+            glossary,
+            report,
+            url,
+            workers,
+            on_progress,
+            policy,
+            options,
+            deepl_glossaries,
+        )
     finally:
         cache.close()
     per_article.raise_errors()
@@ -513,7 +832,7 @@ def _prepare(
     lang: str,
     memory: dict[str, MemoryEntry],
     cache: MTCache,
-    chain: list[str],
+    names: dict[str, str],
     uses: dict[str, EngineUse],
     glossary: Glossary,
     jobs: dict[tuple[str, str], _Job],
@@ -524,7 +843,9 @@ def _prepare(
 ) -> None:
     """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
     settings_source = entry.catalog.source_lang
-    for unit in entry.catalog.active_units():
+    active = entry.catalog.active_units()
+    sources = [unit.source for unit in active]
+    for position, unit in enumerate(active):
         redo = redraft is not None and redraft.selects(unit)
         if unit.state is not State.UNTRANSLATED and not redo:
             continue
@@ -539,30 +860,102 @@ def _prepare(
             continue
         text, codes = protect(unit.source)
         if not redo:
-            answers = ((n, cache.get(n, settings_source, lang, text)) for n in chain)
+            answers = ((n, cache.get(key, settings_source, lang, text)) for n, key in names.items())
             # an answer cached by an older version that is not a translation is asked for again
             hit = next(((n, t) for n, t in answers if t is not None and refusal(text, t, lang) is None), None)
             if hit is not None:
-                apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary)
+                uses[hit[0]].count_glossary(apply_machine_translation(unit, hit[1], codes, hit[0], lang, glossary))
                 uses[hit[0]].cached += 1
                 report.from_cache += 1
                 report.findings += len(unit.findings)
                 entry.done(unit)
                 continue
         report.redrafts += redo
-        job = jobs.setdefault((lang, text), _Job(lang, text))
+        job = jobs.get((lang, text))
+        if job is None:
+            job = jobs[(lang, text)] = _Job(lang, text, source=unit.source, article=entry.catalog.article)
+            job.context = _context(sources, position)
         job.users.append((entry, unit, codes))
         entry.waiting += 1
 
 
-def _maker(project: Project, chain: list[str], url: str | None) -> Callable[[str, str], Engine]:
+def _context(sources: list[str], position: int) -> Context:
+    """The context of the segment at ``position`` of an article's ``sources``: the article's first
+    segment (its title, as the front matter comes first) and the sentences around it."""
+    low, high = max(0, position - CONTEXT_SENTENCES), position + 1 + CONTEXT_SENTENCES
+    title = sources[0] if position > 0 else None
+    return Context(title, tuple(sources[low:position]), tuple(sources[position + 1 : high]))
+
+
+def _batching(chain: list[str]) -> set[str]:
+    """The engines of the chain that take batches (llm)."""
+    return {name for name in chain if name == "llm"}
+
+
+def _estimate(engine: Engine, jobs: list[_Job], use: EngineUse) -> None:
+    """Add the estimated tokens of the requests ``jobs`` would make to ``use`` (--dry-run)."""
+    assert isinstance(engine, LLMEngine)
+    for group in _batches(jobs, engine.options.batch_size, engine.options.batch_characters):
+        prompt, completion = engine.estimate(_batch(group))
+        use.prompt_tokens += prompt
+        use.completion_tokens += completion
+        use.requests += 1
+
+
+def _maker(
+    project: Project,
+    chain: list[str],
+    url: str | None,
+    options: LLMOptions | None = None,
+    deepl_glossaries: dict[str, str] | None = None,
+) -> Callable[[str, str], Engine]:
     settings = project.settings
 
     def make(name: str, lang: str) -> Engine:
         target_url = _url_for(name, chain, settings, url)
-        return create_engine(name, settings.source, lang, url=target_url, timeout=float(settings.timeout))
+        timeout = float(settings.timeout)
+        extra = options if name == "llm" else (deepl_glossaries or {}).get(lang) if name == "deepl" else None
+        return create_engine(name, settings.source, lang, url=target_url, timeout=timeout, options=extra)
 
     return make
+
+
+def _deepl_glossaries(
+    project: Project,
+    chain: list[str],
+    jobs: dict[tuple[str, str], _Job],
+    glossary: Glossary,
+    url: str | None,
+    report: DraftReport,
+) -> dict[str, str]:
+    """DeepL glossary ids by target language, for the languages with texts to send; what was done
+    (created, reused, replaced, left out) or why no glossary is used goes into the notes."""
+    settings = project.settings
+    found: dict[str, str] = {}
+    for lang in sorted({job.lang for job in jobs.values()}):
+        try:
+            made = ensure_glossary(
+                _url_for("deepl", chain, settings, url),
+                settings.source,
+                lang,
+                glossary.terms,
+                timeout=float(settings.timeout),
+            )
+        except EngineError as exc:
+            report.notes.append(f"deepl [{lang}]: no DeepL glossary is used ({exc}); the glossary still repairs drafts")
+            continue
+        if made is None:
+            continue
+        found[lang] = made.glossary_id
+        done = "created" if made.created else "reused (glossary.yaml unchanged)"
+        replaced = f"; replaced {', '.join(made.deleted)}" if made.deleted else ""
+        report.notes.append(f"deepl [{lang}]: glossary '{made.name}' with {made.entries} terms {done}{replaced}")
+        if made.left_out:
+            report.notes.append(
+                f"deepl [{lang}]: left out of the DeepL glossary (longer than DeepL allows, or a line break): "
+                + ", ".join(made.left_out)
+            )
+    return found
 
 
 def _probe(name: str, source: str, lang: str, make: Callable[[str, str], Engine], use: EngineUse) -> None:
@@ -586,31 +979,41 @@ def _send(
     workers: int | None,
     on_progress: Callable[[Progress], None] | None,
     policy: RetryPolicy | None,
+    options: LLMOptions,
+    deepl_glossaries: dict[str, str],
 ) -> None:
-    """Send the jobs in parallel and apply the answers as they come back."""
+    """Send the jobs in parallel (batches of them to a batching first engine) and apply the
+    answers as they come back."""
     settings = project.settings
-    make = _maker(project, chain, url)
+    make = _maker(project, chain, url, options, deepl_glossaries)
     langs = sorted({job.lang for job in jobs.values()})
     states: dict[tuple[str, str], _EngineState] = {}
     for target in langs:
         for name in chain:
             # one EngineUse per engine in the report; the down flag is per language
-            states[(name, target)] = _EngineState(EngineUse(name, uses[name].price))
+            states[(name, target)] = _EngineState(EngineUse(name, uses[name].price, down=uses[name].down))
             _probe(name, settings.source, target, make, states[(name, target)].use)
     progress = Progress(total=len(jobs))
     stop = threading.Event()
     runner = _Runner(chain, settings.source, states, make, policy or RetryPolicy(retries=settings.retries), stop)
     pool = ThreadPoolExecutor(max_workers=workers or settings.workers, thread_name_prefix="mt")
-    futures: dict[Future[_Outcome], _Job] = {}
-    handled: set[Future[_Outcome]] = set()
+    futures: dict[Future[list[_Outcome]], list[_Job]] = {}
+    handled: set[Future[list[_Outcome]]] = set()
+    done_jobs: set[int] = set()
 
-    def handle(future: Future[_Outcome], *, report_progress: bool = True) -> None:
-        job, outcome = futures[future], future.result()
+    def handle(future: Future[list[_Outcome]], *, report_progress: bool = True) -> None:
+        handled.add(future)
+        for job, outcome in zip(futures[future], future.result(), strict=True):
+            apply(job, outcome)
+        if on_progress is not None and report_progress:
+            on_progress(progress)
+
+    def apply(job: _Job, outcome: _Outcome) -> None:
         if outcome.stopped:
             return  # not sent: its units wait for the next run
-        handled.add(future)
+        done_jobs.add(id(job))
         if outcome.engine is not None and outcome.raw is not None:
-            cache.put(outcome.engine, settings.source, job.lang, job.text, outcome.raw)
+            cache.put(cache_name(outcome.engine, options), settings.source, job.lang, job.text, outcome.raw)
             progress.characters += len(job.text)
             progress.done += 1
         else:
@@ -618,7 +1021,8 @@ def _send(
         for entry, unit, codes in job.users:
             entry.waiting -= 1
             if outcome.engine is not None and outcome.raw is not None:
-                apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                glossary_use = apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                uses[outcome.engine].count_glossary(glossary_use)
                 report.from_engine += 1
                 report.findings += len(unit.findings)
                 entry.done(unit)
@@ -628,14 +1032,16 @@ def _send(
                 report.failures.append(Failure(entry.catalog.article, job.lang, unit.id, unit.source, reason, kept))
             if entry.waiting == 0:
                 _save(project, entry, report)
-        if on_progress is not None and report_progress:
-            on_progress(progress)
 
     try:
         if on_progress is not None:
             on_progress(progress)
-        for job in jobs.values():
-            futures[pool.submit(runner.translate, job.lang, job.text)] = job
+        if chain[0] in _batching(chain):
+            tasks = _batches(list(jobs.values()), options.batch_size, options.batch_characters)
+        else:
+            tasks = [[job] for job in jobs.values()]
+        for task in tasks:
+            futures[pool.submit(runner.run, task[0].lang, task)] = task
         for future in as_completed(futures):
             handle(future)
     except KeyboardInterrupt:
@@ -652,7 +1058,7 @@ def _send(
         pool.shutdown(wait=False, cancel_futures=True)
         for article_entry in articles:
             _save(project, article_entry, report)
-        _summarise(states, uses, chain, jobs, futures, handled, report)
+        _summarise(states, uses, chain, jobs, done_jobs, report)
 
 
 def _save(project: Project, entry: _Article, report: DraftReport) -> None:
@@ -681,8 +1087,7 @@ def _summarise(
     uses: dict[str, EngineUse],
     chain: list[str],
     jobs: dict[tuple[str, str], _Job],
-    futures: dict[Future[_Outcome], _Job],
-    handled: set[Future[_Outcome]],
+    done_jobs: set[int],
     report: DraftReport,
 ) -> None:
     """Fold the per-language engine states into the report; decide whether nothing was reachable."""
@@ -692,9 +1097,10 @@ def _summarise(
         use.characters += state.use.characters
         use.requests += state.use.requests
         use.refused += state.use.refused
+        use.prompt_tokens += state.use.prompt_tokens
+        use.completion_tokens += state.use.completion_tokens
         if state.use.down and not use.down:
             use.down = state.use.down
-    done_jobs = {id(futures[f]) for f in handled}
     report.left = len(report.failures) + sum(len(j.users) for j in jobs.values() if id(j) not in done_jobs)
     langs = {lang for (_, lang) in states}
     dead = [lang for lang in langs if all(states[(name, lang)].use.down for name in chain)]

@@ -40,7 +40,7 @@ from collections.abc import Callable
 from contextvars import ContextVar
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 from urllib.parse import quote_plus, urlsplit
 
 import requests
@@ -78,10 +78,20 @@ PAPAGO_ID_ENV = "PAPAGO_CLIENT_ID"
 PAPAGO_SECRET_ENV = "PAPAGO_CLIENT_SECRET"
 MYMEMORY_EMAIL_ENV = "MYMEMORY_EMAIL"
 PAPAGO_URL = "https://papago.apigw.ntruss.com/nmt/v1/translation"
+T = TypeVar("T")
 
 # Price per million characters (USD list prices, 2025) used by `draft --dry-run` unless the
 # project sets its own in `mt_prices`. Free services are 0: they cost quota, not money.
-DEFAULT_PRICES = {"libre": 0.0, "google": 0.0, "mymemory": 0.0, "deepl": 25.0, "microsoft": 10.0, "papago": 14.0}
+# The llm engine is billed by tokens instead: [tool.translate.llm] input_price / output_price.
+DEFAULT_PRICES = {
+    "libre": 0.0,
+    "google": 0.0,
+    "mymemory": 0.0,
+    "deepl": 25.0,
+    "microsoft": 10.0,
+    "papago": 14.0,
+    "llm": 0.0,
+}
 
 
 class Engine(Protocol):
@@ -166,11 +176,15 @@ class _TimeoutRequests:
         return response
 
 
+_DEEPL_EXTRA: ContextVar[dict[str, str] | None] = ContextVar("_DEEPL_EXTRA", default=None)
+
+
 class _DeeplRequests(_TimeoutRequests):
-    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``."""
+    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``;
+    the engine's extra parameters (tag handling, glossary) are added."""
 
     def get(self, url: str, **kwargs: Any) -> requests.Response:
-        params = dict(kwargs.pop("params", None) or {})
+        params = {**dict(kwargs.pop("params", None) or {}), **(_DEEPL_EXTRA.get() or {})}
         headers = dict(kwargs.pop("headers", None) or {})
         key = params.pop("auth_key", None)
         if key:
@@ -324,18 +338,24 @@ def _retry_after(value: str | None) -> float | None:
 
 
 class LibreEngine(_DeepTranslatorEngine):
-    """LibreTranslate: URL from ``url``, else LIBRETRANSLATE_URL, else deep-translator's default;
-    API key from LIBRETRANSLATE_API_KEY, optional for self-hosted servers."""
+    """LibreTranslate: URL from ``url``, else LIBRETRANSLATE_URL, else (with a key) the public
+    server; API key from LIBRETRANSLATE_API_KEY, optional for self-hosted servers."""
 
     name = "libre"
 
     def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+        languages = _codes(self.name, source, target, LIBRE_LANGUAGES_TO_CODES, {"zh-CN": "zh"})
         key = os.environ.get(LIBRE_KEY_ENV, "").strip()
-        default = BASE_URLS["LIBRE" if key else "LIBRE_FREE"]
-        base = _checked_url(self.name, url or os.environ.get(LIBRE_URL_ENV) or default)
+        given = url or os.environ.get(LIBRE_URL_ENV, "").strip()
+        if not given and not key:
+            # the public server wants a key: never a silent default that fails on every text
+            raise EngineError(
+                f"libre needs a LibreTranslate server: pass --url, set engine_url in [tool.translate] or "
+                f"{LIBRE_URL_ENV} (the public {BASE_URLS['LIBRE']} also needs {LIBRE_KEY_ENV})"
+            )
+        base = _checked_url(self.name, given or BASE_URLS["LIBRE"])
         if not base.endswith("/"):
             base += "/"  # deep-translator appends "translate"
-        languages = _codes(self.name, source, target, LIBRE_LANGUAGES_TO_CODES, {"zh-CN": "zh"})
         # deep-translator refuses to start without a key; with an empty one it sends no api_key.
         translator = LibreTranslator(*languages, api_key=key or "unset", custom_url=base)
         translator.api_key = key
@@ -407,12 +427,39 @@ _DEEPL_TARGETS = {"en": "EN-US", "en-US": "EN-US", "en-GB": "EN-GB", "pt": "PT-B
 _DEEPL_TARGETS |= {"pt-PT": "PT-PT", "zh": "ZH-HANS", "zh-CN": "ZH-HANS", "zh-TW": "ZH-HANT"}
 
 
+_XML_TOKEN_RE = re.compile(r"<x\s+i=\"(\d+)\"\s*/>|<x\s+i=\"(\d+)\"\s*>\s*</x>")
+_TOKEN_RE = re.compile(r"⟦\s*(\d+)\s*⟧")
+
+
+def to_deepl_xml(text: str) -> str:
+    """A protected text (tokens ⟦n⟧) as DeepL's XML: text escaped, each token an empty tag
+    ``<x i="n"/>`` that DeepL keeps in place (``tag_handling=xml``)."""
+    escaped = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return _TOKEN_RE.sub(lambda m: f'<x i="{m.group(1)}"/>', escaped)
+
+
+def from_deepl_xml(text: str) -> str:
+    """The answer to :func:`to_deepl_xml` with tags back as tokens and entities unescaped."""
+    tokens = _XML_TOKEN_RE.sub(lambda m: f"⟦{m.group(1) or m.group(2)}⟧", text)
+    return tokens.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&amp;", "&")
+
+
 class DeeplEngine(_DeepTranslatorEngine):
-    """DeepL API with the key in DEEPL_API_KEY (a key ending in ``:fx`` uses the Free API)."""
+    """DeepL API with the key in DEEPL_API_KEY (a key ending in ``:fx`` uses the Free API). Inline
+    markup goes as XML tags (``tag_handling=xml``); ``glossary_id`` is a DeepL glossary of the pair
+    (:mod:`translate.deepl_glossary`)."""
 
     name = "deepl"
 
-    def __init__(self, source: str, target: str, *, url: str | None = None, timeout: float = DEFAULT_TIMEOUT) -> None:
+    def __init__(
+        self,
+        source: str,
+        target: str,
+        *,
+        url: str | None = None,
+        timeout: float = DEFAULT_TIMEOUT,
+        glossary_id: str | None = None,
+    ) -> None:
         for code in (source, target):
             if code.split("-")[0].upper() not in _DEEPL_LANGUAGES:
                 raise EngineError(f"deepl cannot translate {source} to {target}: it does not know {code!r}")
@@ -426,6 +473,17 @@ class DeeplEngine(_DeepTranslatorEngine):
         if url:
             translator._base_url = _with_slash(_checked_url(self.name, url))  # it appends "translate"
         super().__init__(translator, translator._base_url, timeout, secret=key)
+        self.extra = {"tag_handling": "xml"}
+        if glossary_id:
+            self.extra["glossary_id"] = glossary_id
+
+    def _call(self, text: str) -> Any:
+        token = _DEEPL_EXTRA.set(self.extra)
+        try:
+            result = super()._call(to_deepl_xml(text))
+        finally:
+            _DEEPL_EXTRA.reset(token)
+        return from_deepl_xml(result) if isinstance(result, str) else result
 
 
 _MICROSOFT_CODES = {"zh-CN": "zh-Hans", "zh-TW": "zh-Hant", "zh": "zh-Hans"}
@@ -494,12 +552,12 @@ _ENGINES: dict[str, _EngineFactory] = {
     "microsoft": MicrosoftEngine,
     "papago": PapagoEngine,
 }
-ENGINE_NAMES: tuple[str, ...] = tuple(_ENGINES)
+ENGINE_NAMES: tuple[str, ...] = (*_ENGINES, "llm")  # llm: translate/llm.py, built in create_engine
 
 
 def check_engine_name(name: str) -> str:
     """``name`` if it is a known engine, else an EngineError listing the known ones."""
-    if name not in _ENGINES:
+    if name not in ENGINE_NAMES:
         raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
     return name
 
@@ -511,11 +569,19 @@ def create_engine(
     *,
     url: str | None = None,
     timeout: float = DEFAULT_TIMEOUT,
+    options: Any = None,
 ) -> Engine:
     """The engine ``name`` translating from ``source`` to ``target`` (our codes: ko, en, ja,
-    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request. No request
-    is made here."""
-    return _ENGINES[check_engine_name(name)](source, target, url=url, timeout=timeout)
+    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request; ``options``
+    are the llm engine's :class:`translate.llm.LLMOptions`, or deepl's glossary id. No request is
+    made here."""
+    if check_engine_name(name) == "llm":
+        from translate.llm import LLMEngine
+
+        return LLMEngine(source, target, url=url, timeout=timeout, options=options)
+    if name == "deepl" and options:
+        return DeeplEngine(source, target, url=url, timeout=timeout, glossary_id=str(options))
+    return _ENGINES[name](source, target, url=url, timeout=timeout)
 
 
 # --- retries ---------------------------------------------------------------------------------
@@ -567,6 +633,18 @@ def translate_with_retries(
 ) -> str:
     """``engine.translate(text)``, retried on 429, 5xx and timeouts with backoff and jitter,
     honouring Retry-After; other errors are raised at once."""
+    return with_retries(lambda: engine.translate(text), policy, gate=gate, stop=stop, on_attempt=on_attempt)
+
+
+def with_retries(
+    call: Callable[[], T],
+    policy: RetryPolicy,
+    *,
+    gate: Gate | None = None,
+    stop: threading.Event | None = None,
+    on_attempt: Callable[[], None] | None = None,
+) -> T:
+    """``call()`` with the retry rules of :func:`translate_with_retries`."""
     gate = gate or Gate()
     stop = stop or threading.Event()
     for attempt in range(policy.retries + 1):
@@ -574,7 +652,7 @@ def translate_with_retries(
         if on_attempt is not None:
             on_attempt()
         try:
-            return engine.translate(text)
+            return call()
         except (EngineBusy, EngineUnreachable) as exc:
             retry_after = exc.retry_after if isinstance(exc, EngineBusy) else None
             if isinstance(exc, EngineUnreachable) and not exc.timed_out:

@@ -35,7 +35,7 @@ class Settings:
     glossary: str = "glossary.yaml"
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
     # --- machine translation and memory ---
-    engine: str = "libre"
+    engine: str | None = None  # None: draft chooses (libre when a server is named, else google)
     engine_url: str | None = None
     timeout: float = 20.0
     engines: tuple[str, ...] = ()  # fallback chain; empty: just `engine`
@@ -47,6 +47,7 @@ class Settings:
     auto_approve_exact: bool = False
     fuzzy_threshold: float = 75.0
     tm_dir: str = "tm"
+    llm: Mapping[str, Any] = field(default_factory=dict)  # [tool.translate.llm], checked by draft
     # --- quality checks ---
     checks: Mapping[str, str] = field(default_factory=dict)
     disclaimers: Mapping[str, Any] = field(default_factory=dict)
@@ -76,6 +77,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "auto_approve_exact": bool,
     "fuzzy_threshold": (int, float),
     "tm_dir": str,
+    "llm": dict,
     # --- quality checks ---
     "checks": dict,
     "disclaimers": dict,
