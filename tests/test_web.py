@@ -353,3 +353,56 @@ def test_a_carried_over_draft_shows_as_needs_editing_and_a_decision_on_the_page_
     assert web.post("/decide", data=data, headers={"X-Requested-With": "fetch"}).status_code == 200
     done = polib.pofile(str(project.po_path("en", "a")))[0]
     assert not done.fuzzy and done.previous_msgid is None and done.msgstr == approve_text
+
+
+def test_the_publish_button_refuses_a_page_that_would_show_korean_and_publishes_titles_and_html(
+    tmp_path: Path,
+) -> None:
+    """The publish gate through the page: Korean in a shortcode parameter nobody configured is named with
+    its line; once configured, the titles, HTML text and attributes and the parameter are all translated."""
+    article = (
+        '[예약](/book "온라인 예약") 페이지에서 신청하세요.\n\n'
+        '<div title="안내"><p>첫 상담은 무료입니다.</p><img src="/l.jpg" alt="레이저 장비"></div>\n\n'
+        '{{< notice title="시술 당일 주의" >}}\n'
+    )
+    root = make_project(tmp_path / "site", articles={"book": article})
+    project = Project.open(root)
+    extract(project)
+
+    def translate_all() -> None:
+        path = project.po_path("en", "book")
+        po = polib.pofile(str(path))
+        for po_entry in po:
+            po_entry.msgstr = {
+                '[예약](/book "온라인 예약") 페이지에서 신청하세요.': 'Apply on the [booking](/book "온라인 예약") page.',
+                "온라인 예약": "Online booking",
+                "예약": "booking",
+                "안내": "Information",
+                "첫 상담은 무료입니다.": "The first consultation is free.",
+                "레이저 장비": "Laser device",
+                "시술 당일 주의": "On the day of the procedure",
+            }[po_entry.msgid]
+        po.save(str(path))
+        approve(project, None, lang="en", article="book", force=True, reviewer="Kim")
+
+    translate_all()
+    web, token = reviewer_client(project)
+    response = web.post("/publish", data={"article": "book", "lang": "en", "csrf": token})
+    assert response.status_code == 409
+    assert "Not published: line 10: untranslated-korean" in response.text  # the page's line (front matter added)
+    assert "시술 당일 주의 (parameter title of the shortcode notice)" in response.text
+    assert not (root / "content" / "en" / "book.md").exists()
+
+    (root / "pyproject.toml").write_text('[tool.translate]\n[tool.translate.shortcodes]\nnotice = ["title"]\n')
+    project = Project.open(root)
+    extract(project)
+    translate_all()
+    web, token = reviewer_client(project)
+    response = web.post("/publish", data={"article": "book", "lang": "en", "csrf": token})
+    assert response.status_code == 200 and "Published content/en/book.md" in response.text
+    page = (root / "content" / "en" / "book.md").read_text(encoding="utf-8")
+    assert not re.search("[\uac00-\ud7a3]", page), page
+    assert '[booking](/book "Online booking")' in page
+    html = '<div title="Information"><p>The first consultation is free.</p><img src="/l.jpg" alt="Laser device">'
+    assert html in page
+    assert '{{< notice title="On the day of the procedure" >}}' in page
