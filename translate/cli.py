@@ -396,7 +396,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
         checks = ", ".join(dict.fromkeys(f.check for f in item.blocking))
         typer.echo(
             f"  ! approved, but publish refuses it: {checks} error on this text, not overridden "
-            f"(`review edit {item.id}`, or `review approve {item.id} --force`)"
+            f"(`review edit {item.id}`, `review approve {item.id} --force`, or a wrong finding: "
+            f"`review dismiss {item.id} CHECK --reason …`)"
         )
     for suggestion in item.suggestions:
         typer.echo(f"  {suggestion.text()}")
@@ -579,8 +580,9 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
                 [
                     *([counts] if counts else []),
                     f"approved translations with errors no one overrode on their text: {refused}; fix them with "
-                    "`translate review edit ID`, or approve over the findings with "
-                    "`translate review approve ID --force`",
+                    "`translate review edit ID`, approve over the findings with "
+                    "`translate review approve ID --force`, or dismiss a wrong finding with "
+                    "`translate review dismiss ID CHECK --reason …`",
                 ]
             )
         if blocked.errors:
