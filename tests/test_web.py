@@ -374,7 +374,9 @@ def test_the_publish_button_refuses_a_page_that_would_show_korean_and_publishes_
         po = polib.pofile(str(path))
         for po_entry in po:
             po_entry.msgstr = {
-                '[예약](/book "온라인 예약") 페이지에서 신청하세요.': 'Apply on the [booking](/book "온라인 예약") page.',
+                '[예약](/book "온라인 예약") 페이지에서 신청하세요.': (
+                    'Apply on the [booking](/book "온라인 예약") page.'
+                ),
                 "온라인 예약": "Online booking",
                 "예약": "booking",
                 "안내": "Information",
@@ -406,3 +408,44 @@ def test_the_publish_button_refuses_a_page_that_would_show_korean_and_publishes_
     html = '<div title="Information"><p>The first consultation is free.</p><img src="/l.jpg" alt="Laser device">'
     assert html in page
     assert '{{< notice title="On the day of the procedure" >}}' in page
+
+
+def test_a_finding_is_dismissed_on_the_page_with_a_reason_and_the_draft_then_approves(project: Project) -> None:
+    web, token = reviewer_client(project)
+    segment = item_id(project, "시술")
+    params = {"in": SLUG, "to": "en", "id": segment}
+    panel = web.get("/panel", params=params).text
+    assert re.search(r'name="decision" value="dismiss">.*?name="finding" value="numbers"', panel, re.S)
+    version = version_in(panel)
+
+    unexplained = decide(web, token, segment, "dismiss", version, finding="numbers", reason=" ")
+    assert unexplained.status_code == 422 and "say why the finding is wrong here" in unexplained.text
+    absent = decide(web, token, segment, "dismiss", version, finding="markup", reason="fine")
+    assert (
+        absent.status_code == 422 and "has no markup finding on its current text (its findings: numbers)" in absent.text
+    )
+    assert "dismissed" not in entry(project, "시술").tcomment  # nothing was written
+
+    done = decide(web, token, segment, "dismiss", version, finding="numbers", reason="20 is what the clinic says now")
+    assert done.status_code == 200 and "Dismissed the numbers finding" in done.text
+    kept = entry(project, "시술")
+    assert kept.fuzzy and "[error] numbers" in kept.comment  # the state and the finding stay, settled
+    event = history.parse(kept.tcomment.splitlines()[-1])
+    assert (event.action, event.who, event.over, event.reason) == (
+        "dismissed",
+        "Kim",
+        ("numbers",),
+        "20 is what the clinic says now",
+    )
+    assert event.text == text_hash(kept.msgstr)
+    panel = web.get("/panel", params=params).text
+    assert 'class="dismissed" data-check="numbers"' in panel and "dismissed by Kim on " in panel
+    assert ": 20 is what the clinic says now" in panel and 'value="dismiss"' not in panel  # no second Dismiss button
+    assert "<li>dismissed by Kim on " in panel  # and the history says who and why
+
+    stale = decide(web, token, segment, "approve", version)  # the page opened before the dismissal
+    assert stale.status_code == 409
+    approved = decide(web, token, segment, "approve", version_in(panel))  # no override needed now
+    assert approved.status_code == 200 and "Approved." in approved.text
+    last = history.parse(entry(project, "시술").tcomment.splitlines()[-1])
+    assert last.approval and last.over == ()

@@ -89,27 +89,37 @@ def _approved_as_is(lines: list[str], current: str, seen: str | None) -> bool:
         return False
     if events[last].text is not None:
         return events[last].text == current
-    return last == len(events) - 1 and seen in (None, current)
+    # a dismissal after it was of the text as it is, so it keeps that text approved
+    later = events[last + 1 :]
+    return all(e.dismissal and e.text == current for e in later) and seen in (None, current)
 
 
-def overridden(unit: Unit) -> tuple[str, ...]:
-    """The checks a person overrode on the unit's current text (by its latest approval)."""
-    last = history.latest_approval(unit.history)
-    if last is None or (last.text is not None and last.text != text_hash(unit.target)):
-        return ()
-    return last.over  # a line from before hashes approved the text as it is now
+def settled(unit: Unit) -> dict[str, history.Event]:
+    """The checks a person dismissed or overrode on the unit's current text, each with the event that
+    did so (``review dismiss``, an approval with ``--force``); they come back when the text changes."""
+    if not unit.history or not unit.target:
+        return {}
+    return history.settled(unit.history, text_hash(unit.target))
+
+
+def open_findings(unit: Unit) -> list[Finding]:
+    """The unit's findings that no person dismissed or overrode on its current text."""
+    if not unit.findings:
+        return []
+    done = settled(unit)
+    return [f for f in unit.findings if f.check not in done]
 
 
 def blocking(unit: Unit) -> list[Finding]:
     """The error findings that keep an approved unit from being published: on its current text, not
-    overridden on that text. (Findings must be current: see :func:`refresh`.)"""
+    dismissed nor overridden on that text. (Findings must be current: see :func:`refresh`.)"""
     if unit.state is not State.APPROVED:
         return []
     errors = [f for f in unit.findings if f.severity is Severity.ERROR]
     if not errors:
         return []
-    over = overridden(unit)
-    return [f for f in errors if f.check not in over]
+    done = settled(unit)
+    return [f for f in errors if f.check not in done]
 
 
 def checks_of(findings: list[Finding]) -> list[str]:

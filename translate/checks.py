@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from translate import history
 from translate.errors import ConfigError, InputError
 from translate.fileio import read_text
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import code_spans, inline_codes, parse_document
-from translate.model import Finding, Severity, State, normalize_text
+from translate.model import Finding, Severity, State, normalize_text, text_hash
 from translate.notices import (
     SOURCE_NOTICE_RE,
     builtin_notice,
@@ -849,6 +850,12 @@ class Problem:
     lang: str
     finding: Finding
     segment: str | None = None  # the segment id, for PO entries
+    dismissed: history.Event | None = None  # who dismissed or overrode it on this text: it fails nothing
+
+    @property
+    def failing(self) -> bool:
+        """Whether this problem fails `translate check`: an error nobody dismissed or overrode."""
+        return self.finding.severity is ERROR and self.dismissed is None
 
     def as_json(self) -> dict[str, object]:
         return {
@@ -859,11 +866,13 @@ class Problem:
             "check": self.finding.check,
             "severity": self.finding.severity.value,
             "message": self.finding.message,
+            "dismissed": self.dismissed.as_json() if self.dismissed else None,
         }
 
 
 def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None = None) -> list[Problem]:
-    """Check PO files and published pages: the given files and folders, else every target language's."""
+    """Check PO files and published pages: the given files and folders, else every target language's.
+    A PO entry's finding that a person dismissed or overrode on its current text carries who did so."""
     config = check_config(project.settings)
     glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     files: list[Path] = []
@@ -886,8 +895,10 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
             for unit in catalog.active_units():
                 if unit.state is State.UNTRANSLATED:
                     continue
-                for finding in check_translation(unit.source, unit.target, file_lang, glossary, config):
-                    problems.append(Problem(path, unit.po_line, file_lang, finding, unit.id))
+                findings = check_translation(unit.source, unit.target, file_lang, glossary, config)
+                done = history.settled(unit.history, text_hash(unit.target)) if findings and unit.history else {}
+                for finding in findings:
+                    problems.append(Problem(path, unit.po_line, file_lang, finding, unit.id, done.get(finding.check)))
         else:
             text = unicodedata.normalize("NFC", read_text(path)[0])
             source = _source_of(project, path)

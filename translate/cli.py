@@ -23,7 +23,7 @@ from typer.core import TyperGroup
 
 from translate import __version__
 from translate.errors import ConfigError, EngineError, TranslateError
-from translate.model import Finding, Severity, State
+from translate.model import Finding, State
 from translate.project import Project
 
 if TYPE_CHECKING:  # stages are imported by the commands that use them, so each command starts fast
@@ -50,7 +50,9 @@ app = typer.Typer(
     add_completion=False,
     help="Translate Korean Markdown articles: extract -> draft -> review -> publish.",
 )
-review_app = typer.Typer(cls=TyperGroup, help="The review queue: list, approve, edit, reject (no subcommand: walk it).")
+review_app = typer.Typer(
+    cls=TyperGroup, help="The review queue: list, approve, edit, reject, dismiss (no subcommand: walk it)."
+)
 app.add_typer(review_app, name="review")
 tm_app = typer.Typer(cls=TyperGroup, help="The translation memory: export and import TMX.")
 app.add_typer(tm_app, name="tm")
@@ -396,6 +398,7 @@ def _findings_text(findings: list[Finding]) -> str:
 @review_app.callback(invoke_without_command=True)
 def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, reviewer: Reviewer = None) -> None:
     """Walk the review queue: approve, edit (in $EDITOR), reject, skip or quit, one segment at a time."""
+    from translate.approval import open_findings
     from translate.review import approve, default_reviewer, edit, queue, reject
 
     if ctx.invoked_subcommand is not None:
@@ -412,7 +415,7 @@ def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, 
         if choice == "q":
             break
         if choice == "a":
-            force = bool(item.unit.findings) and typer.confirm("It has findings. Approve anyway?", default=False)
+            force = bool(open_findings(item.unit)) and typer.confirm("It has findings. Approve anyway?", default=False)
             _report(approve(project, [item.id], lang=item.lang, article=item.article, force=force, reviewer=name))
         elif choice == "e":
             text = _edit_in_editor(item.unit.target)
@@ -434,6 +437,7 @@ def _edit_in_editor(text: str) -> str:
 
 
 def _show(item: QueueItem, prefix: str = "") -> None:
+    from translate.approval import settled
     from translate.extract import word_diff
 
     unit = item.unit
@@ -447,13 +451,16 @@ def _show(item: QueueItem, prefix: str = "") -> None:
     typer.echo(f"  target: {unit.target}")
     for note in unit.notes:
         typer.echo(f"  {note}")
+    done = settled(unit) if unit.findings else {}
     for finding in unit.findings:
-        typer.echo(f"  ! {finding.severity.value} {finding.check}: {finding.message}")
+        shown = f"{finding.severity.value} {finding.check}: {finding.message}"
+        typer.echo(f"  - {shown} ({done[finding.check].settles()})" if finding.check in done else f"  ! {shown}")
     if item.blocking:
         checks = ", ".join(dict.fromkeys(f.check for f in item.blocking))
         typer.echo(
             f"  ! approved, but publish refuses it: {checks} error on this text, not overridden "
-            f"(`review edit {item.id}`, or `review approve {item.id} --force`)"
+            f"(`review edit {item.id}`, `review approve {item.id} --force`, or a wrong finding: "
+            f"`review dismiss {item.id} CHECK --reason …`)"
         )
     for suggestion in item.suggestions:
         typer.echo(f"  {suggestion.text()}")
@@ -569,6 +576,24 @@ def review_reject(
         raise typer.Exit(1)
 
 
+@review_app.command("dismiss")
+def review_dismiss(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help="Segment id.")],
+    check: Annotated[str, typer.Argument(help="The check whose finding is wrong here (numbers, markup …).")],
+    reason: Annotated[str, typer.Option("--reason", "-r", help="Why the finding is wrong here: recorded.")],
+    lang: Lang = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
+) -> None:
+    """Dismiss a finding on a translation's current text, with a reason; it comes back if the text changes."""
+    from translate.review import dismiss
+
+    decisions = dismiss(_project(ctx), segment, check, reason, lang=lang, article=article, reviewer=reviewer)
+    for item in decisions.done:
+        typer.echo(f"dismissed: {check.strip().lower()} on {item.id} {item.article} [{item.lang}] ({item.unit.label})")
+
+
 @app.command("check")
 def check_command(
     ctx: typer.Context,
@@ -583,15 +608,21 @@ def check_command(
     for path in paths or []:
         project.inside(path.absolute(), "Give PO files, pages or folders of this project.")
     problems = check_project(project, paths or [], lang)
-    errors = sum(p.finding.severity is Severity.ERROR for p in problems)
+    errors = sum(p.failing for p in problems)
+    dismissed = sum(p.dismissed is not None for p in problems)
     if as_json:
         typer.echo(json.dumps([p.as_json() for p in problems], ensure_ascii=False, indent=2))
     else:
         for p in problems:
             where = f"{p.path}:{p.line}" if p.line else str(p.path)
             ident = f" [{p.segment}]" if p.segment else ""
-            typer.echo(f"{where}:{ident} {p.finding.severity.value} {p.finding.check}: {p.finding.message}")
-        typer.echo(f"{errors} errors, {len(problems) - errors} warnings.")
+            if p.dismissed is not None:  # listed, so that nothing is hidden, but it fails nothing
+                settles = f"{p.finding.severity.value} {p.dismissed.settles()}"
+                typer.echo(f"{where}:{ident} info {p.finding.check}: {p.finding.message} ({settles})")
+            else:
+                typer.echo(f"{where}:{ident} {p.finding.severity.value} {p.finding.check}: {p.finding.message}")
+        warnings = len(problems) - errors - dismissed
+        typer.echo(f"{errors} errors, {warnings} warnings{f', {dismissed} dismissed' if dismissed else ''}.")
     if errors:
         raise typer.Exit(1)
 
@@ -612,8 +643,9 @@ def publish_command(ctx: typer.Context, article: Article = None, lang: Lang = No
                 [
                     *([counts] if counts else []),
                     f"approved translations with errors no one overrode on their text: {refused}; fix them with "
-                    "`translate review edit ID`, or approve over the findings with "
-                    "`translate review approve ID --force`",
+                    "`translate review edit ID`, approve over the findings with "
+                    "`translate review approve ID --force`, or dismiss a wrong finding with "
+                    "`translate review dismiss ID CHECK --reason …`",
                 ]
             )
         if blocked.errors:

@@ -7,10 +7,12 @@ English and parsed back into data::
     edited and approved by Lee on 2026-11-25T10:00:00Z [text 1a2b3c4d]
     rejected by Park on 2026-11-25T10:00:00Z: the number is wrong
     approved outside translate on 2026-11-25T10:00:00Z [text 1a2b3c4d]
+    dismissed by Kim on 2026-11-25T10:00:00Z [text 1a2b3c4d] over numbers: 1회 here is "each session"
 
 ``[text …]`` is :func:`translate.model.text_hash` of the translation the event was about, and
 ``over …`` the checks whose findings a person overrode on that text. Lines written before hashes
 were recorded (``approved by Kim on … (over findings: numbers)``) read back with ``text`` None.
+A dismissal (``review dismiss``) names its check in ``over`` and gives its reason after the colon.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ _LINE_RE = re.compile(
 )
 _LEGACY_OVER_RE = re.compile(r" \(over findings: ([a-z0-9, -]+)\)")
 OUTSIDE = "approved outside translate"
+DISMISSED = "dismissed"
 
 
 def now() -> str:
@@ -62,6 +65,22 @@ class Event:
     @property
     def rejection(self) -> bool:
         return self.action == "rejected"
+
+    @property
+    def dismissal(self) -> bool:
+        """Whether this event dismissed findings (``over``) on a text, leaving the unit's state as it was."""
+        return self.action == DISMISSED
+
+    def settles(self) -> str:
+        """How this event settled a finding, as a reviewer reads it: "dismissed by Kim on …: reason"."""
+        who = self.who or "someone"
+        if self.dismissal:
+            return f"dismissed by {who} on {self.when}" + (f": {self.reason}" if self.reason else "")
+        return f"overridden by {who} ({self.action} on {self.when} over the finding)"
+
+    def as_json(self) -> dict[str, str | None]:
+        """The event as data: action, by, on (UTC time), reason."""
+        return {"action": self.action, "by": self.who, "on": self.when, "reason": self.reason}
 
 
 def parse(line: str) -> Event:
@@ -113,6 +132,29 @@ def latest_approval(history: Iterable[str]) -> Event | None:
     return found
 
 
+def settled(lines: Iterable[str], text: str) -> dict[str, Event]:
+    """The checks a person dismissed or overrode on the text with hash ``text``, each with the latest
+    event that did so: dismissals and approvals of that text since it last became the text (an approval
+    followed by a rejection overrides nothing). An approval from before hashes counts when it is the
+    latest approval: it is trusted as approving the text as it is."""
+    found: dict[str, Event] = {}
+    rejected = approval_seen = False
+    for event in map(parse, reversed(list(lines))):
+        if event.text is None:
+            if not event.approval:
+                continue
+            if not (approval_seen or rejected):
+                found.update((check, event) for check in event.over if check not in found)
+            break
+        if event.text != text:
+            break
+        if event.dismissal or (event.approval and not rejected):
+            found.update((check, event) for check in event.over if check not in found)
+        approval_seen = approval_seen or event.approval
+        rejected = rejected or event.rejection
+    return found
+
+
 def _one_line(text: str) -> str:
     return " ".join(text.split())
 
@@ -151,6 +193,11 @@ def approved(who: str, text: str, over: Iterable[str] = (), *, action: str = "ap
 
 def rejected(who: str, text: str | None, reason: str) -> str:
     return line("rejected", who=who, text=text, reason=reason)
+
+
+def dismissed(who: str, text: str, check: str, reason: str) -> str:
+    """A finding of ``check`` dismissed by ``who`` on the text with hash ``text``, and why."""
+    return line(DISMISSED, who=who, text=text, over=[check], reason=reason)
 
 
 def outside(text: str, when: str) -> str:

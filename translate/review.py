@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate import history
-from translate.approval import Checker, blocking, checks_of, file_time, refresh
+from translate.approval import Checker, blocking, checks_of, file_time, open_findings, refresh, settled
 from translate.errors import PerArticle, ReviewError
 from translate.extract import word_diff
 from translate.markdown import collapse_spaces
@@ -43,6 +43,7 @@ class QueueItem:
 
     def as_json(self) -> dict[str, object]:
         unit = self.unit
+        done = settled(unit) if unit.findings else {}
         return {
             "id": unit.id,
             "article": self.article,
@@ -53,7 +54,15 @@ class QueueItem:
             "needs_editing": unit.needs_editing,
             "blocked": checks_of(self.blocking),
             "origin": unit.origin,
-            "findings": [{"check": f.check, "severity": f.severity.value, "message": f.message} for f in unit.findings],
+            "findings": [
+                {
+                    "check": f.check,
+                    "severity": f.severity.value,
+                    "message": f.message,
+                    "dismissed": done[f.check].as_json() if f.check in done else None,
+                }
+                for f in unit.findings
+            ],
             "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
             "locations": [f"{path}:{line}" for path, line in unit.locations],
             "history": unit.history,
@@ -112,7 +121,7 @@ def queue(
     ]
     per_article.raise_errors()
     attach_suggestions(project, items)
-    return sorted(items, key=lambda i: (not _has_error(i.unit.findings), i.article, i.lang))
+    return sorted(items, key=lambda i: (not _has_error(open_findings(i.unit)), i.article, i.lang))
 
 
 def _has_error(findings: list[Finding]) -> bool:
@@ -222,13 +231,14 @@ class _Approve:
                 f"({word_diff(unit.previous_source, unit.source)}); read the change, then approve it by its id "
                 "or fix it with `review edit`"
             )
-        if unit.findings and not self.force:
-            checks = ", ".join(checks_of(unit.findings))
+        findings = open_findings(unit)  # a finding dismissed on this text needs no --force
+        if findings and not self.force:
+            checks = ", ".join(checks_of(findings))
             return f"has findings ({checks}): fix it with `review edit`, or approve with --force"
         item.changed_from = unit.previous_source
         unit.previous_source = None  # the change was seen (msgmerge: #| goes with #, fuzzy)
         unit.state = State.APPROVED
-        unit.history.append(history.approved(self.reviewer, text_hash(unit.target), checks_of(unit.findings)))
+        unit.history.append(history.approved(self.reviewer, text_hash(unit.target), checks_of(findings)))
         return None
 
 
@@ -263,13 +273,14 @@ class _Edit:
         unit.checked = text_hash(self.text)
         item.changed_from = unit.previous_source
         unit.previous_source = None  # a person wrote this text for the current source
-        if unit.findings and not self.force:
+        findings = open_findings(unit)  # the same text again keeps what was dismissed on it
+        if findings and not self.force:
             unit.state = State.DRAFT
             unit.history.append(history.line("edited", who=self.reviewer, text=unit.checked))
             return None
         unit.state = State.APPROVED
         unit.history.append(
-            history.approved(self.reviewer, unit.checked, checks_of(unit.findings), action="edited and approved")
+            history.approved(self.reviewer, unit.checked, checks_of(findings), action="edited and approved")
         )
         return None
 
@@ -325,3 +336,55 @@ def reject(
     if not reason:
         raise ReviewError("say why with --reason, so the translator knows what to fix.")
     return _apply(project, [segment], lang, article, _Reject(reason, reviewer or default_reviewer()), expect)
+
+
+@dataclass
+class _Dismiss:
+    check: str
+    reason: str
+    reviewer: str
+    missed: list[str] = field(default_factory=list)  # why a matching unit was not concerned
+
+    def __call__(self, item: QueueItem) -> str | None:
+        unit = item.unit
+        where = f"segment {item.id} in {item.article} [{item.lang}]"
+        if unit.state is State.UNTRANSLATED or not unit.target:
+            self.missed.append(f"{where} is not translated yet: there is no finding to dismiss")
+            return ""
+        if self.check not in checks_of(unit.findings):
+            has = f"its findings: {', '.join(checks_of(unit.findings))}" if unit.findings else "it has no findings"
+            self.missed.append(f"{where} has no {self.check} finding on its current text ({has})")
+            return ""
+        earlier = settled(unit).get(self.check)
+        if earlier is not None and earlier.dismissal:
+            self.missed.append(f"the {self.check} finding of {where} is already {earlier.settles()}")
+            return ""
+        unit.history.append(history.dismissed(self.reviewer, text_hash(unit.target), self.check, self.reason))
+        return None
+
+
+def dismiss(
+    project: Project,
+    segment: str,
+    check: str,
+    reason: str,
+    *,
+    lang: str | None = None,
+    article: str | None = None,
+    reviewer: str | None = None,
+    expect: str | None = None,
+) -> Decisions:
+    """Dismiss a finding of ``check`` on a segment's current translation, with the reason, in its history;
+    its state stays as it is. The finding no longer blocks approval, publishing or ``translate check``
+    until the text changes. A segment without that finding is an error. ``expect``: as for approve."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ReviewError("say why the finding is wrong here with --reason: it is recorded with the dismissal.")
+    check = check.strip().lower()
+    if not check:
+        raise ReviewError("name the check whose finding you dismiss (numbers, markup …) as `review list` shows it.")
+    action = _Dismiss(check, reason, reviewer or default_reviewer())
+    decisions = _apply(project, [segment], lang, article, action, expect)
+    if not decisions.done:
+        raise ReviewError(f"{'; '.join(action.missed)}; nothing was dismissed. See `translate review list`.")
+    return decisions

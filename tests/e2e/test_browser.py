@@ -122,3 +122,22 @@ def test_a_script_in_a_draft_is_displayed_not_run(page: Any, site: Site) -> None
     assert page.locator("main script").count() == 0
     assert page.evaluate("window.pwned") is None
     assert page.title() != "pwned"
+
+
+def test_a_finding_is_dismissed_with_a_reason_then_the_draft_approves_with_a_key(page: Any, site: Site) -> None:
+    start(page, site)
+    open_segment(page, "시술")
+    page.click("li[data-check='numbers'] summary")  # "Dismiss" opens the reason field
+    page.fill("li[data-check='numbers'] input[name='reason']", "The clinic's page says 20 minutes since May.")
+    page.press("li[data-check='numbers'] input[name='reason']", "Enter")
+    page.wait_for_selector("#flash.ok")
+    assert page.inner_text("#flash").startswith("Dismissed the numbers finding")
+    assert "dismissed by Kim" in page.inner_text("li.dismissed[data-check='numbers']")
+    dismissed = entry(site, "시술")
+    assert dismissed.fuzzy and dismissed.tcomment.splitlines()[-1].endswith(
+        "over numbers: The clinic's page says 20 minutes since May."
+    )
+    page.keyboard.press("a")  # no override needed for a dismissed finding
+    page.wait_for_selector("#flash.ok >> text=Approved.")
+    assert not entry(site, "시술").fuzzy
+    assert page.evaluate("window.sameDocument") is True

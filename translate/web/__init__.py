@@ -1,7 +1,7 @@
 """serve: the review queue as a local web page (Starlette, Jinja2 templates, a little plain JavaScript).
 
-Every action calls the library functions the CLI calls (``review.approve`` / ``edit`` / ``reject``,
-``publish.publish``), so the same atomic writes, project lock and check gating apply. A version per
+Every action calls the library functions the CLI calls (``review.approve`` / ``edit`` / ``reject`` /
+``dismiss``, ``publish.publish``), so the same atomic writes, project lock and check gating apply. A version per
 segment (``review.unit_version``) refuses a save over someone else's newer decision.
 
 Security: binds to 127.0.0.1 unless told otherwise, and then wants an access token; requests for
@@ -31,6 +31,7 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from translate.approval import open_findings, settled
 from translate.errors import ConfigError, LockError, ReviewError, TranslateError
 from translate.extract import load_source
 from translate.glossary import Glossary, load_glossary
@@ -38,7 +39,7 @@ from translate.model import Severity, State
 from translate.po import load_catalog
 from translate.project import Project
 from translate.publish import publish, render_with_spans
-from translate.review import ConflictError, QueueItem, approve, edit, queue, reject, unit_version
+from translate.review import ConflictError, QueueItem, approve, dismiss, edit, queue, reject, unit_version
 from translate.status import status
 from translate.web.html import (
     TermView,
@@ -211,7 +212,8 @@ class ReviewSite:
                 {"target": s.target, "score": s.score, "diff": diff_words(s.source, unit.source)}
                 for s in getattr(item, "suggestions", [])
             ],
-            "has_error": any(f.severity is Severity.ERROR for f in unit.findings),
+            "has_error": any(f.severity is Severity.ERROR for f in open_findings(unit)),
+            "settled": {check: event.settles() for check, event in settled(unit).items()},
             "blocking": sorted({f.check for f in item.blocking}),
         }
 
@@ -312,7 +314,20 @@ class ReviewSite:
                 if decisions.refused:
                     return Flash(f"Not rejected: {decisions.refused[0][1]}.", "refused"), False
                 return Flash("Rejected: sent back with your reason."), True
-        raise ReviewError(f"unknown action {action!r}; use approve, edit or reject.")
+            if action == "dismiss":
+                check = form.get("finding", "")
+                dismiss(
+                    self.project,
+                    key.id,
+                    check,
+                    form.get("reason", ""),
+                    lang=lang,
+                    article=article,
+                    reviewer=reviewer,
+                    expect=version,
+                )
+                return Flash(f"Dismissed the {check} finding on this text (recorded with your reason)."), False
+        raise ReviewError(f"unknown action {action!r}; use approve, edit, reject or dismiss.")
 
     def publish(self, slug: str, lang: str) -> Flash:
         """Publish one article through the library, under the project lock."""
