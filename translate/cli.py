@@ -382,6 +382,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
     if unit.previous_source:
         typer.echo(f"  source changed: {word_diff(unit.previous_source, unit.source)}")
     typer.echo(f"  target: {unit.target}")
+    for kept in item.kept_notes():
+        typer.echo(f"  note: {kept}")
     for note in unit.notes:
         typer.echo(f"  {note}")
     for finding in unit.findings:
