@@ -8,20 +8,25 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import polib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.mt_server import LibreServer
 from tests.test_cli import run
 from translate import history
+from translate.errors import InputError
 from translate.model import Catalog, State, Unit, segment_id
-from translate.po import load_catalog, render_catalog, save_catalog
+from translate.po import _PO_LINE_RE, load_catalog, render_catalog, save_catalog
 
 SUNSCREEN = "시술 후에는 자외선 차단제를 꼭 바르세요."
 SIDE_EFFECTS = "모든 시술은 부작용이 발생할 수 있습니다."
@@ -288,3 +293,48 @@ def test_every_comment_translate_writes_is_one_safe_line(tmp_path: Path) -> None
     assert back.origin == 'edit:Kim msgid "o"' and back.notes == ['glossary: 자외선 = UV msgid "n"']
     assert back.history == ["edited by Kim ]0;title on 2026-11-25T10:00:00Z"]
     msgfmt_accepts(path)
+
+
+# --- the syntax check on one huge line ----------------------------------------------------------
+
+_OLD_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(['"', "\\", "a", " ", "가", "msgid ", "msgstr[0] ", "\\n", '\\"']), max_size=12))
+def test_the_linear_syntax_check_accepts_exactly_what_the_old_one_did(parts: list[str]) -> None:
+    line = "".join(parts)
+    assert bool(_PO_LINE_RE.match(line)) == bool(_OLD_PO_LINE_RE.match(line))
+
+
+_PEAK = """
+import sys
+from pathlib import Path
+from translate.po import load_catalog
+
+def peak():
+    return int(next(l for l in open("/proc/self/status") if l.startswith("VmHWM")).split()[1]) // 1024
+
+before = peak()
+load_catalog(Path(sys.argv[1]), article="a", lang="en", source_lang="ko")
+print(peak() - before)
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/status").exists(), reason="needs Linux's /proc")
+def test_a_po_file_with_one_huge_line_is_read_in_memory_linear_in_its_size(tmp_path: Path) -> None:
+    """One 5 MB msgstr line took 600 MB in the syntax check (2.4 GB for 20 MB); now a few times its size."""
+    path = tmp_path / "a.po"
+    path.write_text(f'msgid ""\nmsgstr ""\n\nmsgid "피부 관리"\nmsgstr "{"Skin care. " * 500_000}"\n', encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-c", _PEAK, str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(__file__).parents[1],
+    )
+    assert int(result.stdout) < 60  # MB over what the interpreter had; the line alone is 5.5 MB
+    broken = path.read_text(encoding="utf-8").replace('care. "\n', "care. \n")  # unterminated: still refused
+    path.write_text(broken, encoding="utf-8")
+    with pytest.raises(InputError, match="not valid PO syntax"):
+        load_catalog(path, article="a", lang="en", source_lang="ko")

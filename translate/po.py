@@ -32,7 +32,9 @@ from translate.history import parse as parse_history
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 
 WRAP_WIDTH = 79
-_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
+# Possessive repeats: a string's characters are matched without a backtracking record for each one
+# (``(?:[^"\\]|\\.)*`` held 2.4 GB on one 20 MB msgstr line).
+_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]++|\\.)*+"$')
 _PLURAL_FORMS_RE = re.compile(r"^\s*nplurals\s*=\s*[1-9]\d*\s*;\s*plural\s*=\s*[-+*/%<>=!&|?:()n0-9\s]+;?\s*$")
 _FINDING_RE = re.compile(r"^\[(error|warning)\] ([a-z0-9-]+): (.*)$")
 PLURAL_FORMS = {
