@@ -4,10 +4,13 @@ Every action calls the library functions the CLI calls (``review.approve`` / ``e
 ``publish.publish``), so the same atomic writes, project lock and check gating apply. A version per
 segment (``review.unit_version``) refuses a save over someone else's newer decision.
 
-Security: binds to 127.0.0.1 unless told otherwise, and then wants an access token; requests for
-another host name are refused (DNS rebinding); every POST carries the page's CSRF token and a
-same-origin ``Origin``; all text is escaped and the Content-Security-Policy allows only the app's own
-script; article slugs go through ``Project.check_slug``.
+Security: binds to 127.0.0.1 unless told otherwise, and then wants an access token (a strong one:
+see :func:`weak_token`; wrong ones are limited per client address), the shared one or a reviewer's
+own (:mod:`translate.reviewers`), whose name is then the one decisions are recorded under; requests
+for another host name are refused (DNS rebinding); every POST carries the page's CSRF token and a
+same-origin ``Origin``, and a decision the version it was made on; redirects stay on the site; all
+text is escaped and the Content-Security-Policy allows only the app's own script; article slugs go
+through ``Project.check_slug`` and are percent-encoded in links.
 """
 
 from __future__ import annotations
@@ -393,7 +396,7 @@ class _Guard:
                 if not failed:
                     return False
                 if len(self.failures) >= 10_000:  # forget addresses whose failures are all old
-                    for key in [k for k, v in self.failures.items() if now - v[-1] > FAILED_TOKENS_WINDOW]:
+                    for key in [k for k, v in self.failures.items() if not v or now - v[-1] > FAILED_TOKENS_WINDOW]:
                         del self.failures[key]
                 times = self.failures[address] = deque(maxlen=FAILED_TOKENS_ALLOWED)
             while times and now - times[0] > FAILED_TOKENS_WINDOW:
