@@ -13,6 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from translate.errors import InputError
+from translate.history import comment_lines
 from translate.model import Catalog, Finding, Severity, State, Unit
 from translate.po import WRAP_WIDTH, _wrap, load_catalog, render_catalog, save_catalog
 
@@ -138,8 +139,8 @@ def _polib_render(catalog: Catalog) -> str:
             msgid=unit.source,
             msgstr=unit.target if unit.state is not State.UNTRANSLATED else "",
             occurrences=[(path, str(line)) for path, line in unit.locations],
-            comment="\n".join(comments),
-            tcomment="\n".join(unit.history),
+            comment=comment_lines("\n".join(comments)),  # each line made safe
+            tcomment=comment_lines("\n".join(unit.history)),
             obsolete=unit.obsolete,
         )
         if unit.state in (State.DRAFT, State.REJECTED) and entry.msgstr:
@@ -195,7 +196,8 @@ SEPARATORS = ["\u2028", "\u2029", "\x85", "\v", "\f", "\x1c", "\x1d", "\x1e"]
 
 @pytest.mark.parametrize("separator", SEPARATORS, ids=[f"U+{ord(c):04X}" for c in SEPARATORS])
 def test_characters_splitlines_breaks_at_do_not_end_a_po_line(tmp_path: Path, separator: str) -> None:
-    """gettext ends PO lines at LF only: msgid, msgstr, history and findings keep these characters."""
+    """gettext ends PO lines at LF only: msgid and msgstr keep these characters; in comments (history,
+    findings) they are spaces, since other readers of the file may end a line there (issue 17)."""
     import polib
 
     unit = Unit(
@@ -210,9 +212,8 @@ def test_characters_splitlines_breaks_at_do_not_end_a_po_line(tmp_path: Path, se
     path = tmp_path / "a.po"
     save_catalog(Catalog("a", "en", "ko", [unit, short]), path)
     loaded = load_catalog(path, article="a", lang="en", source_lang="ko").units
-    assert [(u.source, u.target, u.state, u.history) for u in loaded] == [
-        (u.source, u.target, u.state, u.history) for u in (unit, short)
-    ]
+    assert [(u.source, u.target, u.state) for u in loaded] == [(u.source, u.target, u.state) for u in (unit, short)]
+    assert loaded[0].history == ["rejected by Park Lee on 2026-11-25T10:00:00Z: a b"]
     assert loaded[0].checked == "1a2b3c4d" and loaded[0].findings[0].message == "a line break here"
     # polib reading the file (lines split at LF, as gettext does) sees the same strings
     assert [(e.msgid, e.msgstr) for e in polib.pofile(str(path))] == [(u.source, u.target) for u in (unit, short)]

@@ -284,8 +284,8 @@ def test_only_loopback_goes_without_a_token() -> None:
     assert options.token is None and not generated and allowed is not None and "127.0.0.1" in allowed
     options, allowed, generated = prepare(ServeOptions(host="0.0.0.0"))
     assert generated and options.token and len(options.token) >= 20 and allowed is None
-    options, _, generated = prepare(ServeOptions(host="0.0.0.0", token="mine"))
-    assert options.token == "mine" and not generated
+    options, _, generated = prepare(ServeOptions(host="0.0.0.0", token="mine-and-long-enough"))
+    assert options.token == "mine-and-long-enough" and not generated
 
 
 def test_serve_prints_the_address_and_a_generated_token_once(

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from translate import history
 from translate.checks import CheckConfig, check_config, check_translation
-from translate.glossary import Glossary, load_glossary
+from translate.glossary import Glossary, cached_glossary
 from translate.model import Catalog, Finding, Severity, State, Unit, text_hash
 from translate.project import Project
 
@@ -39,7 +39,7 @@ class Checker:
     def glossary(self) -> Glossary:
         if self._glossary is None:
             settings = self.project.settings
-            self._glossary = load_glossary(self.project.glossary_path, settings.source, settings.targets)
+            self._glossary = cached_glossary(self.project.glossary_path, settings.source, settings.targets)
         return self._glossary
 
     def check(self, unit: Unit, lang: str) -> list[Finding]:

@@ -449,6 +449,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
     if unit.previous_source:
         typer.echo(f"  source changed: {word_diff(unit.previous_source, unit.source)}")
     typer.echo(f"  target: {unit.target}")
+    for kept in item.kept_notes():
+        typer.echo(f"  note: {kept}")
     for note in unit.notes:
         typer.echo(f"  {note}")
     done = settled(unit) if unit.findings else {}
@@ -875,11 +877,45 @@ def serve_command(
     token: Annotated[
         str | None, typer.Option("--token", envvar="TRANSLATE_TOKEN", help="Access token (default: generated).")
     ] = None,
+    add_reviewer: Annotated[
+        str | None,
+        typer.Option("--add-reviewer", metavar="NAME", help="Make NAME their own access token (shown once) and exit."),
+    ] = None,
+    remove_reviewer: Annotated[
+        str | None, typer.Option("--remove-reviewer", metavar="NAME", help="Remove NAME's access token and exit.")
+    ] = None,
+    list_reviewers: Annotated[
+        bool, typer.Option("--list-reviewers", help="List the reviewers with their own token and exit.")
+    ] = False,
 ) -> None:
     """Review in the browser: the queue, each segment and the articles, on a local web page."""
+    from translate import reviewers
+
+    project = _project(ctx)
+    if sum([add_reviewer is not None, remove_reviewer is not None, list_reviewers]) > 1:
+        raise typer.BadParameter("use one of --add-reviewer, --remove-reviewer and --list-reviewers at a time.")
+    where = reviewers.REVIEWERS_FILE
+    if add_reviewer is not None:
+        added, secret = reviewers.add_reviewer(project, add_reviewer)
+        typer.echo(f"Access token for {added.name} (shown only now; {where} keeps only its hash):\n{secret}")
+        typer.echo(
+            f"{added.name} opens the address `translate serve` prints with ?token={secret} instead of its token, "
+            f"once: the browser keeps it. Every decision made with it is recorded as {added.name}'s."
+        )
+        return
+    if remove_reviewer is not None:
+        gone = reviewers.remove_reviewer(project, remove_reviewer)
+        typer.echo(f"Removed {gone.name}'s access token: a page open with it is refused from its next request on.")
+        return
+    if list_reviewers:
+        known = reviewers.load_reviewers(reviewers.reviewers_path(project))
+        for reviewer in known:
+            typer.echo(f"{reviewer.name}  (added {reviewer.added})")
+        typer.echo(f"{len(known)} reviewer{'s' if len(known) != 1 else ''} with their own access token ({where}).")
+        return
     from translate.web import ServeOptions, serve  # the web stack loads only for this command
 
-    serve(_project(ctx), ServeOptions(host=host, port=port, token=token), echo=typer.echo)
+    serve(project, ServeOptions(host=host, port=port, token=token), echo=typer.echo)
 
 
 def main() -> None:

@@ -170,6 +170,7 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
         source_lang=catalog.source_lang,
         units=list(units.values()),
         metadata=dict(catalog.metadata),
+        kept=catalog.kept,
     )
 
 

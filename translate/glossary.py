@@ -19,7 +19,10 @@ Source-side matching rules (Korean):
 from __future__ import annotations
 
 import gc
+import os
 import re
+import threading
+import time
 import types
 import unicodedata
 from bisect import bisect_left
@@ -317,6 +320,36 @@ def load_glossary(path: Path, source_lang: str = "ko", targets: Sequence[str] | 
         line = data.count(b"\n", 0, exc.start) + 1
         raise GlossaryError("not UTF-8 text; save the file as UTF-8", path=path, line=line) from exc
     return parse_glossary(text, path, source_lang, targets)
+
+
+_CACHE_SIZE = 4  # glossaries kept by a process (one per project it serves)
+_RACY_SECONDS = 2.0  # a file changed this recently may change again without its stamp showing it
+_cache: dict[tuple[str, str, tuple[str, ...] | None], tuple[tuple[int, ...], Glossary]] = {}
+_cache_lock = threading.Lock()
+
+
+def cached_glossary(path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:
+    """:func:`load_glossary` for a process that reads the glossary again and again (``serve``, each
+    review decision): parsed once, and again only when the file's stamp (modification and change
+    times, size, inode) differs. A file changed in the last two seconds is read every time."""
+    key = (os.path.abspath(path), source_lang, tuple(targets) if targets is not None else None)
+    try:
+        info = os.stat(path)
+    except OSError:
+        return load_glossary(path, source_lang, targets)  # missing (empty) or unreadable (its error)
+    stamp = (info.st_mtime_ns, info.st_ctime_ns, info.st_size, info.st_ino, info.st_dev)
+    with _cache_lock:
+        known = _cache.get(key)
+    if known is not None and known[0] == stamp:
+        return known[1]
+    glossary = load_glossary(path, source_lang, targets)
+    if time.time() - max(info.st_mtime_ns, info.st_ctime_ns) / 1e9 > _RACY_SECONDS:
+        with _cache_lock:
+            _cache.pop(key, None)
+            _cache[key] = (stamp, glossary)
+            while len(_cache) > _CACHE_SIZE:
+                del _cache[next(iter(_cache))]
+    return glossary
 
 
 def parse_glossary(text: str, path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:

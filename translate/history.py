@@ -155,8 +155,37 @@ def settled(lines: Iterable[str], text: str) -> dict[str, Event]:
     return found
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+# What must never reach a PO comment: control characters (C0, DEL, C1), the line and paragraph
+# separators other readers end lines at, bidirectional overrides (they make a line read as another)
+# and lone surrogates (not encodable). Each becomes a space.
+_UNSAFE = r"\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+_UNSAFE_RE = re.compile(rf"[\x00-\x1f{_UNSAFE}]")
+_UNSAFE_BUT_LF_RE = re.compile(rf"[\x00-\x09\x0b-\x1f{_UNSAFE}]")
+NAME_LIMIT = 80  # characters of a reviewer's name
+TEXT_LIMIT = 1000  # characters of a reason or any other text on a history line
+
+
+def one_line(text: str, limit: int = TEXT_LIMIT) -> str:
+    """text made safe for one PO comment line: unsafe characters and runs of white space one space,
+    at most ``limit`` characters (a longer text is cut, ending with an ellipsis)."""
+    text = " ".join(_UNSAFE_RE.sub(" ", text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+COMMENT_LIMIT = 2 * TEXT_LIMIT  # characters of any comment line translate writes
+
+
+def comment_lines(text: str) -> str:
+    """Comment lines (joined by LF) as they may stand in a PO file: each one :func:`one_line` at most
+    COMMENT_LIMIT characters; unchanged, after one search, when they are safe (the usual case)."""
+    if len(text) <= COMMENT_LIMIT and _UNSAFE_BUT_LF_RE.search(text) is None:
+        return text
+    return "\n".join(one_line(line, COMMENT_LIMIT) for line in text.split("\n"))
+
+
+def reviewer_name(name: str) -> str:
+    """A reviewer's name as history lines record it (one line, at most NAME_LIMIT characters)."""
+    return one_line(name, NAME_LIMIT)
 
 
 def line(
@@ -170,9 +199,10 @@ def line(
     rest: str = "",
 ) -> str:
     """A history line (the inverse of :func:`parse`); ``when`` defaults to now."""
-    parts = [_one_line(action)]
-    if who:
-        parts.append(f" by {_one_line(who)}")
+    parts = [one_line(action)]
+    name = reviewer_name(who or "")
+    if name:
+        parts.append(f" by {name}")
     parts.append(f" on {when or now()}")
     if text:
         parts.append(f" [text {text}]")
@@ -180,9 +210,9 @@ def line(
     if checks:
         parts.append(f" over {', '.join(checks)}")
     if reason:
-        parts.append(f": {_one_line(reason)}")
+        parts.append(f": {one_line(reason)}")
     if rest.strip():  # as given, after the fields: " (exact match …)", ", absorbed for review"
-        parts.append((" " if rest[0].isspace() else "") + _one_line(rest))
+        parts.append((" " if rest[0].isspace() else "") + one_line(rest))
     return "".join(parts)
 
 

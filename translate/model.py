@@ -105,6 +105,25 @@ class Unit:
         return "needs editing" if self.needs_editing else self.state.value
 
 
+@dataclass(frozen=True)
+class KeptEntry:
+    """A PO entry translate does not make and cannot review: one with a context (``msgctxt``) or
+    plural forms (``msgid_plural``), written by a person or another tool. It is carried through every
+    command exactly as it was read, and never checked, approved, drafted or published."""
+
+    text: str  # the entry's lines as they stand in the PO file
+    source: str  # its msgid
+    context: str | None = None
+    plural: str | None = None
+    obsolete: bool = False
+    po_line: int | None = field(default=None, compare=False)
+
+    @property
+    def why(self) -> str:
+        """What makes translate leave the entry alone, for messages."""
+        return f"msgctxt {self.context!r}" if self.context is not None else "plural forms"
+
+
 @dataclass
 class Catalog:
     """The translations of one article into one language (one PO file)."""
@@ -114,6 +133,7 @@ class Catalog:
     source_lang: str
     units: list[Unit] = field(default_factory=list)
     metadata: dict[str, str] = field(default_factory=dict)
+    kept: list[KeptEntry] = field(default_factory=list)  # entries carried as they are (see KeptEntry)
 
     def active_units(self) -> list[Unit]:
         return [u for u in self.units if not u.obsolete]

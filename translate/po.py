@@ -9,6 +9,8 @@ How the model maps onto standard PO, so Poedit, Lokalize and Weblate read the fi
   msgstr they were computed for (``checked: 1a2b3c4d``);
 * ``#`` translator comments hold the review history (``approved by NAME on DATE`` ...); a fuzzy
   unit whose latest history line is a rejection is in the rejected state (see translate.history);
+* an entry with a ``msgctxt`` or plural forms (``msgid_plural``, ``msgstr[n]``), which translate
+  never writes, is kept as it was read (:class:`translate.model.KeptEntry`) and written back unchanged;
 * a line ends at LF only, as in gettext: U+2028 and the other characters ``str.splitlines`` breaks
   at are kept inside strings, never taken as line ends.
 """
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+from bisect import bisect_right
 from pathlib import Path
 
 import polib
@@ -24,11 +27,14 @@ import polib
 from translate import __version__
 from translate.errors import InputError
 from translate.fileio import WriteBatch, atomic_write, read_text
+from translate.history import comment_lines
 from translate.history import parse as parse_history
-from translate.model import Catalog, Finding, Severity, State, Unit
+from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 
 WRAP_WIDTH = 79
-_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]|\\.)*"$')
+# Possessive repeats: a string's characters are matched without a backtracking record for each one
+# (``(?:[^"\\]|\\.)*`` held 2.4 GB on one 20 MB msgstr line).
+_PO_LINE_RE = re.compile(r'^(?:(?:msgctxt|msgid|msgid_plural|msgstr(?:\[\d+\])?)\s+)?"(?:[^"\\]++|\\.)*+"$')
 _PLURAL_FORMS_RE = re.compile(r"^\s*nplurals\s*=\s*[1-9]\d*\s*;\s*plural\s*=\s*[-+*/%<>=!&|?:()n0-9\s]+;?\s*$")
 _FINDING_RE = re.compile(r"^\[(error|warning)\] ([a-z0-9-]+): (.*)$")
 PLURAL_FORMS = {
@@ -116,6 +122,7 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
         )
     seen: set[tuple[str | None, str, bool]] = set()
     units = []
+    others: list[polib.POEntry] = []
     for entry in pofile:
         if "fuzzy" in entry.flags and not entry.msgid:
             continue
@@ -127,7 +134,10 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
                 line=getattr(entry, "linenum", None),
             )
         seen.add(key)
-        units.append(_unit_from_entry(entry))
+        if entry.msgctxt is not None or entry.msgid_plural:
+            others.append(entry)
+        else:
+            units.append(_unit_from_entry(entry))
     for entry in pofile.obsolete_entries():
         if (entry.msgctxt, entry.msgid, True) not in seen:
             units.append(_unit_from_entry(entry))
@@ -137,7 +147,29 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
         source_lang=source_lang,
         units=units,
         metadata=dict(pofile.metadata),
+        kept=_kept(others, pofile, text) if others else [],
     )
+
+
+def _kept(entries: list[polib.POEntry], pofile: polib.POFile, text: str) -> list[KeptEntry]:
+    """The entries translate does not manage, each as the lines it has in the file: from its first
+    line (polib's ``linenum``) to the first line of the next entry, blank lines at the end left out."""
+    starts = sorted(entry.linenum for entry in pofile if entry.linenum)
+    lines = text.split("\n")
+    kept = []
+    for entry in entries:
+        start = entry.linenum
+        if start:
+            at = bisect_right(starts, start)
+            block = lines[start - 1 : starts[at] - 1 if at < len(starts) else len(lines)]
+            while block and not block[-1].strip():
+                block.pop()
+            raw = "\n".join(block)
+        else:  # not read from a file: as polib writes it
+            raw = entry.__unicode__(WRAP_WIDTH).rstrip("\n")
+        plural = entry.msgid_plural or None
+        kept.append(KeptEntry(raw, entry.msgid, entry.msgctxt, plural, bool(entry.obsolete), start))
+    return kept
 
 
 class _Lines(str):
@@ -171,7 +203,8 @@ def _check_syntax(text: str, path: Path) -> None:
 
 
 def render_catalog(catalog: Catalog) -> str:
-    """The PO text of a catalogue: headers, active units in order, obsolete units last.
+    """The PO text of a catalogue: headers, active units in order (then the kept entries), obsolete
+    units last (then the obsolete kept entries).
 
     Byte for byte what polib writes for the same entries (with comments one record per line,
     never wrapped), rendered here directly because polib's writer was a fifth of an extract."""
@@ -191,8 +224,9 @@ def render_catalog(catalog: Catalog) -> str:
         metadata.setdefault(key, value)
     pofile.metadata = metadata
     parts = [str(pofile)]
-    for unit in sorted(catalog.units, key=lambda u: u.obsolete):
-        parts.append(_render_unit(unit))
+    for obsolete in (False, True):
+        parts.extend(_render_unit(unit) for unit in catalog.units if bool(unit.obsolete) is obsolete)
+        parts.extend(entry.text + "\n" for entry in catalog.kept if entry.obsolete is obsolete)
     return "\n".join(parts) + "\n"
 
 
@@ -204,7 +238,9 @@ _ESCAPES = str.maketrans(
 
 def _render_unit(unit: Unit) -> str:
     """One PO entry, ending with a newline."""
-    history = "\n".join(unit.history)
+    # Every comment line is made safe here (control characters, line separators, length): a name or
+    # a glossary note must never end a line early for another reader of the file.
+    history = comment_lines("\n".join(unit.history))
     lines = [f"# {line}" for line in history.split("\n")] if history else []
     comments = [*unit.notes]
     if unit.origin:
@@ -213,7 +249,7 @@ def _render_unit(unit: Unit) -> str:
     msgstr = unit.target if unit.state is not State.UNTRANSLATED else ""
     if unit.checked and msgstr:
         comments.append(f"checked: {unit.checked}")
-    comment = "\n".join(comments)
+    comment = comment_lines("\n".join(comments))
     if comment and not unit.obsolete:
         lines.extend(f"#. {line}" for line in comment.split("\n"))
     if unit.locations and not unit.obsolete:

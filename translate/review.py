@@ -11,10 +11,10 @@ from pathlib import Path
 
 from translate import history
 from translate.approval import Checker, blocking, checks_of, file_time, open_findings, refresh, settled
-from translate.errors import PerArticle, ReviewError
+from translate.errors import ConfigError, PerArticle, ReviewError
 from translate.extract import word_diff
 from translate.markdown import collapse_spaces
-from translate.model import Catalog, Finding, Severity, State, Unit, text_hash
+from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
 from translate.tm import Suggestion, attach_suggestions
@@ -31,6 +31,9 @@ class QueueItem:
     unit: Unit
     suggestions: list[Suggestion] = field(default_factory=list)  # fuzzy memory matches
     changed_from: str | None = None  # the previous source of a carried-over draft this decision cleared
+    kept: list[KeptEntry] = field(
+        default_factory=list
+    )  # entries of the PO file with this msgid that translate leaves alone
 
     @property
     def id(self) -> str:
@@ -67,7 +70,17 @@ class QueueItem:
             "locations": [f"{path}:{line}" for path, line in unit.locations],
             "history": unit.history,
             "suggestions": [s.as_json() for s in self.suggestions],
+            "kept": [{"line": k.po_line, "context": k.context, "plural": k.plural} for k in self.kept],
         }
+
+    def kept_notes(self) -> list[str]:
+        """What to tell a reviewer about entries with this msgid that translate leaves alone."""
+        return [
+            f"the PO file also has this sentence with {k.why} (line {k.po_line}): translate keeps such entries "
+            "as they are and never reviews or publishes them; the translation that counts is this one"
+            for k in self.kept
+            if not k.obsolete
+        ]
 
 
 def default_reviewer() -> str:
@@ -79,6 +92,16 @@ def default_reviewer() -> str:
     except (OSError, subprocess.SubprocessError):
         name = ""
     return name or getpass.getuser()
+
+
+def _reviewer(name: str | None) -> str:
+    """The reviewer's name as it is recorded: one line, bounded; an empty one is refused."""
+    recorded = history.reviewer_name(default_reviewer() if name is None else name)
+    if not recorded:
+        raise ConfigError(
+            "the reviewer's name is empty; give it with --reviewer NAME (it is recorded with every decision)."
+        )
+    return recorded
 
 
 def _catalogs(
@@ -114,14 +137,22 @@ def queue(
     wanted = set(states)
     per_article = PerArticle()
     items = [
-        QueueItem(c.article, c.lang, u)
+        QueueItem(c.article, c.lang, u, kept=kept.get(u.source, []))
         for c, _ in _catalogs(project, lang, article, per_article)
+        for kept in [_kept_by_source(c)]
         for u in c.active_units()
         if u.state in wanted or (blocked and blocking(u))
     ]
     per_article.raise_errors()
     attach_suggestions(project, items)
     return sorted(items, key=lambda i: (not _has_error(open_findings(i.unit)), i.article, i.lang))
+
+
+def _kept_by_source(catalog: Catalog) -> dict[str, list[KeptEntry]]:
+    by_source: dict[str, list[KeptEntry]] = {}
+    for entry in catalog.kept:
+        by_source.setdefault(entry.source, []).append(entry)
+    return by_source
 
 
 def _has_error(findings: list[Finding]) -> bool:
@@ -254,7 +285,7 @@ def approve(
 ) -> Decisions:
     """Approve the drafts with these ids (all drafts when ids is None); findings block unless force.
     ``expect``: the :func:`unit_version` the reviewer saw; a changed unit raises ConflictError."""
-    action = _Approve(reviewer or default_reviewer(), force, explicit=ids is not None)
+    action = _Approve(_reviewer(reviewer), force, explicit=ids is not None)
     return _apply(project, ids, lang, article, action, expect)
 
 
@@ -303,7 +334,7 @@ def edit(
         raise ReviewError("the new translation is empty; give the text with --text.")
     checker = Checker(project)
     checker.glossary  # noqa: B018  (read now: a broken glossary is reported before anything is locked)
-    action = _Edit(text, reviewer or default_reviewer(), force, checker)
+    action = _Edit(text, _reviewer(reviewer), force, checker)
     return _apply(project, [segment], lang, article, action, expect)
 
 
@@ -335,7 +366,7 @@ def reject(
     reason = " ".join(reason.split())
     if not reason:
         raise ReviewError("say why with --reason, so the translator knows what to fix.")
-    return _apply(project, [segment], lang, article, _Reject(reason, reviewer or default_reviewer()), expect)
+    return _apply(project, [segment], lang, article, _Reject(reason, _reviewer(reviewer)), expect)
 
 
 @dataclass
@@ -383,7 +414,7 @@ def dismiss(
     check = check.strip().lower()
     if not check:
         raise ReviewError("name the check whose finding you dismiss (numbers, markup …) as `review list` shows it.")
-    action = _Dismiss(check, reason, reviewer or default_reviewer())
+    action = _Dismiss(check, reason, _reviewer(reviewer))
     decisions = _apply(project, [segment], lang, article, action, expect)
     if not decisions.done:
         raise ReviewError(f"{'; '.join(action.missed)}; nothing was dismissed. See `translate review list`.")

@@ -517,4 +517,40 @@ CASES: list[Case] = [
     Case("unknown-language", {}, ("publish", "--lang", "fr"), 2, "'fr' is not a target language"),
     Case("unknown-review-id", {}, ("review", "approve", "deadbeef"), 1, "no segment with id deadbeef"),
     Case("short-review-id", {}, ("review", "approve", "ab"), 1, "at least 4 characters"),
+    # --- issue 17: entries translate does not make, names, the reviewers file --------------------
+    Case(
+        "po-with-context-and-plural-entries",
+        {
+            "po/en/good.po": po(
+                GOOD_PO_ENTRY + '\nmsgctxt "menu"\nmsgid "피부 관리 안내입니다."\nmsgstr "Care"\n'
+                '\nmsgid "사진 %d장"\nmsgid_plural "사진 %d장들"\nmsgstr[0] "%d photo"\nmsgstr[1] "%d photos"\n'
+            )
+        },
+        ("review", "list", "--all"),
+        0,
+        "also has this sentence with msgctxt 'menu'",
+    ),
+    Case(
+        "reviewer-name-only-separators",
+        {},
+        ("review", "approve", "--all", "--reviewer", "\u2028\x1b"),
+        2,
+        "name is empty",
+    ),
+    Case("add-reviewer-without-a-name", {}, ("serve", "--add-reviewer", " "), 2, "the reviewer's name is empty"),
+    Case("remove-unknown-reviewer", {}, ("serve", "--remove-reviewer", "Park"), 2, "no reviewer named Park"),
+    Case(
+        "reviewers-file-not-toml",
+        {".translate/reviewers.toml": "[[reviewer]\n"},
+        ("serve", "--list-reviewers"),
+        2,
+        "reviewers.toml: not valid TOML",
+    ),
+    Case(
+        "reviewers-file-without-hash",
+        {".translate/reviewers.toml": '[[reviewer]]\nname = "Kim"\nadded = "2026-11-25T10:00:00Z"\n'},
+        ("serve", "--list-reviewers"),
+        2,
+        "reviewer 1 is not a name, sha256 and added date",
+    ),
 ]

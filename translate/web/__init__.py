@@ -4,10 +4,13 @@ Every action calls the library functions the CLI calls (``review.approve`` / ``e
 ``dismiss``, ``publish.publish``), so the same atomic writes, project lock and check gating apply. A version per
 segment (``review.unit_version``) refuses a save over someone else's newer decision.
 
-Security: binds to 127.0.0.1 unless told otherwise, and then wants an access token; requests for
-another host name are refused (DNS rebinding); every POST carries the page's CSRF token and a
-same-origin ``Origin``; all text is escaped and the Content-Security-Policy allows only the app's own
-script; article slugs go through ``Project.check_slug``.
+Security: binds to 127.0.0.1 unless told otherwise, and then wants an access token (a strong one:
+see :func:`weak_token`; wrong ones are limited per client address), the shared one or a reviewer's
+own (:mod:`translate.reviewers`), whose name is then the one decisions are recorded under; requests
+for another host name are refused (DNS rebinding); every POST carries the page's CSRF token and a
+same-origin ``Origin``, and a decision the version it was made on; redirects stay on the site; all
+text is escaped and the Content-Security-Policy allows only the app's own script; article slugs go
+through ``Project.check_slug`` and are percent-encoded in links.
 """
 
 from __future__ import annotations
@@ -15,7 +18,8 @@ from __future__ import annotations
 import ipaddress
 import secrets
 import threading
-from collections import Counter
+import time
+from collections import Counter, deque
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -34,12 +38,14 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from translate.approval import open_findings, settled
 from translate.errors import ConfigError, LockError, ReviewError, TranslateError
 from translate.extract import load_source
-from translate.glossary import Glossary, load_glossary
+from translate.glossary import Glossary, cached_glossary
+from translate.history import reviewer_name
 from translate.model import Severity, State
 from translate.po import load_catalog
 from translate.project import Project
 from translate.publish import publish, render_with_spans
 from translate.review import ConflictError, QueueItem, approve, dismiss, edit, queue, reject, unit_version
+from translate.reviewers import ReviewerTokens, load_reviewers, reviewers_path
 from translate.status import status
 from translate.web.html import (
     TermView,
@@ -53,6 +59,10 @@ from translate.web.html import (
 HERE = Path(__file__).parent
 REVIEWER_COOKIE = "translate_reviewer"
 TOKEN_COOKIE = "translate_token"
+REVIEWER_SCOPE = "translate.reviewer"  # the name of the reviewer whose own token the request carries
+MIN_TOKEN_LENGTH = 16
+FAILED_TOKENS_ALLOWED = 10  # wrong tokens from one address within FAILED_TOKENS_WINDOW seconds
+FAILED_TOKENS_WINDOW = 60.0
 FETCH_HEADER = "x-requested-with"
 STATE_FILTERS = {
     "review": (State.DRAFT, State.REJECTED),
@@ -157,8 +167,28 @@ class ArticleCount:
 
 
 def _url(path: str, *parts: Mapping[str, str]) -> str:
+    """A link: the path percent-encoded (a slug may hold ``?``, ``#`` or ``%``), then the parameters."""
     params = {k: v for part in parts for k, v in part.items()}
-    return path + ("?" + urlencode(params) if params else "")
+    return quote(path, safe="/") + ("?" + urlencode(params) if params else "")
+
+
+def local_path(target: str) -> str:
+    """A redirect target made a path of this site: scheme and host dropped, one leading slash, the path
+    percent-encoded (so ``//evil.example/``, ``/\\evil.example`` and the like stay here)."""
+    parts = urlsplit(target.strip())
+    path = "/" + quote(parts.path, safe="/%:@!$&'()*+,;=-._~").lstrip("/")
+    return path + ("?" + quote(parts.query, safe="=&%+/:@,;-._~") if parts.query else "")
+
+
+def weak_token(token: str) -> str | None:
+    """Why an access token is too weak to guard a page others can reach, or None when it will do."""
+    if len(token) < MIN_TOKEN_LENGTH:
+        return f"it has {len(token)} characters; it needs at least {MIN_TOKEN_LENGTH}"
+    if not token.isprintable() or any(c.isspace() for c in token):
+        return "it holds white space or control characters, which do not survive an address or a cookie"
+    if len(set(token)) < 6:
+        return "it repeats too few different characters to be hard to guess"
+    return None
 
 
 class ReviewSite:
@@ -167,6 +197,7 @@ class ReviewSite:
     def __init__(self, project: Project, token: str | None = None) -> None:
         self.project = project
         self.token = token
+        self.reviewers = ReviewerTokens(reviewers_path(project))
         self.csrf = secrets.token_urlsafe(32)
         self.writing = threading.Lock()  # the project lock is re-entrant per process: serialise our own writers
         self.env = jinja2.Environment(
@@ -181,7 +212,8 @@ class ReviewSite:
     # --- reading -------------------------------------------------------------------------
 
     def glossary(self) -> Glossary:
-        return load_glossary(self.project.glossary_path, self.project.settings.source, self.project.settings.targets)
+        """The project's glossary, parsed again only when glossary.yaml changes."""
+        return cached_glossary(self.project.glossary_path, self.project.settings.source, self.project.settings.targets)
 
     def all_items(self) -> list[QueueItem]:
         return queue(self.project, states=tuple(State))
@@ -273,7 +305,11 @@ class ReviewSite:
     def decide(self, form: Mapping[str, str], key: Key, reviewer: str) -> tuple[Flash, bool]:
         """Run one review action through the library; the flash to show and whether to move on."""
         action = form.get("decision", "")
-        version = form.get("version") or None
+        version = form.get("version", "")
+        if not version:  # without it, a decision could overwrite one made since the page was opened
+            raise ReviewError(
+                "the form does not say which version of the segment you saw; reload the page and decide again."
+            )
         force = form.get("force") in ("1", "on", "true")
         lang, article = key.lang, key.article
         with self.writing:
@@ -356,12 +392,43 @@ class ReviewSite:
 
 
 class _Guard:
-    """Host check, access token and security headers around every request."""
+    """Host check, access token (the shared one or a reviewer's own), a limit on wrong tokens per
+    client address, and security headers around every request."""
 
     def __init__(self, app: ASGIApp, site: ReviewSite, allowed_hosts: set[str] | None) -> None:
         self.app = app
         self.site = site
         self.allowed_hosts = allowed_hosts
+        self.failures: dict[str, deque[float]] = {}
+        self.failures_lock = threading.Lock()
+
+    def _limited(self, address: str, failed: bool = False) -> bool:
+        """Whether the address has used up its wrong tokens (recording one more when ``failed``)."""
+        now = time.monotonic()
+        with self.failures_lock:
+            times = self.failures.get(address)
+            if times is None:
+                if not failed:
+                    return False
+                if len(self.failures) >= 10_000:  # forget addresses whose failures are all old
+                    for key in [k for k, v in self.failures.items() if not v or now - v[-1] > FAILED_TOKENS_WINDOW]:
+                        del self.failures[key]
+                times = self.failures[address] = deque(maxlen=FAILED_TOKENS_ALLOWED)
+            while times and now - times[0] > FAILED_TOKENS_WINDOW:
+                times.popleft()
+            if failed:
+                times.append(now)
+            return len(times) >= FAILED_TOKENS_ALLOWED
+
+    def _identify(self, offered: str) -> tuple[bool, str | None]:
+        """Whether a token opens the page, and the reviewer it belongs to (None: the shared token)."""
+        if not offered:
+            return False, None
+        name = self.site.reviewers.name_of(offered)
+        if name is not None:
+            return True, name
+        shared = self.site.token
+        return shared is not None and secrets.compare_digest(offered.encode(), shared.encode()), None
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -374,24 +441,41 @@ class _Guard:
                 scope, receive, send
             )
             return
-        token = self.site.token
-        if token is not None:
-            given = request.query_params.get("token")
-            if given is not None and secrets.compare_digest(given, token):
+        needed = self.site.token is not None  # off loopback always (see prepare)
+        given = request.query_params.get("token")
+        header = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
+        offered = request.cookies.get(TOKEN_COOKIE, "") or header
+        address = scope["client"][0] if scope.get("client") else "unknown"
+        if needed and self._limited(address):
+            await _too_many()(scope, receive, send)
+            return
+        if given is not None:
+            valid, _ = self._identify(given)
+            if valid:
                 url = request.url.remove_query_params("token")
-                response: Response = RedirectResponse(url.path + (f"?{url.query}" if url.query else ""), 303)
-                response.set_cookie(TOKEN_COOKIE, token, httponly=True, samesite="strict")
+                # the same path on this site, never //other.example/ (an open redirect)
+                path = "/" + quote(url.path, safe="/%:@!$&'()*+,;=-._~").lstrip("/")
+                target = path + (f"?{url.query}" if url.query else "")
+                response: Response = RedirectResponse(target, 303)
+                response.set_cookie(TOKEN_COOKIE, given, httponly=True, samesite="strict")
                 await response(scope, receive, send)
                 return
-            header = request.headers.get("authorization", "").removeprefix("Bearer ").strip()
-            offered = request.cookies.get(TOKEN_COOKIE) or header
-            if not (offered and secrets.compare_digest(offered, token)):
-                await PlainTextResponse(
-                    "401: this review server needs its access token: open the address with ?token=… that "
-                    "`translate serve` printed.",
-                    401,
-                )(scope, receive, send)
+            if needed and self._limited(address, failed=True):
+                await _too_many()(scope, receive, send)
                 return
+        valid, name = self._identify(offered)
+        if name is not None:
+            scope[REVIEWER_SCOPE] = name
+        elif needed and not valid:
+            if offered and self._limited(address, failed=True):
+                await _too_many()(scope, receive, send)
+                return
+            await PlainTextResponse(
+                "401: this review server needs its access token: open the address with ?token=… that "
+                "`translate serve` printed (or the one `translate serve --add-reviewer` gave you).",
+                401,
+            )(scope, receive, send)
+            return
 
         async def send_with_headers(message: Any) -> None:
             if message["type"] == "http.response.start":
@@ -405,6 +489,15 @@ class _Guard:
         await self.app(scope, receive, send_with_headers)
 
 
+def _too_many() -> Response:
+    return PlainTextResponse(
+        f"429: too many wrong access tokens from your address; wait a minute, then open the address "
+        f"`translate serve` printed (at most {FAILED_TOKENS_ALLOWED} wrong tokens a minute).",
+        429,
+        headers={"retry-after": str(int(FAILED_TOKENS_WINDOW))},
+    )
+
+
 Handler = Callable[[Request], Awaitable[Response]]
 
 
@@ -412,10 +505,17 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
     """The review web app over project. allowed_hosts: the host names requests may name (None: any)."""
     site = ReviewSite(project, token)
 
+    def reviewer_of(request: Request) -> tuple[str, bool]:
+        """Who decides: the name of the reviewer's own token (fixed), else the name the browser gave."""
+        name = request.scope.get(REVIEWER_SCOPE)
+        if name:
+            return str(name), True
+        return unquote(request.cookies.get(REVIEWER_COOKIE, "")).strip(), False
+
     def render(request: Request, template: str, context: dict[str, Any], status_code: int = 200) -> HTMLResponse:
-        reviewer = unquote(request.cookies.get(REVIEWER_COOKIE, ""))
+        reviewer, fixed = reviewer_of(request)
         here = str(request.url.replace(scheme="", netloc="")) if request.method == "GET" else "/"
-        html = site.env.get_template(template).render(reviewer=reviewer, here=here, **context)
+        html = site.env.get_template(template).render(reviewer=reviewer, reviewer_fixed=fixed, here=here, **context)
         return HTMLResponse(html, status_code)
 
     def is_fetch(request: Request) -> bool:
@@ -455,7 +555,7 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
         form = await form_of(request)
         filters = Filters.read(form, project)
         key = key_of(form)
-        reviewer = unquote(request.cookies.get(REVIEWER_COOKIE, "")).strip()
+        reviewer, _ = reviewer_of(request)
         if key is None:
             raise ReviewError("which segment? the form names no segment.")
         if not reviewer:
@@ -492,12 +592,9 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
 
     async def set_reviewer(request: Request) -> Response:
         form = await form_of(request)
-        name = " ".join(form.get("name", "").split())[:80]
-        back = form.get("back", "/")
-        if not back.startswith("/") or back.startswith("//"):
-            back = "/"
-        response = RedirectResponse(back, 303)
-        if name:
+        name = reviewer_name(form.get("name", ""))
+        response = RedirectResponse(local_path(form.get("back", "/")), 303)
+        if name and not reviewer_of(request)[1]:  # a reviewer's own token names them
             response.set_cookie(REVIEWER_COOKIE, quote(name), max_age=400 * 86400, samesite="strict", httponly=True)
         return response
 
@@ -566,6 +663,12 @@ class ServeOptions:
 def prepare(options: ServeOptions) -> tuple[ServeOptions, set[str] | None, bool]:
     """The options to serve with: a token generated when the host is not loopback and none was given;
     the host names to accept; whether the token was generated (to print it once)."""
+    if options.token is not None and (why := weak_token(options.token)):
+        raise ConfigError(
+            f"the access token given with --token (or TRANSLATE_TOKEN) is too weak: {why}. Give a longer random one "
+            "(letters, digits and punctuation, no spaces), or leave it out to have a strong one generated; give each "
+            "reviewer their own with --add-reviewer NAME."
+        )
     loopback = is_loopback(options.host)
     generated = not loopback and not options.token
     if generated:
@@ -579,13 +682,19 @@ def serve(project: Project, options: ServeOptions, echo: Callable[[str], None] =
     import uvicorn
 
     options, allowed, generated = prepare(options)
+    named = load_reviewers(reviewers_path(project))  # a damaged file is reported now, not on the first request
     app = create_app(project, token=options.token, allowed_hosts=allowed)
     shown = f"[{options.host}]" if ":" in options.host else options.host
     address = f"http://{shown}:{options.port}/"
     if options.token:
-        echo(f"Review at {address}?token={options.token}")
+        echo(f"Review at {address}?token={quote(options.token, safe='')}")
         if generated:
             echo("The access token above was generated for this run; every request needs it (it is shown only once).")
+        if named:
+            echo(
+                f"It is for one person, who gives their name on the page. {len(named)} reviewer(s) have their own "
+                f"token ({', '.join(r.name for r in named)}): their decisions are recorded under its name."
+            )
     else:
         echo(f"Review at {address}")
     echo("Press Ctrl+C to stop.")
