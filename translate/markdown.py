@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import html
 import re
+import unicodedata
 from bisect import bisect_right
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -17,7 +18,10 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE, attr_name, attr_value
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_core import StateCore
+from markdown_it.rules_inline.state_inline import Scanned, StateInline
 from markdown_it.token import Token
 from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -32,6 +36,85 @@ class _Parser(MarkdownIt):
         """Link targets are copied from the source, never rendered: skip percent-encoding them
         (validateLink still refuses javascript: and the like, so the same links parse)."""
         return url
+
+
+# --- emphasis next to Korean -------------------------------------------------------------------
+#
+# Korean puts a particle right after a bold phrase: **[온라인 예약](/book)**으로. In CommonMark a
+# closing ** after punctuation and before a letter closes nothing, so the asterisks would be text
+# and the author's bold a stray "markup not in the source" in every translation. Delimiter runs
+# are read as the CJK-friendly amendment proposes (github.com/tats-u/markdown-cjk-friendly,
+# specification.md): a CJK character next to a run counts as punctuation does where that lets it
+# open or close, never where it would stop it. Without CJK around a run, CommonMark is unchanged.
+
+_ENCLOSED_IDEOGRAPH_EMOJI = frozenset(
+    {0x1F201, 0x1F21A, 0x1F22F, *range(0x1F232, 0x1F237), *range(0x1F238, 0x1F23B), 0x1F250, 0x1F251}
+)
+_CJK_QUOTES = "\u2018\u2019\u201c\u201d"  # ‘’“”: CJK punctuation when followed by U+FE01 (fullwidth form)
+
+
+def _wide_emoji(code: int) -> bool:
+    """Whether a wide character is an emoji shown as one by default (Unicode's Emoji_Presentation)."""
+    if 0x1F000 <= code <= 0x1FAFF:
+        return not 0x1F200 <= code <= 0x1F2FF or code in _ENCLOSED_IDEOGRAPH_EMOJI
+    return 0x2300 <= code <= 0x2BFF and code not in (0x2329, 0x232A)
+
+
+def is_cjk(char: str) -> bool:
+    """A CJK character as the CJK-friendly emphasis rule counts them: Hangul, or East Asian Width
+    wide, fullwidth or halfwidth and not an emoji."""
+    code = ord(char)
+    if code < 0x1100:
+        return False
+    width = unicodedata.east_asian_width(char)
+    if width == "W":
+        return not _wide_emoji(code)
+    return width in ("F", "H") or 0x1160 <= code <= 0x11FF or 0xD7B0 <= code <= 0xD7FF  # Hangul jamo of width N
+
+
+def _is_punct(char: str) -> bool:
+    return isMdAsciiPunct(ord(char)) or isPunctChar(char)
+
+
+class _CjkFriendlyState(StateInline):
+    def scanDelims(self, start: int, canSplitWord: bool) -> Scanned:
+        """Whether the delimiter run at start can open or close emphasis, by the CJK-friendly rule."""
+        src = self.src
+        pos = start
+        while pos < self.posMax and src[pos] == src[start]:
+            pos += 1
+        before = src[start - 1] if start > 0 else " "
+        after = src[pos] if pos < self.posMax else " "
+        last = before  # the character before, or the one a variation selector after it belongs to
+        if "\ufe00" <= before <= "\ufe0e" and start > 1 and not isWhiteSpace(ord(src[start - 2])):
+            last = src[start - 2]
+        last_space, next_space = isWhiteSpace(ord(last)), isWhiteSpace(ord(after))
+        last_punct, next_punct = _is_punct(last), _is_punct(after)
+        last_cjk = (
+            is_cjk(last)
+            or 0xE0100 <= ord(before) <= 0xE01EF  # an ideographic variation selector
+            or (before == "\ufe01" and last in _CJK_QUOTES)
+        )
+        next_cjk = is_cjk(after)
+        left_flanking = not next_space and (not (next_punct and not next_cjk) or last_space or last_punct or last_cjk)
+        right_flanking = not last_space and (not (last_punct and not last_cjk) or next_space or next_punct or next_cjk)
+        if canSplitWord:  # * and ~~
+            return Scanned(left_flanking, right_flanking, pos - start)
+        return Scanned(  # _ may not open or close inside a word
+            left_flanking and (not right_flanking or last_punct),
+            right_flanking and (not left_flanking or next_punct),
+            pos - start,
+        )
+
+
+class _CjkFriendlyInline(ParserInline):
+    def parse(self, src: str, md: MarkdownIt, env: Any, tokens: list[Token]) -> list[Token]:
+        """markdown-it's inline parse, with delimiter runs read by the CJK-friendly rule."""
+        state = _CjkFriendlyState(src, md, env, tokens)
+        self.tokenize(state)
+        for rule in self.ruler2.getRules(""):
+            rule(state)
+        return state.tokens
 
 
 # Block rules that can only match a document containing a given text; a document without it is
@@ -157,9 +240,14 @@ def _mask_shortcodes(text: str) -> str:
 
 
 @functools.cache
-def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
-    """CommonMark with tables and strikethrough, our inline stage, and these block rules off."""
+def _parser_without(rules: tuple[str, ...], *, cjk_friendly: bool = True) -> MarkdownIt:
+    """CommonMark with tables and strikethrough, our inline stage, and these block rules off;
+    delimiter runs next to Korean read the CJK-friendly way unless ``cjk_friendly`` is False."""
     parser = _Parser("commonmark").enable(["table", "strikethrough"])
+    if cjk_friendly:
+        inline = _CjkFriendlyInline()
+        inline.ruler, inline.ruler2 = parser.inline.ruler, parser.inline.ruler2
+        parser.inline = inline
     # Footnotes as Hugo (goldmark) writes them: [^1] references, [^1]: definitions left in place.
     parser.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     parser.use(deflist_plugin)  # term / : definition, Hugo's definition lists
@@ -168,6 +256,7 @@ def _parser_without(rules: tuple[str, ...]) -> MarkdownIt:
 
 
 _MD = _parser_without(())
+_COMMONMARK = _parser_without((), cjk_friendly=False)  # as a renderer without CJK support reads it
 
 
 def _block_parser(text: str) -> MarkdownIt:
