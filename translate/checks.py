@@ -20,7 +20,7 @@ from translate import history
 from translate.errors import ConfigError, InputError
 from translate.fileio import read_text
 from translate.glossary import Glossary, apply_glossary, load_glossary
-from translate.markdown import code_spans, inline_codes, parse_document
+from translate.markdown import cjk_only_emphasis, code_spans, inline_codes, parse_document
 from translate.model import Finding, Severity, State, normalize_text, text_hash
 from translate.notices import (
     SOURCE_NOTICE_RE,
@@ -51,10 +51,12 @@ CHECKS: dict[str, Severity] = {
     "disclaimer": ERROR,
     "prohibited-claims": WARNING,
     "added-text": ERROR,
+    "source-markup": WARNING,
 }
 
 _HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
 _BARE_URL_RE = re.compile(r"(?:https?://|www\.)\S+")
+_CHARACTER_REFERENCE_RE = re.compile(r"&#(?:[0-9]{1,7}|[xX][0-9a-fA-F]{1,6});")  # &#8203; is no number
 HANGUL_LANGS = ("ko",)
 
 # Claims that Korean medical-advertising rules (Medical Service Act art. 56) forbid or that a
@@ -139,7 +141,7 @@ def _prose(text: str) -> str:
     """text without inline codes and URLs, where Hangul and numbers may legitimately stay."""
     for span in reversed(code_spans(text)):
         text = text[: span.start] + " " + text[span.end :]
-    return _BARE_URL_RE.sub(" ", text)
+    return _BARE_URL_RE.sub(" ", _CHARACTER_REFERENCE_RE.sub(" ", text) if "&#" in text else text)
 
 
 def check_untranslated(target: str, lang: str) -> list[Finding]:
@@ -838,6 +840,32 @@ def _notices_missing(text: str, lang: str, config: CheckConfig, source_text: str
     return [Finding("disclaimer", message, ERROR)]
 
 
+_MARKER_NAMES = {"*": "asterisks", "_": "underscores", "~": "tildes"}
+
+
+def check_source_markup(text: str, config: CheckConfig = DEFAULT_CONFIG, *, path: object = None) -> list[PageFinding]:
+    """Emphasis in a Korean article that translate reads as the author meant (CJK-friendly) but
+    Hugo and other CommonMark renderers do not: the reader would see the asterisks."""
+    results: list[PageFinding] = []
+    for found in cjk_only_emphasis(text, path=path):
+        if found.commonmark:
+            message = (
+                f"{found.written}: CommonMark renderers such as Hugo read this emphasis otherwise than "
+                "translate does (CJK-friendly emphasis); check the rendered page and move the markers"
+            )
+        else:
+            marker = next(char for char in found.written if char in _MARKER_NAMES)
+            message = (
+                f"{found.written}: Hugo and other CommonMark renderers show these {_MARKER_NAMES[marker]} as text "
+                "(there a marker between punctuation and a letter is not emphasis; translate reads it as emphasis). "
+                f"With Hugo, set enable = true and escapedSpace = true under [markup.goldmark.extensions.cjk] "
+                f"and write {found.fixed} (the escaped space is not shown); with any renderer, write "
+                f"{found.fixed.replace(chr(92) + ' ', '&#8203;')} (an invisible zero-width space)"
+            )
+        results.extend(PageFinding(found.line, f) for f in config.apply([Finding("source-markup", message, WARNING)]))
+    return results
+
+
 # --- a project's files ----------------------------------------------------------------------
 
 
@@ -907,6 +935,9 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
                 text, file_lang, project.settings.front_matter_keys, config, path=path, source_text=source
             ):
                 problems.append(Problem(path, found.line, file_lang, found.finding))
+            if file_lang == project.settings.source:
+                for found in check_source_markup(text, config, path=path):
+                    problems.append(Problem(path, found.line, file_lang, found.finding))
     for unchecked in unchecked_languages(project.settings):
         if unchecked in page_langs or (not paths and unchecked in project.languages(lang)):
             warning = Finding("disclaimer", unchecked_message(unchecked), WARNING)

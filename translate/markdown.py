@@ -322,6 +322,97 @@ def parse_document(
     return Document(text=text, segments=located, front_matter=fm_span)
 
 
+@dataclass(frozen=True)
+class CjkEmphasis:
+    """Emphasis that CommonMark reads otherwise than the CJK-friendly rule (what translate reads)."""
+
+    line: int
+    written: str  # the emphasis as written with the words around it: **[예약](/book)**으로
+    fixed: str  # the same with an escaped space where CommonMark needs a space: **[예약](/book)**\ 으로
+    commonmark: bool  # whether CommonMark reads it as emphasis (False: a renderer shows the asterisks)
+
+
+_DELIMITER_RE = re.compile(r"[*_]|~~")
+_SHOWN_INSIDE = 60  # characters of a long emphasis shown in a message, the middle left out
+
+
+def cjk_only_emphasis(text: str, *, path: object = None) -> list[CjkEmphasis]:
+    """The emphasis of an article (NFC, LF) that a renderer without CJK-friendly emphasis (Hugo's
+    goldmark, any CommonMark) reads otherwise than translate does, each with its line."""
+    block = frontmatter.article_block(text, path)
+    body_start = block.end if block else 0
+    body = text[body_start:]
+    line_starts = _line_starts(text)
+    first_line = text.count("\n", 0, body_start)
+    env: dict[str, Any] = {}
+    tokens = _block_parser(body).parse(body, env)
+    _number_cells(tokens)
+    found: list[CjkEmphasis] = []
+    for index, token in enumerate(tokens):
+        if token.type != "inline" or token.map is None or token.meta.get("plain"):
+            continue
+        if not _DELIMITER_RE.search(token.content):
+            continue
+        cell = index > 0 and tokens[index - 1].type in ("th_open", "td_open")
+        try:
+            view = _inline_view(text, line_starts, token, first_line, "table-cell" if cell else "paragraph")
+            ours = _emphasis_of(view.text, token.children or [])
+            plain = _COMMONMARK.parseInline(_mask_shortcodes(token.content), env)[0].children or []
+            theirs = _emphasis_of(view.text, plain)
+        except _Unlocatable:
+            continue
+        for start, end in sorted(ours ^ theirs):
+            line = bisect_right(line_starts, view.doc(start))
+            found.append(CjkEmphasis(line, *_shown(view.text, start, end), commonmark=(start, end) in theirs))
+    return found
+
+
+def _emphasis_of(view: str, children: Sequence[Token]) -> set[tuple[int, int]]:
+    """Where each emphasis (*, _, ~~) is in the view: from its opening marker to after its closing one."""
+    return {(p.start, p.match) for p in _scan(view, children) if p.kind == "open" and view[p.start] in "*_~"}
+
+
+def _shown(view: str, start: int, end: int) -> tuple[str, str]:
+    """The emphasis at view[start:end] with the words next to it, as written and with an escaped
+    space (\\ ) on each side where CommonMark's flanking rule needs one to read it as emphasis."""
+    marker = view[start]
+    open_end = start
+    while open_end < end and view[open_end] == marker:
+        open_end += 1
+    run_start, close_start = start, end
+    while run_start > 0 and view[run_start - 1] == marker:
+        run_start -= 1
+    while close_start > open_end and view[close_start - 1] == marker:
+        close_start -= 1
+    run_end = end
+    while run_end < len(view) and view[run_end] == marker:
+        run_end += 1
+    before, after = view[run_start - 1] if run_start else " ", view[run_end] if run_end < len(view) else " "
+    opens = _flanking(before, view[open_end] if open_end < len(view) else " ")
+    closes = _flanking(after, view[close_start - 1])
+    word_start = start
+    while word_start > max(0, start - 10) and view[word_start - 1].isalnum():
+        word_start -= 1
+    word_end = end
+    while word_end < min(len(view), end + 10) and view[word_end].isalnum():
+        word_end += 1
+    inside = view[open_end:close_start]
+    if len(inside) > _SHOWN_INSIDE:
+        inside = f"{inside[: _SHOWN_INSIDE // 2]}…{inside[-_SHOWN_INSIDE // 2 :]}"
+    parts = (view[word_start:start], view[start:open_end], inside, view[close_start:end], view[end:word_end])
+    written = "".join(parts)
+    fixed = "".join((parts[0], "" if opens else "\\ ", *parts[1:4], "" if closes else "\\ ", parts[4]))
+    return " ".join(written.split()), " ".join(fixed.split())
+
+
+def _flanking(outside: str, inside: str) -> bool:
+    """Whether CommonMark lets a delimiter run with these neighbours open (or close) emphasis:
+    not against white space inside, and punctuation inside only with white space or punctuation outside."""
+    if isWhiteSpace(ord(inside)):
+        return False
+    return not _is_punct(inside) or isWhiteSpace(ord(outside)) or _is_punct(outside)
+
+
 def _line_starts(text: str) -> list[int]:
     return [0, *(m.end() for m in _NEWLINE_RE.finditer(text))]
 

@@ -42,6 +42,7 @@ LANG = "en"
 NOT_MEASURED: dict[str, str] = {
     "disclaimer": "page check: not measured on segments",
     "added-text": "set by absorb: not measured on segments",
+    "source-markup": "source check: not measured on segments",
 }
 SEGMENT_CHECKS = tuple(name for name in CHECKS if name not in NOT_MEASURED)
 
