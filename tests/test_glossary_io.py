@@ -213,7 +213,7 @@ def test_the_format_comes_from_the_name_or_the_option(tmp_path: Path) -> None:
 
 def test_the_demo_glossary_exports_as_a_spreadsheet_clinics_read(tmp_path: Path) -> None:
     root = tmp_path / "demo"
-    root.mkdir()
+    (root / "content" / "ko").mkdir(parents=True)  # a project (a folder with only a glossary is none)
     shutil.copy(ROOT / "glossary.yaml", root / "glossary.yaml")
     assert run(root, "glossary", "export", str(tmp_path / "g.csv"))[0] == 0
     lines = (tmp_path / "g.csv").read_text(encoding="utf-8").splitlines()

@@ -7,6 +7,8 @@ stderr with its exit code (0 ok, 1 needs attention, 2 bad input, 3 engine failur
 
 from __future__ import annotations
 
+import contextlib
+import copy
 import json
 import os
 import shlex
@@ -15,6 +17,8 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -24,7 +28,7 @@ from typer.core import TyperGroup
 from translate import __version__
 from translate.errors import ConfigError, EngineError, TranslateError
 from translate.model import Finding, State
-from translate.project import Project
+from translate.project import Project, find_root, require_project
 
 if TYPE_CHECKING:  # stages are imported by the commands that use them, so each command starts fast
     from translate.draft import DraftReport
@@ -33,8 +37,45 @@ if TYPE_CHECKING:  # stages are imported by the commands that use them, so each 
     from translate.review import Decisions, QueueItem
 
 
+@dataclass
+class _Globals:
+    """The options that apply to every command, given before or after the command's name."""
+
+    root: Path | None = None
+    encoding: str | None = None
+
+
+def _store_global(ctx: Any, param: Any, value: Any) -> None:
+    """Callback of --root / --encoding given after a command: they win over those before it."""
+    if value is not None:
+        options = ctx.find_object(_Globals)
+        if options is not None:
+            if param.name == "root_dir":
+                options.root = Path(value)
+            else:
+                options.encoding = value
+
+
 class _Group(TyperGroup):
-    """Renders TranslateError without a traceback: one paragraph, its exit code."""
+    """Renders TranslateError without a traceback: one paragraph, its exit code.
+
+    Also gives every command the global options (``translate status -C site`` as well as
+    ``translate -C site status``) and shows flags in help as flags, without a ``<bool>`` type.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        shared = [p for p in self.params if p.name in ("root_dir", "encoding")]
+        _tidy_flags(self)
+        for command in _subcommands(self):
+            _tidy_flags(command)
+            taken = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)}
+            for param in shared:
+                if not taken & set(param.opts):
+                    clone: Any = copy.copy(param)
+                    clone.callback, clone.expose_value, clone.default = _store_global, False, None
+                    clone.show_default = False
+                    command.params.append(clone)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -68,9 +109,39 @@ Json = Annotated[bool, typer.Option("--json", help="Machine-readable output.")]
 Reviewer = Annotated[str | None, typer.Option("--reviewer", help="Your name (default: git user.name, else login).")]
 
 
+def _subcommands(group: Any) -> Iterator[Any]:
+    for command in group.commands.values():
+        yield command
+        if hasattr(command, "commands"):
+            yield from _subcommands(command)
+
+
+def _tidy_flags(command: Any) -> None:
+    """An on/off option is shown as ``--version``, not ``--version <bool>``."""
+    for param in [*command.params, command.get_help_option(typer.Context(command))]:
+        if getattr(param, "is_flag", False) and param.metavar is None:
+            param.metavar = ""
+
+
+def _count(n: int, noun: str, plural: str | None = None) -> str:
+    """``1 segment``, ``2 segments``: a count with its noun in the right number."""
+    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+
+
+def _globals(ctx: typer.Context) -> _Globals:
+    return ctx.find_object(_Globals) or _Globals()
+
+
 def _project(ctx: typer.Context) -> Project:
-    root_dir, encoding = ctx.obj or (Path("."), None)
-    return Project.open(root_dir, encoding=encoding)
+    """The project: the folder given with --root, else the one the current folder is in (searched upwards)."""
+    options = _globals(ctx)
+    if options.root is None:
+        root = find_root(Path.cwd())
+    else:
+        root = options.root
+        if root.is_dir():
+            require_project(root)
+    return Project.open(root, encoding=options.encoding)
 
 
 def _version(value: bool) -> None:
@@ -82,9 +153,14 @@ def _version(value: bool) -> None:
 @app.callback()
 def root(
     ctx: typer.Context,
-    root_dir: Annotated[Path, typer.Option("--root", "-C", help="The content root (default: current folder).")] = Path(
-        "."
-    ),
+    root_dir: Annotated[
+        Path | None,
+        typer.Option(
+            "--root",
+            "-C",
+            help="The project folder (default: the current folder's project, found upwards as git finds a repository).",
+        ),
+    ] = None,
     encoding: Annotated[
         str | None, typer.Option("--encoding", help="Encoding of the Korean articles if not UTF-8 (e.g. cp949).")
     ] = None,
@@ -93,7 +169,49 @@ def root(
     ] = False,
 ) -> None:
     """Translate Korean Markdown articles: extract -> draft -> review -> publish."""
-    ctx.obj = (root_dir, encoding)
+    ctx.obj = _Globals(root_dir, encoding)
+
+
+@app.command("init")
+def init_command(
+    ctx: typer.Context,
+    target: Annotated[
+        list[str] | None,
+        typer.Option("--target", "-t", help="A target language; repeat for more (default: en)."),
+    ] = None,
+) -> None:
+    """Make the current folder (or --root) a project: settings, glossary.yaml, content/ko/, .gitignore lines."""
+    from translate.init import init_project
+
+    options = _globals(ctx)
+    folder = options.root
+    if folder is None:
+        folder = Path.cwd().resolve()
+        above = None
+        with contextlib.suppress(ConfigError):
+            above = find_root(folder)
+        if above is not None and above != folder:  # a project inside a project is a mistake unless asked for
+            raise ConfigError(
+                f"this folder is inside the project at {above}, which the commands run here already use; "
+                f"nothing was written. To start a separate project here all the same, run "
+                f"`translate init --root {shlex.quote(str(folder))}`."
+            )
+    report = init_project(folder, tuple(dict.fromkeys(target or ["en"])), options.encoding)
+    for note in report.notes:
+        typer.echo(f"note: {note}", err=True)
+    for created in report.created:
+        typer.echo(f"created {created}")
+    for updated in report.updated:
+        typer.echo(f"updated {updated}")
+    for kept in report.kept:
+        typer.echo(f"kept {kept}: it was already there")
+    if not report.created and not report.updated:
+        typer.echo(f"{report.root} is already a project; nothing was changed.")
+    else:
+        typer.echo(
+            f"{report.root} is a project. Put the Korean articles (Markdown with front matter) in content/ko/, "
+            "add the clinic's terms to glossary.yaml, then run `translate extract`."
+        )
 
 
 @app.command("extract")
@@ -397,9 +515,8 @@ def _findings_text(findings: list[Finding]) -> str:
 
 @review_app.callback(invoke_without_command=True)
 def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, reviewer: Reviewer = None) -> None:
-    """Walk the review queue: approve, edit (in $EDITOR), reject, skip or quit, one segment at a time."""
-    from translate.approval import open_findings
-    from translate.review import approve, default_reviewer, edit, queue, reject
+    """Walk the review queue: approve, edit (in your editor), reject, skip or quit, one segment at a time."""
+    from translate.review import default_reviewer, queue
 
     if ctx.invoked_subcommand is not None:
         return
@@ -409,31 +526,154 @@ def review_walk(ctx: typer.Context, lang: Lang = None, article: Article = None, 
     if not items:
         typer.echo("Nothing awaits review.")
         return
-    for number, item in enumerate(items, 1):
-        _show(item, f"[{number}/{len(items)}]")
-        choice = typer.prompt("[a]pprove, [e]dit, [r]eject, [s]kip, [q]uit", default="s").strip().lower()[:1]
-        if choice == "q":
-            break
-        if choice == "a":
-            force = bool(open_findings(item.unit)) and typer.confirm("It has findings. Approve anyway?", default=False)
-            _report(approve(project, [item.id], lang=item.lang, article=item.article, force=force, reviewer=name))
-        elif choice == "e":
-            text = _edit_in_editor(item.unit.target)
-            if text and text.strip() != item.unit.target:
-                _report(edit(project, item.id, text, lang=item.lang, article=item.article, reviewer=name))
-        elif choice == "r":
-            reason = typer.prompt("Reason")
-            _report(reject(project, item.id, reason, lang=item.lang, article=item.article, reviewer=name))
+    editor = _find_editor()
+    actions = f"[a]pprove, [e]dit in {editor[1]}" if editor else "[a]pprove, [e]dit (no editor found)"
+    tally: Counter[str] = Counter()
+    try:
+        for number, item in enumerate(items, 1):
+            _show(item, f"[{number}/{len(items)}]")
+            choice = typer.prompt(f"{actions}, [r]eject, [s]kip, [q]uit", default="s").strip().lower()[:1]
+            if choice == "q":
+                break
+            tally[_walk_step(project, item, choice, name, editor)] += 1
+    except (typer.Abort, EOFError):  # Ctrl-D or Ctrl-C at a prompt: what was decided is saved
+        typer.echo("")
+    _walk_summary(tally, len(items))
 
 
-def _edit_in_editor(text: str) -> str:
-    """Open text in $VISUAL / $EDITOR (else nano, else vi) and return what the reviewer saved."""
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR") or ("nano" if shutil.which("nano") else "vi")
+def _walk_step(project: Project, item: QueueItem, choice: str, name: str, editor: tuple[list[str], str] | None) -> str:
+    """Carry out one answer of the review walk, say what it did, and return the outcome's name."""
+    from translate.approval import open_findings
+    from translate.review import approve, edit, reject
+
+    where = f"{item.id} {item.article} [{item.lang}]"
+    if choice == "a":
+        findings = open_findings(item.unit)
+        force = bool(findings) and typer.confirm("It has findings. Approve anyway?", default=False)
+        if findings and not force:
+            typer.echo(f"not approved: {where} stays a draft because of its findings ({_checks(findings)}).")
+            return "kept as a draft"
+        decisions = approve(project, [item.id], lang=item.lang, article=item.article, force=force, reviewer=name)
+        return _walk_outcome(decisions, "approved over the findings" if force else "approved")
+    if choice == "e":
+        if editor is None:
+            typer.echo(
+                "no editor found: set $EDITOR (or $VISUAL), or give the text with "
+                f"`translate review edit {item.id} --text …`. Skipped {where}."
+            )
+            return "skipped"
+        text = _edit_in_editor(item, editor[0])
+        if text is None or text == item.unit.target.strip():
+            typer.echo(f"skipped: {where}: you left the translation as it was, so nothing was saved.")
+            return "skipped"
+        if not text:
+            typer.echo(f"skipped: {where}: you saved an empty translation, so nothing was saved.")
+            return "skipped"
+        decisions = edit(project, item.id, text, lang=item.lang, article=item.article, reviewer=name)
+        return _walk_outcome(decisions, "approved your edit")
+    if choice == "r":
+        reason = typer.prompt("Reason (kept for the translator)")
+        decisions = reject(project, item.id, reason, lang=item.lang, article=item.article, reviewer=name)
+        return _walk_outcome(decisions, "rejected", f" (back to the translator: {reason})")
+    typer.echo(f"skipped: {where}")
+    return "skipped"
+
+
+def _walk_outcome(decisions: Decisions, verb: str, extra: str = "") -> str:
+    """Say what a decision of the walk did to each segment; the outcome's name for the summary."""
+    from translate.extract import word_diff
+
+    outcome = "skipped"
+    for item in decisions.done:
+        where = f"{item.id} {item.article} [{item.lang}]"
+        if item.changed_from is not None:
+            typer.echo(f"the Korean of {item.id} changed: {word_diff(item.changed_from, item.unit.source)}")
+        if verb == "approved your edit" and item.unit.state is not State.APPROVED:
+            typer.echo(
+                f"kept as a draft: {where}: your edit is saved, but a check found something in it "
+                f"({_findings_text(item.unit.findings)}). Press e to edit it again, or approve it over the findings "
+                f"with a (or `translate review approve {item.id} --force`)."
+            )
+            outcome = "kept as a draft"
+        else:
+            typer.echo(f"{verb}: {where}{extra}")
+            outcome = "rejected" if verb == "rejected" else "approved"
+    for item, reason in decisions.refused:
+        typer.echo(f"not done: {item.id} {item.article} [{item.lang}]: {reason}")
+        outcome = "kept as a draft" if outcome == "skipped" else outcome
+    return outcome
+
+
+def _walk_summary(tally: Counter[str], total: int) -> None:
+    seen = sum(tally.values())
+    parts = [f"{tally[name]} {name}" for name in ("approved", "kept as a draft", "rejected", "skipped") if tally[name]]
+    left = f"; {total - seen} not reached" if seen < total else ""
+    typer.echo(f"\nReviewed {seen} of {_count(total, 'segment')}: {', '.join(parts) or 'no decision'}{left}.")
+    if tally["approved"]:
+        typer.echo("Approved translations reach the pages with `translate publish`.")
+    if tally["kept as a draft"] or seen < total or tally["skipped"]:
+        typer.echo("What is left waits in `translate review list`; run `translate review` again to go on.")
+
+
+def _checks(findings: list[Finding]) -> str:
+    return ", ".join(dict.fromkeys(f.check for f in findings))
+
+
+def _find_editor() -> tuple[list[str], str] | None:
+    """The editor to open: $VISUAL, $EDITOR, else the first of sensible-editor, nano, vi that is
+    installed; with how to name it in the prompt."""
+    for variable in ("VISUAL", "EDITOR"):
+        value = os.environ.get(variable, "").strip()
+        if value:
+            command = shlex.split(value)
+            return command, f"{Path(command[0]).name} (${variable})"
+    for name in ("sensible-editor", "nano", "vi"):
+        if shutil.which(name):
+            return [name], f"{name} (set $EDITOR to choose)"
+    return None
+
+
+SCISSORS = "# ------------------------ >8 ------------------------"
+
+
+def editor_buffer(item: QueueItem) -> str:
+    """What the editor opens: the translation, then, below a cut line, the source, the glossary terms
+    and the findings as comment lines (removed when the text is read back)."""
+    from translate.approval import open_findings
+    from translate.extract import word_diff
+
+    unit = item.unit
+    notes = [
+        "Edit the translation above the cut line; the cut line and everything below it are removed.",
+        "Quit without saving a change to leave the translation as it is.",
+        f"{item.id}  {item.article} [{item.lang}]  {unit.label}",
+        f"source: {unit.source}",
+    ]
+    if unit.previous_source:
+        notes.append(f"source changed: {word_diff(unit.previous_source, unit.source)}")
+    notes += unit.notes
+    notes += [f"{f.severity.value} {f.check}: {f.message}" for f in open_findings(unit)]
+    notes += [suggestion.text() for suggestion in item.suggestions]
+    comments = "".join(f"# {' '.join(note.splitlines())}\n" for note in notes)
+    return f"{unit.target}\n\n{SCISSORS}\n{comments}"
+
+
+def read_editor_buffer(text: str) -> str:
+    """The translation the reviewer saved: the text above the cut line, without ``# `` comment lines."""
+    kept = text.split(SCISSORS, 1)[0]
+    return "\n".join(line for line in kept.splitlines() if not (line == "#" or line.startswith("# "))).strip()
+
+
+def _edit_in_editor(item: QueueItem, command: list[str]) -> str | None:
+    """Open the segment in the editor; the text saved, or None when the file was left unchanged."""
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "translation.txt"
-        path.write_text(text + "\n", encoding="utf-8")
-        subprocess.run([*shlex.split(editor), str(path)], check=False)
-        return path.read_text(encoding="utf-8").strip()
+        path = Path(folder) / f"translation-{item.id}.txt"
+        path.write_text(editor_buffer(item), encoding="utf-8")
+        before = path.read_bytes()
+        subprocess.run([*command, str(path)], check=False)
+        if not path.is_file() or path.read_bytes() == before:
+            return None
+        return read_editor_buffer(path.read_text(encoding="utf-8", errors="replace"))
 
 
 def _show(item: QueueItem, prefix: str = "") -> None:
@@ -676,11 +916,10 @@ def status_command(
     ] = False,
 ) -> None:
     """Per article and language: segments by state, the published page's state and the next step."""
-    from translate.status import PAGE_STATES
-    from translate.status import status as run_status
+    from translate.status import PAGE_STATES, status_rows
 
     project = _project(ctx)
-    rows = run_status(project, article, lang)
+    rows, bad_files = status_rows(project, article, lang)  # one bad file never hides the table of the others
     _note_unchecked_notices(project, lang)
     if as_json:
         typer.echo(json.dumps([r.as_json() for r in rows], ensure_ascii=False, indent=2))
@@ -699,7 +938,13 @@ def status_command(
         pages = Counter(r.page for r in rows)
         summary = ", ".join(f"{pages[state]} {state}" for state in PAGE_STATES if pages[state])
         stale = sum(r.stale for r in rows)
-        typer.echo(f"\n{len(rows)} article pages: {summary or 'none'}; {stale} with something to do.")
+        unread = len(bad_files.errors)
+        unreadable = f"; {_count(unread, 'article')} could not be read (below)" if unread else ""
+        typer.echo(
+            f"\n{_count(len(rows), 'article page')}: {summary or 'none'}; {stale} with something to do{unreadable}."
+        )
+        if not rows and not bad_files.errors and not project.articles(article):
+            typer.echo(f"There are no Korean articles in {project.source_dir} yet: add Markdown files there.")
         for r in rows:
             if r.blocked:
                 typer.echo(
@@ -710,6 +955,8 @@ def status_command(
         for r in rows:
             if r.stale:
                 typer.echo(f"stale: {r.article} [{r.lang}]: {r.page}, next: translate {r.next_step}", err=True)
+    bad_files.raise_errors()
+    if check and any(r.stale for r in rows):
         raise typer.Exit(1)
 
 

@@ -34,6 +34,7 @@ class Settings:
     po_dir: str = "po"
     glossary: str = "glossary.yaml"
     front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
+    encoding: str | None = None  # of the source articles when they are not UTF-8 (--encoding wins)
     # --- machine translation and memory ---
     engine: str | None = None  # None: draft chooses (libre when a server is named, else google)
     engine_url: str | None = None
@@ -64,6 +65,7 @@ _KEYS: dict[str, type | tuple[type, ...]] = {
     "po_dir": str,
     "glossary": str,
     "front_matter_keys": list,
+    "encoding": str,
     # --- machine translation and memory ---
     "engine": str,
     "engine_url": str,
@@ -126,6 +128,12 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
                 "a path cannot start with *.",
                 path=path,
             )
+    if settings.encoding is not None and not _known_encoding(settings.encoding):
+        raise ConfigError(
+            f"[tool.translate] encoding = {settings.encoding!r} is not an encoding Python knows; for Korean legacy "
+            'files write encoding = "cp949".',
+            path=path,
+        )
     if not settings.targets:
         raise ConfigError("[tool.translate] targets is empty: name at least one language.", path=path)
     if settings.source in settings.targets:
@@ -143,6 +151,14 @@ def _shortcode_settings(table: dict[str, Any], path: Path) -> dict[str, tuple[st
                 path=path,
             )
     return {name: tuple(params) for name, params in table.items()}
+
+
+def _known_encoding(name: str) -> bool:
+    try:
+        codecs.lookup(name)
+    except LookupError:
+        return False
+    return True
 
 
 def load_settings(root: Path) -> Settings:
@@ -168,6 +184,48 @@ def load_settings(root: Path) -> Settings:
     return _settings_from_table(table, path)
 
 
+_SETTINGS_TABLE_RE = re.compile(r"^\s*\[\s*tool\s*\.\s*translate\s*[\].]", re.MULTILINE)
+DEFAULT_SOURCE_DIR = "content/ko"
+
+
+def is_project(folder: Path) -> bool:
+    """Whether folder is a project's content root: [tool.translate] in its pyproject.toml (even one
+    that does not parse: its error is then reported), or a content/ko/ folder."""
+    try:
+        text = (folder / "pyproject.toml").read_text(encoding="utf-8", errors="replace")
+    except OSError:
+        text = ""
+    if _SETTINGS_TABLE_RE.search(text):
+        return True
+    return (folder / DEFAULT_SOURCE_DIR).is_dir()
+
+
+def find_root(start: Path | str = ".") -> Path:
+    """The project ``start`` is in: the nearest of start and the folders above it that is a project,
+    as git finds a repository. ConfigError (nothing written) when there is none."""
+    here = Path(start).resolve()
+    for folder in (here, *here.parents):
+        if is_project(folder):
+            return folder
+    raise ConfigError(
+        f"not inside a translate project: neither {here} nor a folder above it has [tool.translate] settings in "
+        f"pyproject.toml or a {DEFAULT_SOURCE_DIR}/ folder. Run `translate init` to start a project here, or give "
+        "the project's folder with --root (-C).",
+    )
+
+
+def require_project(root: Path) -> Path:
+    """root, once it is certain that it is a project (given with --root, so not searched above)."""
+    if not is_project(root):
+        raise ConfigError(
+            f"this folder is not a translate project: it has no [tool.translate] settings in pyproject.toml and no "
+            f"{DEFAULT_SOURCE_DIR}/ folder. Give the project's folder, or run `translate -C {root} init` to start "
+            "one there.",
+            path=root,
+        )
+    return root
+
+
 @dataclass(frozen=True)
 class Project:
     """A content root and its settings; all paths the stages use come from here."""
@@ -182,12 +240,10 @@ class Project:
         path = Path(root).resolve()
         if not path.is_dir():
             raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
-        if encoding is not None:
-            try:
-                codecs.lookup(encoding)
-            except LookupError:
-                raise ConfigError(f"unknown encoding {encoding!r}; for Korean legacy files use cp949.") from None
-        return cls(path, load_settings(path), encoding)
+        if encoding is not None and not _known_encoding(encoding):
+            raise ConfigError(f"unknown encoding {encoding!r}; for Korean legacy files use cp949.")
+        settings = load_settings(path)
+        return cls(path, settings, encoding or settings.encoding)
 
     @contextmanager
     def lock(self, command: str) -> Iterator[None]:

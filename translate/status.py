@@ -72,6 +72,16 @@ def page_status(page_text: str | None, expected: str | None, current_hash: str) 
 
 def status(project: Project, article: str | None = None, lang: str | None = None) -> list[ArticleStatus]:
     """Per article and language: segment counts by state, and whether the published page is current."""
+    rows, per_article = status_rows(project, article, lang)
+    per_article.raise_errors()
+    return rows
+
+
+def status_rows(
+    project: Project, article: str | None = None, lang: str | None = None
+) -> tuple[list[ArticleStatus], PerArticle]:
+    """:func:`status` that does not raise for articles whose files are bad: the rows of the others,
+    and those errors to report once the rows are shown."""
     rows: list[ArticleStatus] = []
     per_article = PerArticle()
     # The glossary too: a translation edited outside translate is checked again with it.
@@ -98,8 +108,7 @@ def status(project: Project, article: str | None = None, lang: str | None = None
             per_article.done += 1
             rows.extend(known[slug])
     cache.save()
-    per_article.raise_errors()
-    return rows
+    return rows, per_article
 
 
 def _status_stamp(project: Project, slug: str, target: str) -> list[Stamp]:
