@@ -681,13 +681,21 @@ def serve(project: Project, options: ServeOptions, echo: Callable[[str], None] =
     """Run the review server until interrupted, printing its address (and a generated token, once)."""
     import uvicorn
 
+    from translate.listen import check_port, urls
+
     options, allowed, generated = prepare(options)
     named = load_reviewers(reviewers_path(project))  # a damaged file is reported now, not on the first request
     app = create_app(project, token=options.token, allowed_hosts=allowed)
-    shown = f"[{options.host}]" if ":" in options.host else options.host
-    address = f"http://{shown}:{options.port}/"
+    check_port(options.host, options.port)  # before the address is printed: a busy port is one clear error
+    addresses = urls(options.host, options.port)
+    if not addresses:
+        loopback = f"http://127.0.0.1:{options.port}/"
+        echo("note: this machine has no network address besides 127.0.0.1, so no colleague can open the page.")
+        addresses = [loopback]
     if options.token:
-        echo(f"Review at {address}?token={quote(options.token, safe='')}")
+        echo(f"Review at {addresses[0]}?token={quote(options.token, safe='')}")
+        for other in addresses[1:]:  # the token is printed once: the other addresses of this machine take it too
+            echo(f"  or at {other}?token=… (the same token), whichever address a colleague's network reaches")
         if generated:
             echo("The access token above was generated for this run; every request needs it (it is shown only once).")
         if named:
@@ -696,6 +704,6 @@ def serve(project: Project, options: ServeOptions, echo: Callable[[str], None] =
                 f"token ({', '.join(r.name for r in named)}): their decisions are recorded under its name."
             )
     else:
-        echo(f"Review at {address}")
+        echo(f"Review at {addresses[0]}")
     echo("Press Ctrl+C to stop.")
     uvicorn.run(app, host=options.host, port=options.port, log_level="warning")
