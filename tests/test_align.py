@@ -102,7 +102,7 @@ def test_align_never_overwrites_approved_translations(runner: CliRunner, tmp_pat
     code, out = run(
         runner, root, "align", f"content/ko/{SAMPLE_SLUG}.md", str(en_page), "--approve", "--reviewer", "Lee"
     )
-    assert code == 0 and "1 approved ones kept" in out
+    assert code == 0 and "1 approved one kept as it was" in out
     entries = {e.msgid: e for e in polib.pofile(str(root / "po" / "en" / f"{SAMPLE_SLUG}.po"))}
     assert entries[hello["source"]].msgstr == "Hello from the clinic."
     approved = [e for e in entries.values() if e.msgstr and not e.fuzzy]

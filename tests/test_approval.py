@@ -100,7 +100,7 @@ def test_a_draft_approved_and_retyped_in_an_editor_is_judged_by_its_new_text(run
 
     row = status_row(runner, site)
     assert row["approved"] == 2 and row["blocked"] == 1 and row["next"] == "review"
-    assert "not publishable: care [en]: 1 approved segments" in run(runner, site, "status")[1]
+    assert "not publishable: care [en]: 1 approved segment has" in run(runner, site, "status")[1]
 
     code, out = run(runner, site, "publish")
     assert code == 1

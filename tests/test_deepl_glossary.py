@@ -81,7 +81,7 @@ def test_a_glossary_is_created_from_glossary_yaml_and_passed_with_every_request(
     assert len(sent) == 2 and all(
         p["glossary_id"] == glossary["glossary_id"] and p["tag_handling"] == "xml" for p in sent
     )
-    assert "    glossary: 1 of 1 drafts with glossary terms used every one as it came (100%)" in output
+    assert "    glossary: 1 of 1 draft with glossary terms used every one as it came (100%)" in output
     assert po(root)[FIRST].msgstr.startswith("Ulthera lifting")
 
 

@@ -60,7 +60,7 @@ def last_event(root: Path, source: str = TEMP) -> history.Event:
 
 def test_a_justified_force_lets_check_pass_and_an_edit_brings_the_finding_back(runner: CliRunner, site: Path) -> None:
     code, out, _ = check(runner, site)
-    assert code == 1 and f"[{TEMP_ID}] error numbers: numbers differ" in out and "1 errors, 0 warnings." in out
+    assert code == 1 and f"[{TEMP_ID}] error numbers: numbers differ" in out and "1 error, 0 warnings." in out
 
     code, out = run(runner, site, "review", "approve", TEMP_ID, "--force", "--reviewer", "Kim")
     assert code == 0, out

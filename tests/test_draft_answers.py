@@ -74,7 +74,7 @@ def test_an_answer_that_is_not_a_translation_fails_that_segment(tmp_path: Path, 
         code, out = run(root, "draft", "--url", server.url)
     assert code == 1, out
     assert f"failed: second [en] {segment_id(SECOND)}: libre at {server.url}: {REASONS[kind]}" in out
-    assert "3 by machine translation, 1 left untranslated" in out and "1 answers were not translations" in out
+    assert "3 by machine translation, 1 left untranslated" in out and "1 answer was not a translation" in out
     assert po(root, "second")[SECOND].msgstr == "" and not po(root, "second")[SECOND].fuzzy
     assert po(root, "second")[SHARED].msgstr == "Please book by phone."
     assert cached(root, "libre", SECOND) is None and cached(root, "libre", FIRST) == romanize(FIRST)
@@ -250,7 +250,7 @@ def test_a_redraft_that_fails_keeps_the_earlier_draft(tmp_path: Path) -> None:
         server.misanswer = ECHO
         code, out = run(root, "draft", "--redraft", "--origin", "mt", "--url", server.url)
     assert code == 1, out
-    assert REASONS[ECHO] in out and "1 kept their earlier draft" in out and "keep what they had" in out
+    assert REASONS[ECHO] in out and "1 kept its earlier draft" in out and "keeps what it had" in out
     assert str(po(root, "second")[SECOND]) == before
     assert cached(root, "libre", SECOND) == "This is the 두 번째 article."  # the echo was not cached
 

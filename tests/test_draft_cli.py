@@ -64,7 +64,7 @@ def test_a_failed_segment_is_named_and_the_others_are_drafted(tmp_path: Path) ->
         in out
     )
     assert "3 by machine translation, 1 left untranslated" in out
-    assert "run `translate draft` again to retry them" in out
+    assert "run `translate draft` again to retry it" in out
     with LibreServer() as server:
         code, out = run(root, "draft", "--url", server.url)
     assert code == 0 and [r.text for r in server.received] == ["두 번째 글입니다."]  # only what failed

@@ -125,7 +125,7 @@ def test_import_merges_in_place_and_keeps_the_comments(tmp_path: Path) -> None:
         "ko,en,note\n엠페이스,Emface,the device's name\n보습,moisturizing,\n특징,feature,\n", encoding="utf-8"
     )
     code, output = run(root, "glossary", "import", str(path))
-    assert code == 0 and "1 terms added, 1 updated, 1 unchanged." in output
+    assert code == 0 and "1 term added, 1 updated, 1 unchanged." in output
     text = (root / "glossary.yaml").read_text(encoding="utf-8")
     assert text.startswith("# The clinic's terms.\nterms:\n") and "  # --- names ---\n  - ko: 엠페이스\n" in text
     assert "  - ko: 엠페이스\n    en: Emface\n    note: the device's name\n    keep: true\n  - ko: 예\n" in text
@@ -171,7 +171,7 @@ def test_tbx2_from_another_tool(tmp_path: Path) -> None:
     path.write_text(TBX2, encoding="utf-8")
     root = project(tmp_path / "site", targets='["en"]')
     code, output = run(root, "glossary", "import", str(path))
-    assert code == 0 and "1 terms added" in output
+    assert code == 0 and "1 term added" in output
     assert terms(root) == [("울쎄라", {"en": "Ulthera"}, {}, "skin care device", False)]
 
 

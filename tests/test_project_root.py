@@ -26,7 +26,9 @@ def files_under(folder: Path) -> set[str]:
 # --- finding the project ------------------------------------------------------------------------
 
 
-def test_commands_run_from_a_subfolder_work_on_the_project_above(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_commands_run_from_a_subfolder_work_on_the_project_above(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     root = make_project(tmp_path / "site")
     monkeypatch.chdir(root / "content" / "ko")
     result = invoke("extract")
@@ -53,7 +55,15 @@ def test_a_project_is_found_by_its_settings_whatever_its_content_folder(
 
 @pytest.mark.parametrize(
     "command",
-    [("status",), ("extract",), ("draft",), ("publish",), ("review", "list"), ("review", "approve", "--all"), ("sync",)],
+    [
+        ("status",),
+        ("extract",),
+        ("draft",),
+        ("publish",),
+        ("review", "list"),
+        ("review", "approve", "--all"),
+        ("sync",),
+    ],
 )
 def test_outside_any_project_commands_say_so_and_write_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, command: tuple[str, ...]
@@ -80,7 +90,9 @@ def test_a_root_given_with_an_option_must_be_a_project(tmp_path: Path) -> None:
 # --- translate init -----------------------------------------------------------------------------
 
 
-def test_init_makes_a_project_that_the_other_commands_then_find(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_init_makes_a_project_that_the_other_commands_then_find(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = tmp_path / "clinic"
     folder.mkdir()
     monkeypatch.chdir(folder)

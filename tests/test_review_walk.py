@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -176,5 +175,3 @@ def test_end_of_input_still_prints_the_summary(tmp_path: Path, runner: CliRunner
     result = walk(root, "s\n", {"VISUAL": None, "EDITOR": "true"})
     assert result.exit_code == 0, result.output
     assert "Reviewed 1 of 3 segments: 1 skipped; 2 not reached." in result.output
-
-

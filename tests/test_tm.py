@@ -92,7 +92,7 @@ def test_export_then_import_into_another_project_drafts_from_it(tmp_path: Path) 
     root = approved_site(tmp_path)
     exported = tmp_path / "clinic.tmx"
     code, out = run(root, "tm", "export", str(exported))
-    assert code == 0 and "1 translation units written" in out
+    assert code == 0 and "1 translation unit written" in out
     tree = ET.parse(exported).getroot()
     assert tree.get("version") == "1.4" and tree.find("header").get("srclang") == "ko"  # type: ignore[union-attr]
     langs = [tuv.get(XML_LANG) for tuv in tree.iter("tuv")]

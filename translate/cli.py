@@ -123,9 +123,9 @@ def _tidy_flags(command: Any) -> None:
             param.metavar = ""
 
 
-def _count(n: int, noun: str, plural: str | None = None) -> str:
-    """``1 segment``, ``2 segments``: a count with its noun in the right number."""
-    return f"{n} {noun if n == 1 else plural or noun + 's'}"
+def _count(n: int, noun: str, *, grouped: bool = False) -> str:
+    """``1 segment``, ``2 segments``: a count with its noun in the right number (``31,250`` if grouped)."""
+    return (f"{n:,} " if grouped else f"{n} ") + (noun if n == 1 else noun + "s")
 
 
 def _globals(ctx: typer.Context) -> _Globals:
@@ -232,10 +232,11 @@ def extract_command(ctx: typer.Context, article: Article = None, lang: Lang = No
         )
     left = len(report.untranslatable)
     typer.echo(
-        f"{report.segments} segments; {len(report.written)} PO files updated, {len(report.unchanged)} unchanged."
+        f"{_count(report.segments, 'segment')}; {_count(len(report.written), 'PO file')} updated, "
+        f"{len(report.unchanged)} unchanged."
         + (
-            f" {left} Korean texts will not be translated (listed above): publish refuses a page that still shows "
-            "Korean."
+            f" {_count(left, 'Korean text')} will not be translated (listed above): publish refuses a page that still "
+            "shows Korean."
             if left
             else ""
         )
@@ -326,73 +327,110 @@ def draft_command(
         _echo_draft(report)
     if report.interrupted:
         typer.echo(
-            f"Interrupted: every draft received is saved; {report.left} segments wait. "
+            f"Interrupted: every draft received is saved; {_count(report.left, 'segment')} "
+            f"{'waits' if report.left == 1 else 'wait'}. "
             "Run `translate draft` again to resume (nothing received is paid for twice).",
             err=True,
         )
         raise typer.Exit(130)
     if report.engine_error is not None:
         raise EngineError(
-            f"machine translation is needed for {report.left} segments and failed: "
+            f"machine translation is needed for {_count(report.left, 'segment')} and failed: "
             f"{str(report.engine_error).rstrip('.')}. Drafts received are saved. "
-            "Start the engine (e.g. a LibreTranslate server) and set "
-            "LIBRETRANSLATE_URL or pass --url, or choose another --engine; then run `translate draft` again."
+            f"{_engine_advice(project, engine, url)}; then run `translate draft` again."
         )
     if report.failures:
         kept = sum(failure.kept for failure in report.failures)
         for line in iter_failures(report):
             typer.echo(f"failed: {line}", err=True)
+        one = len(report.failures) == 1
         what = "stay untranslated" if not kept else "keep what they had (untranslated, or their earlier draft)"
+        if one:
+            what = "stays untranslated" if not kept else "keeps what it had (untranslated, or its earlier draft)"
         typer.echo(
-            f"{len(report.failures)} segments failed and {what}; run `translate draft` again to retry them.",
+            f"{_count(len(report.failures), 'segment')} failed and {what}; run `translate draft` again to retry "
+            f"{'it' if len(report.failures) == 1 else 'them'}.",
             err=True,
         )
         raise typer.Exit(1)
 
 
+def _engine_advice(project: Project, engines: list[str] | None, url: str | None) -> str:
+    """What to do about engines that could not be reached, naming what chose each one's address
+    (--url, engine_url or engine_urls in the settings, or the environment variable)."""
+    from translate.draft import engine_chain, url_origin
+
+    chain = engine_chain(project.settings, engines, url)
+    advice = []
+    for name in chain:
+        origin = url_origin(name, chain, project.settings, url)
+        if origin is None:
+            continue
+        if origin == "--url":
+            advice.append(f"the address of {name} is the one given with --url: start the server there, or pass another")
+        elif origin.startswith("the environment variable"):
+            advice.append(f"the address of {name} comes from {origin}: start the server there, or set it to another")
+        else:
+            advice.append(
+                f"the address of {name} comes from {origin} ({project.root / 'pyproject.toml'}): start the server "
+                "there, or change that setting (--url overrides it for one run)"
+            )
+    if not advice:
+        return "Check this machine's connection to the engine, or choose another engine with --engine"
+    text = "; ".join([*advice, "or choose another engine with --engine"])
+    return text[0].upper() + text[1:]
+
+
 def _echo_draft(report: DraftReport) -> None:
     approved = f" ({report.approved_from_memory} approved automatically)" if report.approved_from_memory else ""
     kept = sum(failure.kept for failure in report.failures)
-    redrafts = f" ({report.redrafts} existing drafts sent again)" if report.redrafts else ""
+    redrafts = f" ({_count(report.redrafts, 'existing draft')} sent again)" if report.redrafts else ""
+    kept_part = f", {kept} kept {'its' if kept == 1 else 'their'} earlier draft" if kept else ""
     typer.echo(
         f"{report.from_memory} drafted from translation memory{approved}, {report.from_cache} from the MT cache, "
         f"{report.from_engine} by machine translation{redrafts}, {report.left - kept} left untranslated"
-        f"{f', {kept} kept their earlier draft' if kept else ''}; {report.findings} findings for review."
+        f"{kept_part}; {_count(report.findings, 'finding')} for review."
     )
     for use in report.engines:
         if use.requests or use.cached:
-            refused = f"; {use.refused} answers were not translations" if use.refused else ""
-            sent = f"{use.characters:,} characters sent"
+            refused = ""
+            if use.refused:
+                were = "answer was not a translation" if use.refused == 1 else "answers were not translations"
+                refused = f"; {use.refused} {were}"
+            sent = f"{_count(use.characters, 'character', grouped=True)} sent"
             if use.by_tokens:
                 sent += f", {use.prompt_tokens:,} + {use.completion_tokens:,} tokens"
             typer.echo(
-                f"  {use.name}: {use.segments} texts, {sent} "
-                f"({use.requests} requests, {use.cost:.2f} {report.currency}); {use.cached} from its cache{refused}"
+                f"  {use.name}: {_count(use.segments, 'text')}, {sent} "
+                f"({_count(use.requests, 'request')}, {use.cost:.2f} {report.currency}); {use.cached} from its cache"
+                f"{refused}"
             )
             if use.glossary_share is not None:
                 typer.echo(
-                    f"    glossary: {use.glossary_followed} of {use.glossary_segments} drafts with glossary terms "
-                    f"used every one as it came ({use.glossary_share:.0%}); {use.glossary_repairs} Korean terms "
-                    "repaired"
+                    f"    glossary: {use.glossary_followed} of {_count(use.glossary_segments, 'draft')} with glossary "
+                    f"terms used every one as it came ({use.glossary_share:.0%}); "
+                    f"{_count(use.glossary_repairs, 'Korean term')} repaired"
                 )
 
 
 def _echo_dry_run(report: DraftReport) -> None:
     typer.echo("Dry run: nothing was sent or written.")
     typer.echo(
-        f"{report.from_memory} segments would be drafted from translation memory, {report.from_cache} from the MT "
-        f"cache; {report.left} segments need machine translation"
+        f"{_count(report.from_memory, 'segment')} would be drafted from translation memory, {report.from_cache} from "
+        f"the MT cache; {_count(report.left, 'segment')} {'needs' if report.left == 1 else 'need'} machine translation"
         f"{f' ({report.redrafts} of them existing drafts, sent again)' if report.redrafts else ''}: "
-        f"{report.texts} distinct texts, {report.characters:,} characters."
+        f"{_count(report.texts, 'distinct text')}, {_count(report.characters, 'character', grouped=True)}."
     )
     first = next((use for use in report.engines if not use.down), None)
+    characters = _count(report.characters, "character", grouped=True)
     for use in report.engines:
         cost = report.characters * use.price / 1_000_000
         price = f"{use.price:g} {report.currency} per million characters"
         if use.by_tokens:
             cost = use.cost
             price = (
-                f"{use.requests} requests of about {use.prompt_tokens:,} prompt and {use.completion_tokens:,} "
+                f"{_count(use.requests, 'request')} of about {use.prompt_tokens:,} prompt and "
+                f"{use.completion_tokens:,} "
                 f"completion tokens at {use.token_prices[0]:g} and {use.token_prices[1]:g} {report.currency} "
                 "per million"
             )
@@ -400,13 +438,13 @@ def _echo_dry_run(report: DraftReport) -> None:
             typer.echo(f"  {use.name}: not usable: {use.down}")
         elif use is first:
             typer.echo(
-                f"  {use.name}: {report.texts} segments, {report.characters:,} characters, "
+                f"  {use.name}: {_count(report.texts, 'segment')}, {characters}, "
                 f"estimated cost {cost:.2f} {report.currency} ({price})"
             )
         else:
             typer.echo(
                 f"  {use.name} (fallback): only what {first.name if first else '-'} fails on: at most "
-                f"{report.texts} segments, {report.characters:,} characters, {cost:.2f} {report.currency} ({price})"
+                f"{_count(report.texts, 'segment')}, {characters}, {cost:.2f} {report.currency} ({price})"
             )
 
 
@@ -460,7 +498,7 @@ def tm_export(
     from translate.tm import export_tmx
 
     count = export_tmx(_project(ctx), path, lang)
-    typer.echo(f"{count} translation units written to {path}.")
+    typer.echo(f"{_count(count, 'translation unit')} written to {path}.")
 
 
 @glossary_app.command("export")
@@ -473,7 +511,7 @@ def glossary_export(
     from translate.glossary_io import export_glossary
 
     count = export_glossary(_project(ctx), path, fmt)
-    typer.echo(f"{count} terms written to {path}.")
+    typer.echo(f"{_count(count, 'term')} written to {path}.")
 
 
 @glossary_app.command("import")
@@ -488,7 +526,7 @@ def glossary_import(
     report = import_glossary(_project(ctx), path, fmt)
     for note in report.notes:
         typer.echo(f"note: {path}: {note}", err=True)
-    typer.echo(f"{report.added} terms added, {report.updated} updated, {report.unchanged} unchanged.")
+    typer.echo(f"{_count(report.added, 'term')} added, {report.updated} updated, {report.unchanged} unchanged.")
 
 
 @tm_app.command("import")
@@ -740,7 +778,7 @@ def review_list(
         return
     for item in items:
         _show(item)
-    typer.echo(f"\n{len(items)} segments.")
+    typer.echo(f"\n{_count(len(items), 'segment')}.")
 
 
 @review_app.command("approve")
@@ -864,7 +902,8 @@ def check_command(
             else:
                 typer.echo(f"{where}:{ident} {p.finding.severity.value} {p.finding.check}: {p.finding.message}")
         warnings = len(problems) - errors - dismissed
-        typer.echo(f"{errors} errors, {warnings} warnings{f', {dismissed} dismissed' if dismissed else ''}.")
+        also = f", {dismissed} dismissed" if dismissed else ""
+        typer.echo(f"{_count(errors, 'error')}, {_count(warnings, 'warning')}{also}.")
     if errors:
         raise typer.Exit(1)
 
@@ -948,8 +987,9 @@ def status_command(
         for r in rows:
             if r.blocked:
                 typer.echo(
-                    f"not publishable: {r.article} [{r.lang}]: {r.blocked} approved segments have errors on their "
-                    "text that no one overrode; see `translate review list`."
+                    f"not publishable: {r.article} [{r.lang}]: {_count(r.blocked, 'approved segment')} "
+                    f"{'has' if r.blocked == 1 else 'have'} errors on their text that no one overrode; see "
+                    "`translate review list`."
                 )
     if check and any(r.stale for r in rows):
         for r in rows:
@@ -1021,7 +1061,10 @@ def absorb_command(
             )
     released = sum(r.released for r in results)
     edits = sum(len(r.edits) for r in results)
-    typer.echo(f"{len(results)} edited pages: {edits} sentences taken, {released} pages released to publish.")
+    typer.echo(
+        f"{_count(len(results), 'edited page')}: {_count(edits, 'sentence')} taken, {_count(released, 'page')} "
+        "released to publish."
+    )
     if attention:
         raise typer.Exit(1)
 
@@ -1047,10 +1090,10 @@ def align_command(
     )
     shapes = Counter(f"{len(p.ko)}-{len(p.en)}" for p in report.pairs)
     typer.echo(
-        f"aligned {source} with {translation} [{report.lang}]: {len(report.ko)} source and {len(report.en)} "
-        f"translated segments; {shapes['1-1']} one-to-one, "
+        f"aligned {source} with {translation} [{report.lang}]: {len(report.ko)} source and "
+        f"{_count(len(report.en), 'translated segment')}; {shapes['1-1']} one-to-one, "
         f"{sum(n for k, n in shapes.items() if k not in ('1-1', '1-0', '0-1'))} merged, "
-        f"{shapes['1-0']} source and {shapes['0-1']} translated segments without a match; "
+        f"{shapes['1-0']} source and {_count(shapes['0-1'], 'translated segment')} without a match; "
         f"confidence {report.confidence:.2f}."
     )
     for pair in report.pairs:
@@ -1062,7 +1105,8 @@ def align_command(
     if report.findings:
         typer.echo("findings: " + ", ".join(f"{n} {check}" for check, n in sorted(report.findings.items())))
     typer.echo(
-        f"{report.written} translations written ({report.kept_approved} approved ones kept as they were)"
+        f"{_count(report.written, 'translation')} written ({report.kept_approved} approved "
+        f"{'one kept as it was' if report.kept_approved == 1 else 'ones kept as they were'})"
         f"{'; the page is now managed by publish' if report.page_adopted else ''}. Review them with `translate review`."
     )
 
@@ -1079,14 +1123,15 @@ def sync_command(
     """The whole loop for everything stale: extract, draft what changed, publish what is fully approved."""
     from translate.sync import sync as run_sync
 
-    report = run_sync(_project(ctx), article, lang, drafting=not no_draft, engine=engine, url=url)
+    project = _project(ctx)
+    report = run_sync(project, article, lang, drafting=not no_draft, engine=engine, url=url)
     extracted = report.extracted
     for target, old, new in extracted.renamed:
         typer.echo(f"renamed {old} -> {new} [{target}]")
     left = len(extracted.untranslatable)
     typer.echo(
-        f"extract: {len(extracted.written)} PO files updated, {len(extracted.unchanged)} unchanged."
-        + (f" {left} Korean texts will not be translated (`translate extract` lists them)." if left else "")
+        f"extract: {_count(len(extracted.written), 'PO file')} updated, {len(extracted.unchanged)} unchanged."
+        + (f" {_count(left, 'Korean text')} will not be translated (`translate extract` lists them)." if left else "")
     )
     drafted = report.drafted
     if drafted is not None:
@@ -1104,11 +1149,12 @@ def sync_command(
         typer.echo(
             f"waiting: {row.article} [{row.lang}]: {row.page}; {waiting} to review; next: translate {row.next_step}"
         )
-    typer.echo(f"{len(report.rows) - len(report.awaiting)} of {len(report.rows)} article pages up to date.")
+    typer.echo(f"{len(report.rows) - len(report.awaiting)} of {_count(len(report.rows), 'article page')} up to date.")
     if drafted is not None and drafted.engine_error is not None:
         raise EngineError(
-            f"machine translation failed for {drafted.left} segments: {str(drafted.engine_error).rstrip('.')}. "
-            "Everything else was done; start the engine or pass --url, then run `translate sync` again."
+            f"machine translation failed for {_count(drafted.left, 'segment')}: "
+            f"{str(drafted.engine_error).rstrip('.')}. Everything else was done. "
+            f"{_engine_advice(project, [engine] if engine else None, url)}; then run `translate sync` again."
         )
     if report.awaiting:
         raise typer.Exit(1)
@@ -1158,7 +1204,7 @@ def serve_command(
         known = reviewers.load_reviewers(reviewers.reviewers_path(project))
         for reviewer in known:
             typer.echo(f"{reviewer.name}  (added {reviewer.added})")
-        typer.echo(f"{len(known)} reviewer{'s' if len(known) != 1 else ''} with their own access token ({where}).")
+        typer.echo(f"{_count(len(known), 'reviewer')} with their own access token ({where}).")
         return
     from translate.web import ServeOptions, serve  # the web stack loads only for this command
 

@@ -55,6 +55,7 @@ from translate.glossary import Glossary, apply_glossary, load_glossary, target_c
 from translate.llm import (
     CONTEXT_SENTENCES,
     LLM_MODEL_ENV,
+    LLM_URL_ENV,
     Batch,
     BatchAnswer,
     Context,
@@ -449,6 +450,22 @@ def _url_for(name: str, chain: list[str], settings: Settings, url: str | None) -
     if name in settings.engine_urls:
         return settings.engine_urls[name]
     return settings.engine_url if name == (settings.engine or default_engine(settings, url)) else None
+
+
+def url_origin(name: str, chain: list[str], settings: Settings, url: str | None) -> str | None:
+    """What chose the address engine ``name`` of ``chain`` is sent to, as a person would change it
+    (the same order as :func:`_url_for`, then the engine's environment variable); None when the
+    engine has a fixed address."""
+    if url and name == chain[0]:
+        return "--url"
+    if name in settings.engine_urls:
+        return f"engine_urls.{name} in [tool.translate]"
+    if settings.engine_url and name == (settings.engine or default_engine(settings, url)):
+        return "engine_url in [tool.translate]"
+    variable = {"libre": LIBRE_URL_ENV, "llm": LLM_URL_ENV}.get(name)
+    if variable and os.environ.get(variable, "").strip():
+        return f"the environment variable {variable}"
+    return None
 
 
 # --- the run --------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ CASES: list[Case] = [
         {"content/ko/old.md": KOREAN.encode("cp949")},
         ("--encoding", "cp949", "extract"),
         0,
-        "1 PO files updated",
+        "1 PO file updated",
         changes=True,
     ),
     Case(
@@ -71,7 +71,7 @@ CASES: list[Case] = [
         {"content/ko/bom.md": b"\xef\xbb\xbf" + KOREAN.encode()},
         ("extract",),
         0,
-        "1 PO files updated",
+        "1 PO file updated",
         changes=True,
     ),
     Case(
@@ -79,7 +79,7 @@ CASES: list[Case] = [
         {"content/ko/crlf.md": KOREAN.replace("\n", "\r\n").encode()},
         ("extract",),
         0,
-        "1 PO files updated",
+        "1 PO file updated",
         changes=True,
     ),
     Case(
@@ -89,7 +89,7 @@ CASES: list[Case] = [
         2,
         "binary file",
     ),
-    Case("empty-article", {"content/ko/empty.md": ""}, ("extract",), 0, "1 PO files updated", changes=True),
+    Case("empty-article", {"content/ko/empty.md": ""}, ("extract",), 0, "1 PO file updated", changes=True),
     Case("whitespace-article", {"content/ko/blank.md": "\n \n\t\n"}, ("extract",), 0, "updated", changes=True),
     Case(
         "front-matter-only",
@@ -331,10 +331,10 @@ CASES: list[Case] = [
         {"glossary.yaml": "terms:\n  - ko: 리프팅\n    en: lifting\n  - ko: 실리프팅\n    en: thread lift\n"},
         ("extract",),
         0,
-        "1 PO files updated",
+        "1 PO file updated",
         changes=True,
     ),
-    Case("glossary-missing", {"glossary.yaml": None}, ("extract",), 0, "1 PO files updated", changes=True),
+    Case("glossary-missing", {"glossary.yaml": None}, ("extract",), 0, "1 PO file updated", changes=True),
     # --- settings ------------------------------------------------------------------------------
     Case(
         "settings-toml-syntax",
