@@ -212,6 +212,8 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
 LOCK_FILE = ".translate.lock"
 LOCK_WAIT_ENV = "TRANSLATE_LOCK_WAIT"
 _held: dict[Path, int] = {}
+_threads: dict[Path, threading.RLock] = {}  # within a process, one thread at a time holds a project's lock
+_threads_guard = threading.Lock()
 _HOLDER_PID_RE = re.compile(r"\(process (\d+)\)")
 
 
@@ -268,6 +270,21 @@ def project_lock(root: Path, command: str) -> Iterator[None]:
     through a link.
     """
     root = root.resolve()
+    with _threads_guard:
+        local = _threads.setdefault(root, threading.RLock())
+    # another thread of this process (the review server drafting while a reviewer decides) waits here
+    if not local.acquire(timeout=float(os.environ.get(LOCK_WAIT_ENV, "10"))):
+        raise LockError("the project is busy: another task of this process is writing it. Try again in a moment.")
+    try:
+        with _flock(root, command):
+            yield
+    finally:
+        local.release()
+
+
+@contextlib.contextmanager
+def _flock(root: Path, command: str) -> Iterator[None]:
+    """The kernel's lock on the project's lock file (re-entrant within the thread that holds it)."""
     if _held.get(root):
         _held[root] += 1
         try:

@@ -7,6 +7,7 @@ import errno
 import functools
 import os
 import re
+import time
 import tomllib
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
@@ -24,6 +25,7 @@ _KEY_PATH_RE = re.compile(r"^[^.*\s](?:[^.*]*[^.*\s])?(?:\.(?:\*|[^.*\s](?:[^.*]
 # What a PO file's `#:` line cannot hold: line breaks (str.splitlines' too) and other control characters.
 _UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
 LINK_HINT = "Replace the link or fix the folder settings."
+_SWEPT: dict[Path, float] = {}  # when this process last swept each project
 
 
 @dataclass(frozen=True)
@@ -234,6 +236,7 @@ class Project:
     settings: Settings = field(default_factory=Settings)
     encoding: str | None = None  # of the source articles, when they are not UTF-8 (--encoding)
     _real_folders: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    sweep_every: float = field(default=0.0, compare=False, repr=False)  # seconds between sweeps (0: every lock)
 
     @classmethod
     def open(cls, root: Path | str = ".", *, encoding: str | None = None) -> Project:
@@ -256,6 +259,12 @@ class Project:
             folders = [self.root / self.settings.po_dir, self.root / self.settings.content_dir]
             for folder in folders:
                 self.inside(folder)  # never sweep through a link that leads out of the project
+            now = time.monotonic()
+            if self.sweep_every and now - _SWEPT.get(self.root, -self.sweep_every) < self.sweep_every:
+                yield  # a long-running process (serve) sweeps now and then, not at each decision
+                return
+            _SWEPT[self.root] = now
+            for folder in folders:
                 for dirpath, _, filenames in os.walk(folder):
                     for name in filenames:
                         if name.startswith(".") and name.endswith(TEMP_SUFFIX):
