@@ -90,7 +90,7 @@ def _approved_as_is(lines: list[str], current: str, seen: str | None) -> bool:
     if events[last].text is not None:
         return events[last].text == current
     # a dismissal after it was of the text as it is, so it keeps that text approved
-    later = events[last + 1 :]
+    later = [e for e in events[last + 1 :] if not e.comment]
     return all(e.dismissal and e.text == current for e in later) and seen in (None, current)
 
 

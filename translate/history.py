@@ -32,6 +32,7 @@ _LINE_RE = re.compile(
 _LEGACY_OVER_RE = re.compile(r" \(over findings: ([a-z0-9, -]+)\)")
 OUTSIDE = "approved outside translate"
 DISMISSED = "dismissed"
+COMMENTED = "commented"  # a reviewer's remark on a segment; it changes nothing else
 
 
 def now() -> str:
@@ -65,6 +66,11 @@ class Event:
     @property
     def rejection(self) -> bool:
         return self.action == "rejected"
+
+    @property
+    def comment(self) -> bool:
+        """Whether this event is a remark (``commented by Kim on …: text``), which decides nothing."""
+        return self.action == COMMENTED
 
     @property
     def dismissal(self) -> bool:
@@ -228,6 +234,21 @@ def rejected(who: str, text: str | None, reason: str) -> str:
 def dismissed(who: str, text: str, check: str, reason: str) -> str:
     """A finding of ``check`` dismissed by ``who`` on the text with hash ``text``, and why."""
     return line(DISMISSED, who=who, text=text, over=[check], reason=reason)
+
+
+def commented(who: str, text: str) -> str:
+    """A reviewer's comment on a segment (one line, normalised as every comment translate writes)."""
+    return line(COMMENTED, who=who, reason=text)
+
+
+def is_comment(line: str) -> bool:
+    """Whether a history line is a comment (which a reader of states and approvals passes over)."""
+    return line.startswith(COMMENTED + " ") and parse(line).comment
+
+
+def decisions(lines: Iterable[str]) -> list[str]:
+    """The history lines that are not comments."""
+    return [line for line in lines if not is_comment(line)]
 
 
 def outside(text: str, when: str) -> str:
