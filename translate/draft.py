@@ -27,7 +27,7 @@ import os
 import re
 import threading
 import unicodedata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -741,8 +741,11 @@ def draft(
     workers: int | None = None,
     on_progress: Callable[[Progress], None] | None = None,
     policy: RetryPolicy | None = None,
+    segments: Collection[tuple[str, str, str]] | None = None,
 ) -> DraftReport:
     """Draft every untranslated segment: memory, then the MT cache, then the engines of the chain.
+
+    ``segments``: only these (language, article, segment id) in scope (the review page's Draft buttons).
 
     ``dry_run`` writes nothing and sends nothing: the report says what would be sent.
     ``redraft`` also sends the drafts it selects to the engines again (not to memory or cache; the
@@ -779,10 +782,13 @@ def draft(
     articles: list[_Article] = []
     jobs: dict[tuple[str, str], _Job] = {}
     per_article = PerArticle()
+    files = None if segments is None else {(lang, slug) for lang, slug, _ in segments}
     try:
         for target in project.languages(lang):
             memory = exact_memory(memory_entries(project, target))
             for slug in project.articles(article):
+                if files is not None and (target, slug) not in files:
+                    continue
                 path = project.po_path(target, slug)
                 loaded: Catalog | None = None
                 with per_article.article():
@@ -803,6 +809,7 @@ def draft(
                     report,
                     redraft=redraft,
                     auto_approve=settings.auto_approve_exact,
+                    segments=segments,
                 )
                 if not dry_run:
                     _save(project, entry, report)
@@ -857,6 +864,7 @@ def _prepare(
     *,
     redraft: Redraft | None,
     auto_approve: bool,
+    segments: Collection[tuple[str, str, str]] | None = None,
 ) -> None:
     """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
     settings_source = entry.catalog.source_lang
@@ -865,6 +873,8 @@ def _prepare(
     for position, unit in enumerate(active):
         redo = redraft is not None and redraft.selects(unit)
         if unit.state is not State.UNTRANSLATED and not redo:
+            continue
+        if segments is not None and (lang, entry.catalog.article, unit.id) not in segments:
             continue
         entry.pending(unit)
         found = None if redo else memory.get(" ".join(unit.source.split()))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import hashlib
 import subprocess
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -69,6 +69,7 @@ class QueueItem:
             "glossary": [n.removeprefix("glossary: ") for n in unit.notes if n.startswith("glossary: ")],
             "locations": [f"{path}:{line}" for path, line in unit.locations],
             "history": unit.history,
+            "comments": [{"by": c.who, "on": c.when, "text": c.reason} for c in comments(unit)],
             "suggestions": [s.as_json() for s in self.suggestions],
             "kept": [{"line": k.po_line, "context": k.context, "plural": k.plural} for k in self.kept],
         }
@@ -105,23 +106,28 @@ def _reviewer(name: str | None) -> str:
 
 
 def _catalogs(
-    project: Project, lang: str | None, article: str | None, per_article: PerArticle
+    project: Project,
+    lang: str | None,
+    article: str | None,
+    per_article: PerArticle,
+    files: Iterable[tuple[str, str]] | None = None,
 ) -> Iterator[tuple[Catalog, Path]]:
-    """The catalogues in scope, each unit's findings those of its current text in the project's check
-    settings (:func:`translate.approval.refresh`); a PO file that cannot be read is recorded in
-    per_article and skipped."""
+    """The catalogues in scope (``files``: just these (language, article) ones), each unit's findings
+    those of its current text in the project's check settings (:func:`translate.approval.refresh`); a
+    PO file that cannot be read is recorded in per_article and skipped."""
     checker = Checker(project)
-    for target in project.languages(lang):
-        for slug in project.articles(article):
-            path = project.po_path(target, slug)
-            if not path.exists():
-                continue
-            catalog: Catalog | None = None
-            with per_article.article():
-                catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
-                refresh(catalog, checker, file_time(path))
-            if catalog is not None:
-                yield catalog, path
+    if files is None:
+        files = [(target, slug) for target in project.languages(lang) for slug in project.articles(article)]
+    for target, slug in files:
+        path = project.po_path(target, slug)
+        if not path.exists():
+            continue
+        catalog: Catalog | None = None
+        with per_article.article():
+            catalog = load_catalog(path, article=slug, lang=target, source_lang=project.settings.source)
+            refresh(catalog, checker, file_time(path))
+        if catalog is not None:
+            yield catalog, path
 
 
 def queue(
@@ -131,20 +137,35 @@ def queue(
     states: Iterable[State] = QUEUE_STATES,
     *,
     blocked: bool = True,
+    suggest: bool = True,
+    search: str = "",
 ) -> list[QueueItem]:
     """Units awaiting review (by default drafts, rejected and untranslated), errors first; with
-    ``blocked``, also approved units that publish refuses (errors on their text, not overridden)."""
+    ``blocked``, also approved units that publish refuses (errors on their text, not overridden);
+    ``suggest``: with their fuzzy memory matches; ``search``: only units whose source or translation
+    holds that text (the review page's search: :func:`translate.index.matches`)."""
+    from translate.index import matches
+
     wanted = set(states)
     per_article = PerArticle()
+    files = None
+    if search:  # only the PO files the index finds it in are read
+        from translate.index import Query, SegmentIndex
+
+        with SegmentIndex.open(project) as index:
+            index.refresh()
+            query = Query(article=article or "", lang=lang or "", state="all", text=search)
+            files = sorted({(k[0], k[1]) for k in index.keys(query)})
     items = [
         QueueItem(c.article, c.lang, u, kept=kept.get(u.source, []))
-        for c, _ in _catalogs(project, lang, article, per_article)
+        for c, _ in _catalogs(project, lang, article, per_article, files)
         for kept in [_kept_by_source(c)]
         for u in c.active_units()
-        if u.state in wanted or (blocked and blocking(u))
+        if (u.state in wanted or (blocked and blocking(u))) and (not search or matches(search, u.source, u.target))
     ]
     per_article.raise_errors()
-    attach_suggestions(project, items)
+    if suggest:
+        attach_suggestions(project, items)
     return sorted(items, key=lambda i: (not _has_error(open_findings(i.unit)), i.article, i.lang))
 
 
@@ -181,9 +202,14 @@ def unit_version(unit: Unit) -> str:
     return hashlib.sha1(seen.encode("utf-8")).hexdigest()[:12]
 
 
-def _check_versions(catalogs: list[tuple[Catalog, Path]], wanted: set[str] | None, expect: str) -> None:
-    """Refuse, before anything is written, when a matching unit is no longer the version the reviewer saw."""
+def _check_versions(
+    catalogs: list[tuple[Catalog, Path]], wanted: set[str] | None, expect: str, seen_in: str | None = None
+) -> None:
+    """Refuse, before anything is written, when a matching unit (in article ``seen_in`` when given) is no
+    longer the version the reviewer saw."""
     for catalog, _ in catalogs:
+        if seen_in is not None and catalog.article != seen_in:
+            continue
         for unit in catalog.active_units():
             if (wanted is None or _matches(unit, wanted)) and unit_version(unit) != expect:
                 now = f"{unit.state.value}: {unit.target}" if unit.target else unit.state.value
@@ -194,6 +220,8 @@ def _check_versions(catalogs: list[tuple[Catalog, Path]], wanted: set[str] | Non
 
 
 def _matches(unit: Unit, ids: set[str]) -> str | None:
+    if unit.id in ids:  # a whole id: one look-up (the page approves thousands at once)
+        return unit.id
     return next((i for i in ids if unit.id.startswith(i)), None)
 
 
@@ -204,15 +232,24 @@ def _apply(
     article: str | None,
     action: Action,
     expect: str | None = None,
+    *,
+    keys: Collection[tuple[str, str, str]] | None = None,
+    seen_in: str | None = None,
+    same_text: bool = False,
 ) -> Decisions:
     """Run action on every matching active unit, under the project lock; an unknown id changes nothing,
-    nor does a unit whose version is not ``expect`` (when given)."""
+    nor does a unit whose version is not ``expect`` (when given).
+
+    ``keys``: only these (language, article, id) segments. ``seen_in``: the article whose copy of the
+    segment the reviewer saw (``expect`` is its version); with ``same_text``, a copy elsewhere whose
+    translation is not the one seen there is refused (a reviewer approves only what they read)."""
     wanted = {i.strip().lower() for i in ids} if ids else None
     if wanted is not None and any(len(i) < 4 for i in wanted):
         raise ReviewError("segment ids need at least 4 characters; copy them from `translate review list`.")
     per_article = PerArticle()
+    files = None if keys is None else sorted({(k[0], k[1]) for k in keys})
     with project.lock("review"):
-        catalogs = list(_catalogs(project, lang, article, per_article))
+        catalogs = list(_catalogs(project, lang, article, per_article, files))
         if wanted is not None:
             matched = {hit for catalog, _ in catalogs for u in catalog.active_units() if (hit := _matches(u, wanted))}
             if wanted - matched:
@@ -221,14 +258,26 @@ def _apply(
                     f"{' in ' + article if article else ''}; see `translate review list`."
                 )
         if expect is not None:
-            _check_versions(catalogs, wanted, expect)
+            _check_versions(catalogs, wanted, expect, seen_in)
+        seen = {
+            unit.id: unit.target
+            for catalog, _ in catalogs
+            if catalog.article == seen_in
+            for unit in catalog.active_units()
+            if wanted is not None and _matches(unit, wanted)
+        }
         decisions = Decisions()
         for catalog, path in catalogs:
             changed = False
             for unit in catalog.active_units():
                 if wanted is not None and _matches(unit, wanted) is None:
                     continue
+                if keys is not None and (catalog.lang, catalog.article, unit.id) not in keys:
+                    continue
                 item = QueueItem(catalog.article, catalog.lang, unit)
+                if same_text and catalog.article != seen_in and unit.id in seen and unit.target != seen[unit.id]:
+                    decisions.refused.append((item, f"its translation there is not the one you saw: {unit.target!r}"))
+                    continue
                 refusal = action(item)
                 if refusal is None:
                     decisions.done.append(item)
@@ -282,11 +331,16 @@ def approve(
     force: bool = False,
     reviewer: str | None = None,
     expect: str | None = None,
+    keys: Collection[tuple[str, str, str]] | None = None,
+    seen_in: str | None = None,
 ) -> Decisions:
-    """Approve the drafts with these ids (all drafts when ids is None); findings block unless force.
-    ``expect``: the :func:`unit_version` the reviewer saw; a changed unit raises ConflictError."""
+    """Approve the drafts with these ids (all clean drafts when ids is None); findings block unless force.
+    ``expect``: the :func:`unit_version` the reviewer saw; a changed unit raises ConflictError.
+    ``keys``: only these (language, article, id) segments (the page's "approve all clean" for a filter);
+    ``seen_in``: the article where the reviewer saw the segment: its copies in other articles are
+    approved only where their translation is the same."""
     action = _Approve(_reviewer(reviewer), force, explicit=ids is not None)
-    return _apply(project, ids, lang, article, action, expect)
+    return _apply(project, ids, lang, article, action, expect, keys=keys, seen_in=seen_in, same_text=True)
 
 
 @dataclass
@@ -326,16 +380,19 @@ def edit(
     force: bool = False,
     reviewer: str | None = None,
     expect: str | None = None,
+    keys: Collection[tuple[str, str, str]] | None = None,
+    seen_in: str | None = None,
 ) -> Decisions:
     """Replace a segment's translation with the reviewer's text; approve it unless checks find
-    something (then it stays a draft with the findings, unless force). ``expect``: as for approve."""
+    something (then it stays a draft with the findings, unless force). ``expect``, ``keys``,
+    ``seen_in``: as for approve (every copy gets the text)."""
     text = collapse_spaces(text)  # white space inside inline code is kept: `ls  -la`
     if not text:
         raise ReviewError("the new translation is empty; give the text with --text.")
     checker = Checker(project)
     checker.glossary  # noqa: B018  (read now: a broken glossary is reported before anything is locked)
     action = _Edit(text, _reviewer(reviewer), force, checker)
-    return _apply(project, [segment], lang, article, action, expect)
+    return _apply(project, [segment], lang, article, action, expect, keys=keys, seen_in=seen_in)
 
 
 @dataclass
@@ -361,12 +418,16 @@ def reject(
     article: str | None = None,
     reviewer: str | None = None,
     expect: str | None = None,
+    keys: Collection[tuple[str, str, str]] | None = None,
+    seen_in: str | None = None,
 ) -> Decisions:
-    """Send a translation back with the reason kept in the PO file's review history. ``expect``: as for approve."""
+    """Send a translation back with the reason kept in the PO file's review history. ``expect``,
+    ``keys``, ``seen_in``: as for approve."""
     reason = " ".join(reason.split())
     if not reason:
         raise ReviewError("say why with --reason, so the translator knows what to fix.")
-    return _apply(project, [segment], lang, article, _Reject(reason, _reviewer(reviewer)), expect)
+    action = _Reject(reason, _reviewer(reviewer))
+    return _apply(project, [segment], lang, article, action, expect, keys=keys, seen_in=seen_in, same_text=True)
 
 
 @dataclass
@@ -419,3 +480,36 @@ def dismiss(
     if not decisions.done:
         raise ReviewError(f"{'; '.join(action.missed)}; nothing was dismissed. See `translate review list`.")
     return decisions
+
+
+@dataclass
+class _Comment:
+    text: str
+    reviewer: str
+
+    def __call__(self, item: QueueItem) -> str | None:
+        item.unit.history.append(history.commented(self.reviewer, self.text))
+        return None
+
+
+def comment(
+    project: Project,
+    segment: str,
+    text: str,
+    *,
+    lang: str | None = None,
+    article: str | None = None,
+    reviewer: str | None = None,
+    expect: str | None = None,
+) -> Decisions:
+    """Add a comment to a segment, kept in its PO file's translator comments (``commented by Kim on …:
+    text``, one line); it changes neither the state nor the approval. ``expect``: as for approve."""
+    text = " ".join(text.split())
+    if not text:
+        raise ReviewError("the comment is empty; write what the next reader should know.")
+    return _apply(project, [segment], lang, article, _Comment(text, _reviewer(reviewer)), expect)
+
+
+def comments(unit: Unit) -> list[history.Event]:
+    """The comments in a unit's history, oldest first."""
+    return [event for event in map(history.parse, unit.history) if event.comment]

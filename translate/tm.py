@@ -130,6 +130,9 @@ class FuzzyIndex:
         self._coarse = [key.translate(self._codes) for key in self._keys]
         self._found: dict[tuple[str, int], list[tuple[float, int]]] = {}
 
+    def __len__(self) -> int:
+        return len(self._entries)
+
     def suggest(self, unit: Unit, limit: int = SUGGESTIONS) -> list[Suggestion]:
         """The best matches for ``unit``'s source, best first; its own current translation left out."""
         query = utils.default_process(unit.source)
