@@ -1,6 +1,6 @@
 """Run every performance measurement and write the figures into BENCHMARKS.md.
 
-Usage: python bench/run.py [--sizes 2000,10000] [--repeat 3] [--work DIR] [--skip-peers]
+Usage: python bench/run.py [--sizes 2000,10000] [--repeat 3] [--work DIR] [--skip-peers] [--review-only]
 
 Each measurement runs in a fresh process; we report the median wall time of the repeats and the
 peak resident memory (RSS) of that process. Peers run in the same session on the same corpus:
@@ -33,6 +33,9 @@ PY = sys.executable
 TRANSLATE = [PY, "-m", "translate"]
 MARKER_START = "<!-- bench/run.py: start -->"
 MARKER_END = "<!-- bench/run.py: end -->"
+REVIEW_START = "<!-- bench/run.py review: start -->"
+REVIEW_END = "<!-- bench/run.py review: end -->"
+REVIEW = str(BENCH / "review_page.py")
 
 
 @dataclass
@@ -241,6 +244,54 @@ def measure_tm(entries: int, queries: int, repeat: int) -> list[Figure]:
     ]  # fmt: skip
 
 
+def measure_review(work: Path, size: int, repeat: int) -> str:
+    """The review page over ``size`` drafted articles (bench/review_page.py, in its own process): a
+    Markdown table of its figures against issue 14's targets."""
+    site = work / f"review-{size}"
+    with tempfile.TemporaryDirectory() as folder:
+        out = Path(folder) / "review.json"
+        subprocess.run([PY, REVIEW, str(site), str(size), "--repeat", str(repeat), "--out", str(out)], check=True)
+        result = json.loads(out.read_text(encoding="utf-8"))
+
+    def ms(seconds: float) -> str:
+        return f"{seconds * 1000:,.0f} ms"
+
+    def met(seconds: float, target: float) -> str:
+        return "met" if seconds <= target else "**missed**"
+
+    lines = [
+        f"{result['segments']:,} segments in {size:,} articles, a draft in each; index built from nothing in "
+        f"{result['index_build_seconds']:.0f} s (once; then only changed PO files are read).",
+        "",
+        "| measurement | median | size | target | |",
+        "| --- | ---: | ---: | ---: | --- |",
+        f"| first queue page (`GET /`) | {ms(result['first_page_seconds'])} | "
+        f"{result['first_page_bytes'] / 1000:,.0f} KB | 300 ms, 300 KB | {met(result['first_page_seconds'], 0.3)} |",
+    ]
+    for name, (seconds, size_bytes) in result["filters"].items():
+        lines.append(f"| {name} | {ms(seconds)} | {size_bytes / 1000:,.0f} KB | 300 ms | {met(seconds, 0.3)} |")
+    for name, seconds in result["decisions"].items():
+        lines.append(f"| decision: {name} (`POST /decide`, PO file written, next page back) | {ms(seconds)} | | "
+                     f"150 ms | {met(seconds, 0.15)} |")  # fmt: skip
+    writing = result["while_writing"]
+    lines.append(
+        f"| queue page while another process rewrites PO files ({writing['requests']} pages) | "
+        f"{ms(writing['median'])} (max {ms(writing['max'])}) | | 300 ms | {met(writing['median'], 0.3)} |"
+    )
+    return "\n".join(lines)
+
+
+def write_section(text: str, start: str, end: str, title: str, path: Path) -> None:
+    """Put text between the markers start and end of path (a new section titled title when missing)."""
+    section = f"{start}\n{text}\n{end}"
+    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmarks\n"
+    if start in old:
+        old = old[: old.index(start)] + section + old[old.index(end) + len(end) :]
+    else:
+        old = old.rstrip() + f"\n\n## {title}\n\n" + section + "\n"
+    path.write_text(old, encoding="utf-8")
+
+
 def write(figures: list[Figure], header: str, path: Path) -> None:
     table = ["| measurement | median seconds | peak RSS (MB) | ratio |", "| --- | ---: | ---: | --- |"]
     table += [f"| {f.name} | {f.seconds:.2f} | {f.peak_mb:.0f} | {f.note} |" for f in figures]
@@ -263,8 +314,22 @@ def main() -> None:
     parser.add_argument("--tm-entries", type=int, default=100_000)
     parser.add_argument("--tm-queries", type=int, default=1000)
     parser.add_argument("--out", type=Path, default=ROOT / "BENCHMARKS.md")
+    parser.add_argument("--review-only", action="store_true", help="Only the review page (issue 14).")
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
+    largest = max(int(s) for s in args.sizes.split(","))
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    review = (
+        f"Measured {time.strftime('%Y-%m-%d')} on {os.cpu_count()} cores (load average {load} at the start), "
+        f"{platform.python_implementation()} {platform.python_version()}; medians of {args.repeat} runs, "
+        "in one warm process as `translate serve` runs (`python bench/review_page.py`).\n\n"
+        + measure_review(args.work, largest, args.repeat)
+    )
+    write_section(
+        review, REVIEW_START, REVIEW_END, "The review page at scale (`python bench/run.py --review-only`)", args.out
+    )
+    if args.review_only:
+        return
     peers: dict[str, Path] = {}
     versions = []
     if not args.skip_peers:

@@ -717,6 +717,7 @@ def _edit_in_editor(item: QueueItem, command: list[str]) -> str | None:
 def _show(item: QueueItem, prefix: str = "") -> None:
     from translate.approval import settled
     from translate.extract import word_diff
+    from translate.review import comments
 
     unit = item.unit
     typer.echo(
@@ -744,6 +745,8 @@ def _show(item: QueueItem, prefix: str = "") -> None:
         )
     for suggestion in item.suggestions:
         typer.echo(f"  {suggestion.text()}")
+    for remark in comments(unit):
+        typer.echo(f"  comment by {remark.who or 'someone'} on {remark.when}: {remark.reason}")
     if unit.history:
         typer.echo(f"  last: {unit.history[-1]}")
 
@@ -767,11 +770,15 @@ def review_list(
     as_json: Json = False,
     all_states: Annotated[bool, typer.Option("--all", help="Approved segments too.")] = False,
     state: Annotated[list[State] | None, typer.Option("--state", help="Only segments in this state.")] = None,
+    search: Annotated[
+        str | None, typer.Option("--search", help="Only segments whose Korean or translation holds this text.")
+    ] = None,
 ) -> None:
     """List what awaits review (drafts with findings first)."""
     from translate.review import QUEUE_STATES, queue
 
-    items = queue(_project(ctx), lang, article, state or (tuple(State) if all_states else QUEUE_STATES))
+    states = state or (tuple(State) if all_states or search else QUEUE_STATES)  # a search: a concordance
+    items = queue(_project(ctx), lang, article, states, search=search or "")
     if as_json:
         rows = [{**i.as_json(), "previous_source": i.unit.previous_source} for i in items]
         typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))

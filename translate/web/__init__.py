@@ -19,9 +19,9 @@ import ipaddress
 import secrets
 import threading
 import time
-from collections import Counter, deque
+from collections import deque
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote, unquote, urlencode, urlsplit
@@ -40,13 +40,27 @@ from translate.errors import ConfigError, LockError, ReviewError, TranslateError
 from translate.extract import load_source
 from translate.glossary import Glossary, cached_glossary
 from translate.history import reviewer_name
+from translate.index import STATE_FILTERS, Query, Row, SegmentIndex
 from translate.model import Severity, State
 from translate.po import load_catalog
 from translate.project import Project
 from translate.publish import publish, render_with_spans
-from translate.review import ConflictError, QueueItem, approve, dismiss, edit, queue, reject, unit_version
+from translate.review import (
+    ConflictError,
+    Decisions,
+    QueueItem,
+    approve,
+    comment,
+    comments,
+    dismiss,
+    edit,
+    queue,
+    reject,
+    unit_version,
+)
 from translate.reviewers import ReviewerTokens, load_reviewers, reviewers_path
 from translate.status import status
+from translate.tm import FuzzyIndex, MemoryEntry, imported_entries
 from translate.web.html import (
     TermView,
     diff_words,
@@ -64,14 +78,6 @@ MIN_TOKEN_LENGTH = 16
 FAILED_TOKENS_ALLOWED = 10  # wrong tokens from one address within FAILED_TOKENS_WINDOW seconds
 FAILED_TOKENS_WINDOW = 60.0
 FETCH_HEADER = "x-requested-with"
-STATE_FILTERS = {
-    "review": (State.DRAFT, State.REJECTED),
-    "draft": (State.DRAFT,),
-    "rejected": (State.REJECTED,),
-    "untranslated": (State.UNTRANSLATED,),
-    "approved": (State.APPROVED,),
-    "all": tuple(State),
-}
 SECURITY_HEADERS = {
     "content-security-policy": (
         "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; "
@@ -93,19 +99,30 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+PAGE_SIZE = 50  # queue rows per page
+SHARED_SHOWN = 12  # other articles named in a segment's "also in" list
+SWEEP_EVERY = 60.0  # seconds between two sweeps of stale temporary files (not at each decision: 10,000 files)
+REFRESH_BUDGET = 0.12  # seconds a page spends reading changed PO files into the index (the rest: next time)
+MEMORY_TTL = 30.0  # seconds a large memory for suggestions is kept once the index changed
+SMALL_MEMORY = 20_000  # entries: a memory this small is built again at once (well under 0.1 s)
+FINISHED_SHOWN = 120.0  # seconds the outcome of a Draft or Approve-all job stays on the page
+
+
 @dataclass(frozen=True)
 class Filters:
-    """What part of the queue the reviewer looks at."""
+    """What part of the queue the reviewer looks at, and which page of it."""
 
     article: str = ""
     lang: str = ""
     state: str = "review"  # a key of STATE_FILTERS
     check: str = ""  # "" | error | warning | clean | a check's name
+    q: str = ""  # text in the source or the translation
+    page: int = 0  # from 0
 
     @classmethod
     def read(cls, params: Mapping[str, Any], project: Project) -> Filters:
         """Filters from query or form parameters, each validated (slug, language, state)."""
-        article = str(params.get("article") or "")
+        article = str(params.get("article") or "").strip()
         lang = str(params.get("lang") or "")
         state = str(params.get("state") or "review")
         if article:
@@ -114,24 +131,17 @@ class Filters:
             project.languages(lang)
         if state not in STATE_FILTERS:
             raise ConfigError(f"unknown state filter {state!r}; use one of {', '.join(STATE_FILTERS)}.")
-        return cls(article, lang, state, str(params.get("check") or "")[:40])
+        page = str(params.get("page") or "1")
+        number = int(page) - 1 if page.isdigit() and len(page) < 8 else 0
+        q = str(params.get("q") or "")[:200]
+        return cls(article, lang, state, str(params.get("check") or "")[:40], q, max(0, number))
 
-    def keep(self, item: QueueItem) -> bool:
-        findings = item.unit.findings
-        if (self.article and item.article != self.article) or (self.lang and item.lang != self.lang):
-            return False
-        if item.unit.state not in STATE_FILTERS[self.state] and not (self.state == "review" and item.blocking):
-            return False  # approved translations that publish refuses are still to review
-        if self.check == "error":
-            return any(f.severity is Severity.ERROR for f in findings)
-        if self.check == "warning":
-            return any(f.severity is Severity.WARNING for f in findings)
-        if self.check == "clean":
-            return not findings
-        return not self.check or any(f.check == self.check for f in findings)
+    def query(self) -> Query:
+        return Query(self.article, self.lang, self.state, self.check, self.q)
 
     def params(self) -> dict[str, str]:
-        return {k: v for k, v in vars(self).items() if v and (k != "state" or v != "review")}
+        """The filters as parameters (the page aside: a link to a segment finds its page)."""
+        return {k: v for k, v in vars(self).items() if k != "page" and v and (k != "state" or v != "review")}
 
 
 @dataclass(frozen=True)
@@ -146,8 +156,12 @@ class Key:
         return {"in": self.article, "to": self.lang, "id": self.id}
 
     @classmethod
-    def of(cls, item: QueueItem) -> Key:
+    def of(cls, item: QueueItem | Row) -> Key:
         return cls(item.article, item.lang, item.id)
+
+    @property
+    def index_key(self) -> tuple[str, str, str]:
+        return (self.lang, self.article, self.id)
 
 
 @dataclass
@@ -160,10 +174,22 @@ class Flash:
 
 
 @dataclass
-class ArticleCount:
-    article: str
-    counts: Counter[str] = field(default_factory=Counter)
-    errors: int = 0
+class Job:
+    """A Draft or Approve-all run in the background, with its progress for the page."""
+
+    kind: str  # draft | approve
+    what: str  # what it works on, for people
+    total: int  # segments
+    done: int = 0
+    texts: int = 0  # draft: distinct texts machine translation is asked for
+    sent: int = 0
+    failed: int = 0
+    finished: float | None = None  # time.monotonic() when it ended
+    outcome: Flash | None = None
+
+    @property
+    def running(self) -> bool:
+        return self.finished is None
 
 
 def _url(path: str, *parts: Mapping[str, str]) -> str:
@@ -195,11 +221,16 @@ class ReviewSite:
     """The pages and actions, over one project."""
 
     def __init__(self, project: Project, token: str | None = None) -> None:
-        self.project = project
+        self.project = replace(project, sweep_every=SWEEP_EVERY)
         self.token = token
         self.reviewers = ReviewerTokens(reviewers_path(project))
         self.csrf = secrets.token_urlsafe(32)
         self.writing = threading.Lock()  # the project lock is re-entrant per process: serialise our own writers
+        self._index: SegmentIndex | None = None
+        self._index_lock = threading.Lock()
+        self._memories: dict[str, tuple[int, float, FuzzyIndex]] = {}
+        self.job: Job | None = None
+        self._job_lock = threading.Lock()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(HERE / "templates"),
             autoescape=True,
@@ -211,24 +242,56 @@ class ReviewSite:
 
     # --- reading -------------------------------------------------------------------------
 
+    @property
+    def index(self) -> SegmentIndex:
+        """The segment index (opened on first use), kept by this server while it runs."""
+        with self._index_lock:
+            if self._index is None:
+                self._index = SegmentIndex.open(self.project)
+            return self._index
+
     def glossary(self) -> Glossary:
         """The project's glossary, parsed again only when glossary.yaml changes."""
         return cached_glossary(self.project.glossary_path, self.project.settings.source, self.project.settings.targets)
 
-    def all_items(self) -> list[QueueItem]:
-        return queue(self.project, states=tuple(State))
-
     def find(self, key: Key) -> QueueItem | None:
-        items = queue(self.project, key.lang, key.article, tuple(State))
+        """The segment as its PO file holds it now (the index only lists)."""
+        items = queue(self.project, key.lang, key.article, tuple(State), suggest=False)
         return next((i for i in items if i.id == key.id), None)
 
-    def panel(self, key: Key | None, filters: Filters, flash: Flash | None = None) -> dict[str, Any]:
-        """What the segment view shows for key."""
+    def memory(self, lang: str) -> FuzzyIndex:
+        """Fuzzy matches over the project's approved translations (from the index) and imported memories;
+        built again when the index changed (a large memory: at most every MEMORY_TTL seconds)."""
+        generation, now = self.index.generation, time.monotonic()
+        cached = self._memories.get(lang)
+        if cached is None or (
+            cached[0] != generation and (len(cached[2]) < SMALL_MEMORY or now - cached[1] > MEMORY_TTL)
+        ):
+            entries = [MemoryEntry(source, target) for source, target in self.index.approved(lang)]
+            entries += imported_entries(self.project, lang)
+            cached = self._memories[lang] = (
+                generation,
+                now,
+                FuzzyIndex(entries, self.project.settings.fuzzy_threshold),
+            )
+        return cached[2]
+
+    def panel(
+        self, key: Key | None, filters: Filters, flash: Flash | None = None, *, fresh: bool = False
+    ) -> dict[str, Any]:
+        """What the segment view shows for key (``fresh``: the index was just refreshed)."""
+        if not fresh:
+            self.index.refresh(REFRESH_BUDGET)
         item = self.find(key) if key else None
         if item is None:
             return {"item": None, "flash": flash, "filters": filters}
         unit = item.unit
+        if unit.state is not State.APPROVED:
+            item.suggestions = self.memory(item.lang).suggest(unit)
         terms: list[TermView] = glossary_terms(self.glossary(), unit.source, unit.target, item.lang)
+        others = [r for r in self.index.sharing(item.lang, item.id, SHARED_SHOWN + 1) if r.article != item.article]
+        shared_total = self.index.sharing_count(item.lang, item.id) - 1
+        article_count = self.index.article_count(item.article, item.lang)
         return {
             "item": item,
             "unit": unit,
@@ -242,36 +305,70 @@ class ReviewSite:
             "previous_html": diff_words(unit.previous_source, unit.source) if unit.previous_source else None,
             "suggestions": [
                 {"target": s.target, "score": s.score, "diff": diff_words(s.source, unit.source)}
-                for s in getattr(item, "suggestions", [])
+                for s in item.suggestions
             ],
             "has_error": any(f.severity is Severity.ERROR for f in open_findings(unit)),
             "settled": {check: event.settles() for check, event in settled(unit).items()},
             "blocking": sorted({f.check for f in item.blocking}),
+            "shared": [
+                {
+                    "article": r.article,
+                    "label": r.label,
+                    "same": r.target == unit.target,
+                    "published": Path(self.project.content_file(r.lang, r.article)).is_file(),
+                }
+                for r in others[:SHARED_SHOWN]
+            ],
+            "shared_total": shared_total,
+            "comments": comments(unit),
+            "article_untranslated": article_count.counts["untranslated"],
+            "job": self.current_job(),
         }
 
+    def current_job(self) -> Job | None:
+        """The running job, or the one that ended in the last FINISHED_SHOWN seconds."""
+        job = self.job
+        if job is not None and job.finished is not None and time.monotonic() - job.finished > FINISHED_SHOWN:
+            return None
+        return job
+
     def workspace(self, filters: Filters, key: Key | None, flash: Flash | None = None) -> dict[str, Any]:
-        """The queue list, the counts per article and the segment view."""
-        items = self.all_items()
-        shown = [i for i in items if filters.keep(i)]
-        if key is None and shown:
-            key = Key.of(shown[0])
-        articles: dict[str, ArticleCount] = {}
-        for item in items:
-            if filters.lang and item.lang != filters.lang:
-                continue
-            count = articles.setdefault(item.article, ArticleCount(item.article))
-            count.counts[item.unit.state.value] += 1
-            count.errors += any(f.severity is Severity.ERROR for f in item.unit.findings)
-        checks = sorted({f.check for i in items for f in i.unit.findings})
+        """A page of the queue, its counts, the articles with the most to do, and the segment view."""
+        index = self.index
+        index.refresh(REFRESH_BUDGET)
+        query = filters.query()
+        summary = index.summary(query)
+        shown = summary.shown(filters.state)
+        pages = max(1, -(-shown // PAGE_SIZE))
+        page = filters.page
+        if key is not None:
+            offset = index.offset_of(query, key.index_key)
+            if offset is not None:
+                page = offset // PAGE_SIZE
+        page = min(page, pages - 1)
+        rows = index.page(query, page * PAGE_SIZE, PAGE_SIZE)
+        if key is None and rows:
+            key = Key.of(rows[0])
+        articles, article_total = index.article_counts(filters.lang)
+        if filters.article and all(a.article != filters.article for a in articles):
+            articles.insert(0, index.article_count(filters.article, filters.lang))
         return {
             "filters": filters,
-            "items": shown,
-            "total": len(items),
+            "rows": rows,
+            "shared": index.shared_counts(rows),
+            "summary": summary,
+            "shown": shown,
+            "page": page,
+            "pages": pages,
+            "first": page * PAGE_SIZE + 1,
             "selected": key,
-            "articles": sorted(articles.values(), key=lambda a: a.article),
-            "checks": checks,
+            "articles": articles,
+            "article_total": article_total,
+            "checks": index.checks(),
             "languages": self.project.settings.targets,
-            "panel": self.panel(key, filters, flash),
+            "pending": index.pending,
+            "job": self.current_job(),
+            "panel": self.panel(key, filters, flash, fresh=True),
         }
 
     def article_page(self, slug: str, lang: str, current: str) -> dict[str, Any]:
@@ -303,7 +400,10 @@ class ReviewSite:
     # --- writing -------------------------------------------------------------------------
 
     def decide(self, form: Mapping[str, str], key: Key, reviewer: str) -> tuple[Flash, bool]:
-        """Run one review action through the library; the flash to show and whether to move on."""
+        """Run one review action through the library; the flash to show and whether to move on.
+
+        ``scope=all`` in the form decides for every article holding the segment (approve and reject only
+        where the translation is the one the reviewer saw); otherwise for this article only."""
         action = form.get("decision", "")
         version = form.get("version", "")
         if not version:  # without it, a decision could overwrite one made since the page was opened
@@ -311,59 +411,143 @@ class ReviewSite:
                 "the form does not say which version of the segment you saw; reload the page and decide again."
             )
         force = form.get("force") in ("1", "on", "true")
-        lang, article = key.lang, key.article
+        lang = key.lang
+        scope: dict[str, Any] = {"lang": lang, "article": key.article, "expect": version}
+        everywhere = form.get("scope") == "all" and action in ("approve", "edit", "reject")
+        if everywhere:
+            keys = {(lang, r.article, key.id) for r in self.index.sharing(lang, key.id)} | {key.index_key}
+            scope.update(article=None, keys=keys, seen_in=key.article)
         with self.writing:
             if action == "approve":
-                decisions = approve(
-                    self.project, [key.id], lang=lang, article=article, force=force, reviewer=reviewer, expect=version
-                )
-                if decisions.refused:
-                    reason = decisions.refused[0][1]
+                decisions = approve(self.project, [key.id], force=force, reviewer=reviewer, **scope)
+                mine = [reason for item, reason in decisions.refused if item.article == key.article]
+                if mine:
+                    reason = mine[0]
                     offer = "findings" in reason
                     return Flash(f"Not approved: {reason.split(': fix it')[0]}.", "refused", offer), False
                 note = " over its findings (recorded)" if force else ""
-                return Flash(f"Approved{note}."), True
+                return Flash(f"Approved{note}{self._where(decisions, everywhere)}"), True
             if action == "edit":
                 text = form.get("text", "")
-                decisions = edit(
-                    self.project,
-                    key.id,
-                    text,
-                    lang=lang,
-                    article=article,
-                    force=force,
-                    reviewer=reviewer,
-                    expect=version,
-                )
+                decisions = edit(self.project, key.id, text, force=force, reviewer=reviewer, **scope)
+                where = self._where(decisions, everywhere)
                 if any(d.unit.state is State.APPROVED for d in decisions.done):
-                    return Flash("Edited and approved."), True
+                    return Flash(f"Edited and approved{where}"), True
                 return Flash(
                     "Saved as a draft: the checks found something (see below). Fix it, or tick "
-                    "“approve despite findings”.",
+                    f"“approve despite findings”{where}",
                     "refused",
                 ), False
             if action == "reject":
                 reason = form.get("reason", "")
-                decisions = reject(
-                    self.project, key.id, reason, lang=lang, article=article, reviewer=reviewer, expect=version
-                )
-                if decisions.refused:
-                    return Flash(f"Not rejected: {decisions.refused[0][1]}.", "refused"), False
-                return Flash("Rejected: sent back with your reason."), True
+                decisions = reject(self.project, key.id, reason, reviewer=reviewer, **scope)
+                mine = [why for item, why in decisions.refused if item.article == key.article]
+                if mine:
+                    return Flash(f"Not rejected: {mine[0]}.", "refused"), False
+                return Flash(f"Rejected: sent back with your reason{self._where(decisions, everywhere)}"), True
             if action == "dismiss":
                 check = form.get("finding", "")
-                dismiss(
-                    self.project,
-                    key.id,
-                    check,
-                    form.get("reason", ""),
-                    lang=lang,
-                    article=article,
-                    reviewer=reviewer,
-                    expect=version,
-                )
+                dismiss(self.project, key.id, check, form.get("reason", ""), reviewer=reviewer, **scope)
                 return Flash(f"Dismissed the {check} finding on this text (recorded with your reason)."), False
-        raise ReviewError(f"unknown action {action!r}; use approve, edit, reject or dismiss.")
+            if action == "comment":
+                comment(self.project, key.id, form.get("text", ""), reviewer=reviewer, **scope)
+                return Flash("Comment added (kept in the PO file)."), False
+        raise ReviewError(f"unknown action {action!r}; use approve, edit, reject, dismiss or comment.")
+
+    @staticmethod
+    def _where(decisions: Decisions, everywhere: bool) -> str:
+        """The end of a flash: in how many articles, and the copies left alone (a decision for all)."""
+        if not everywhere:
+            return "."
+        done = len(decisions.done)
+        text = f" in {done} article{'' if done == 1 else 's'}"
+        if decisions.refused:
+            left = "; ".join(f"{item.article}: {why}" for item, why in decisions.refused[:5])
+            text += f"; left alone: {left}"
+        return text + "."
+
+    # --- jobs: Draft and Approve all clean, in the background, one at a time -------------------
+
+    def start(self, kind: str, keys: list[tuple[str, str, str]], what: str, reviewer: str = "") -> Job:
+        """Start drafting (``kind`` draft) or approving the clean drafts among (``approve``) the segments
+        ``keys``; refused while another job runs."""
+        with self._job_lock:
+            if self.job is not None and self.job.running:
+                raise ReviewError(f"wait: {self.job.what} is still running ({self.job.done} of {self.job.total}).")
+            if not keys:
+                raise ReviewError(f"nothing to {'draft' if kind == 'draft' else 'approve'} in {what}.")
+            job = self.job = Job(kind, what, len(keys))
+        work = self._draft if kind == "draft" else self._approve_all
+        threading.Thread(target=work, args=(job, keys, reviewer), name=f"translate-{kind}", daemon=True).start()
+        return job
+
+    def _finish(self, job: Job, outcome: Flash, files: set[tuple[str, str]]) -> None:
+        try:
+            self.index.refresh(only=files)
+        finally:
+            job.outcome, job.finished = outcome, time.monotonic()
+
+    def _draft(self, job: Job, keys: list[tuple[str, str, str]], _: str) -> None:
+        """Draft ``keys`` with the draft function and settings the CLI uses (memory, MT cache, engines)."""
+        from translate.draft import Progress
+        from translate.draft import draft as run_draft
+
+        def progress(state: Progress) -> None:
+            job.texts, job.sent, job.failed = state.total, state.done, state.failed
+
+        files = {(lang, article) for lang, article, _ in keys}
+        langs, articles = {lang for lang, _ in files}, {article for _, article in files}
+        try:
+            report = run_draft(
+                self.project,
+                next(iter(articles)) if len(articles) == 1 else None,
+                next(iter(langs)) if len(langs) == 1 else None,
+                segments=set(keys),
+                on_progress=progress,
+            )
+        except TranslateError as exc:
+            self._finish(job, Flash(f"Draft stopped: {exc}", "error"), files)
+            return
+        made = report.from_memory + report.from_cache + report.from_engine
+        job.done = made
+        parts = [f"{report.from_memory} from memory", f"{report.from_cache} from the MT cache",
+                 f"{report.from_engine} by machine translation"]  # fmt: skip
+        text = f"Drafted {made} of {len(keys)} segment{'' if len(keys) == 1 else 's'} ({', '.join(parts)})."
+        kind = "ok"
+        if report.engine_error is not None:
+            failed = str(report.engine_error).rstrip(".")
+            text += f" Machine translation failed: {failed}; what memory and cache gave is saved."
+            kind = "error"
+        elif report.failures:
+            first = report.failures[0]
+            text += f" {len(report.failures)} failed and stay as they were (first: {first.reason})."
+            kind = "refused"
+        for note in report.notes:
+            text += f" Note: {note}."
+        self._finish(job, Flash(text, kind), files)
+
+    def _approve_all(self, job: Job, keys: list[tuple[str, str, str]], reviewer: str) -> None:
+        """Approve the clean drafts among ``keys`` (as ``review approve --all``: never one with findings or
+        one that needs editing), a few PO files at a time so reviewers' decisions go in between."""
+        files = sorted({(lang, article) for lang, article, _ in keys})
+        approved, refused = 0, []
+        try:
+            for start in range(0, len(files), 50):
+                chunk = set(files[start : start + 50])
+                with self.writing:
+                    decisions = approve(self.project, None, keys={k for k in keys if (k[0], k[1]) in chunk},
+                                        reviewer=reviewer)  # fmt: skip
+                approved += len(decisions.done)
+                refused += decisions.refused
+                job.done = approved + len(refused)
+                self.index.refresh(only=chunk)
+        except TranslateError as exc:
+            self._finish(job, Flash(f"Approving stopped after {approved}: {exc}", "error"), set(files))
+            return
+        text = f"Approved {approved} clean draft{'' if approved == 1 else 's'}."
+        if refused:
+            text += f" {len(refused)} changed since and were left for you (first: {refused[0][1].split(':')[0]})."
+        self._finish(job, Flash(text, "ok" if not refused else "refused"), set(files))
 
     def publish(self, slug: str, lang: str) -> Flash:
         """Publish one article through the library, under the project lock."""
@@ -543,7 +727,52 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
         filters = Filters.read(request.query_params, project)
         key = key_of(request.query_params)
         context = await run_in_threadpool(site.workspace, filters, key)
+        if is_fetch(request):  # the page asks for its queue again (a job ended)
+            response = render(request, "workspace.html", context)
+            response.headers["x-swap"] = "workspace"
+            return response
         return render(request, "page.html", context)
+
+    async def start_job(request: Request) -> Response:
+        """POST /draft (scope segment, article or filter) and POST /approve-clean (the filter)."""
+        form = await form_of(request)
+        filters = Filters.read(form, project)
+        reviewer, _ = reviewer_of(request)
+
+        def work() -> dict[str, Any]:
+            index = site.index
+            index.refresh()
+            if request.url.path == "/approve-clean":
+                if not reviewer:
+                    raise ReviewError("tell us your name first (top of the page): it is recorded with every decision.")
+                keys = index.keys(filters.query(), clean=True)
+                site.start("approve", keys, f"approving the clean drafts {_scope_text(filters)}", reviewer)
+                return {"filters": filters, "job": site.current_job()}
+            scope = form.get("scope", "filter")
+            key = key_of(form)
+            if scope == "segment" and key is not None:
+                keys = [key.index_key]
+                what = f"drafting segment {key.id} of {key.article} [{key.lang}]"
+            elif scope == "article" and key is not None:
+                keys = index.keys(Query(article=key.article, lang=key.lang), state=State.UNTRANSLATED)
+                what = f"drafting {key.article} [{key.lang}]"
+            else:
+                keys = index.keys(filters.query(), state=State.UNTRANSLATED)
+                what = f"drafting the untranslated segments {_scope_text(filters)}"
+            site.start("draft", keys, what)
+            return {"filters": filters, "job": site.current_job()}
+
+        context = await run_in_threadpool(work)
+        if is_fetch(request):
+            return render(request, "job.html", context)
+        return RedirectResponse(_url("/", filters.params()), 303)
+
+    async def job(request: Request) -> Response:
+        filters = Filters.read(request.query_params, project)
+        response = render(request, "job.html", {"filters": filters, "job": site.current_job()})
+        current = site.current_job()
+        response.headers["x-job"] = "none" if current is None else "running" if current.running else "finished"
+        return response
 
     async def panel(request: Request) -> Response:
         filters = Filters.read(request.query_params, project)
@@ -562,7 +791,11 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
             raise ReviewError("tell us your name first (top of the page): it is recorded with every decision.")
 
         def work() -> tuple[dict[str, Any], int]:
-            before = [Key.of(i) for i in site.all_items() if filters.keep(i)]
+            index = site.index
+            place = index.sort_key(key.index_key)  # where it was: the next segment is the one after it
+            files = {(key.lang, key.article)}
+            if form.get("scope") == "all":
+                files |= {(key.lang, r.article) for r in index.sharing(key.lang, key.id)}
             status_code = 200
             try:
                 flash, move_on = site.decide(form, key, reviewer)
@@ -574,11 +807,11 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
                 flash, move_on, status_code = Flash(str(exc), "error"), False, 422
             if flash.kind == "refused":
                 status_code = 422
+            index.refresh(only=files)
             selected: Key | None = key
             if move_on:
-                after = {Key.of(i) for i in site.all_items() if filters.keep(i)}
-                rest = before[before.index(key) + 1 :] if key in before else before
-                selected = next((k for k in rest if k in after), None) or next((k for k in before if k in after), None)
+                following = index.after(filters.query(), place) if place is not None else None
+                selected = Key.of(following) if following is not None else None
             context = site.workspace(filters, selected, flash)
             context["panel"]["done"] = key if move_on else None
             return context, status_code
@@ -641,12 +874,27 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
         Route("/", guarded(home)),
         Route("/panel", guarded(panel)),
         Route("/decide", guarded(decide), methods=["POST"]),
+        Route("/draft", guarded(start_job), methods=["POST"]),
+        Route("/approve-clean", guarded(start_job), methods=["POST"]),
+        Route("/job", guarded(job)),
         Route("/reviewer", guarded(set_reviewer), methods=["POST"]),
         Route("/article/{slug:path}", guarded(article)),
         Route("/publish", guarded(publish_article), methods=["POST"]),
         Mount("/static", StaticFiles(directory=HERE / "static"), name="static"),
     ]
     return _Guard(Starlette(routes=routes), site, allowed_hosts)
+
+
+def _scope_text(filters: Filters) -> str:
+    """What a filter covers, for people: "of emface [en] holding “피부”"."""
+    parts = [f"of {filters.article}" if filters.article else "of every article"]
+    if filters.lang:
+        parts.append(f"[{filters.lang}]")
+    if filters.check:
+        parts.append(f"with findings: {filters.check}")
+    if filters.q:
+        parts.append(f"holding “{filters.q}”")
+    return " ".join(parts)
 
 
 class _Forbidden(Exception):

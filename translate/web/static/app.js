@@ -72,6 +72,60 @@
     }
   }
 
+  // Draft and Approve all clean run on the server; the page shows their progress, then the queue again.
+  let polling = false;
+
+  async function refreshQueue() {
+    const response = await fetch(window.location.href, { headers });
+    if (response.headers.get("x-swap") === "workspace") {
+      $("#workspace").innerHTML = await response.text();
+      settle();
+    }
+  }
+
+  async function pollJob() {
+    if (polling) return;
+    polling = true;
+    try {
+      for (;;) {
+        await new Promise((resolve) => setTimeout(resolve, 400));
+        const response = await fetch("/job", { headers });
+        const state = response.headers.get("x-job");
+        const html = await response.text();
+        const box = $("#job");
+        if (box) box.outerHTML = html;
+        if (state !== "running") break;
+      }
+      await refreshQueue();
+    } catch (error) {
+      showError(`The server did not answer (${error.message}). Is translate serve still running?`);
+    } finally {
+      polling = false;
+    }
+  }
+
+  async function startJob(form) {
+    const data = new FormData(form);
+    try {
+      const response = await fetch(form.getAttribute("action"), {
+        method: "POST",
+        body: data,
+        headers: { ...headers, "X-CSRF-Token": csrf() },
+      });
+      const text = await response.text();
+      if (!response.ok) {
+        showError(text);
+        return;
+      }
+      const box = $("#job");
+      if (box) box.outerHTML = text;
+      document.querySelectorAll("[data-job] button").forEach((b) => (b.disabled = true));
+      pollJob();
+    } catch (error) {
+      showError(`The server did not answer (${error.message}); nothing was started. Is translate serve still running?`);
+    }
+  }
+
   function move(step) {
     const all = rows();
     if (!all.length) return;
@@ -87,12 +141,22 @@
 
   document.addEventListener("submit", (event) => {
     const form = event.target;
+    if (form.matches("[data-job]") && $("#workspace")) {
+      event.preventDefault();
+      startJob(form);
+      return;
+    }
     if (!form.matches("[data-swap]") || !$("#workspace")) return;
     event.preventDefault();
     submit(form, event.submitter);
   });
 
   document.addEventListener("change", (event) => {
+    if (event.target.name === "scope-choice") {
+      // one choice for the approve, edit and reject forms of a sentence several articles share
+      document.querySelectorAll("input[data-scope]").forEach((input) => (input.value = event.target.value));
+      return;
+    }
     const form = event.target.form;
     if (form && form.id === "filters") form.submit();
   });
@@ -166,4 +230,5 @@
     }
     event.preventDefault();
   });
+  if ($("#job[data-running]")) pollJob();
 })();
