@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -72,6 +73,13 @@ def site(tmp_path: Path) -> Iterator[Site]:
     """The review app over a fresh project with drafts, served on 127.0.0.1 until the test ends."""
     project = make_review_project(tmp_path / "site")
     add_memory(project)
+    with serving(project) as running:
+        yield running
+
+
+@contextmanager
+def serving(project: Project) -> Iterator[Site]:
+    """The review app over project, served on 127.0.0.1 while the block runs."""
     port = _free_port()
     app = create_app(project, allowed_hosts={"127.0.0.1", "localhost"})
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
