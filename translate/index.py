@@ -321,15 +321,17 @@ class SegmentIndex:
                         known.pop((lang, slug), None)
                 self.generation += 1
             if not changed:
-                self.pending = 0
-                return 0
+                if not wanted:
+                    self.pending = 0
+                return self.pending
             if budget is None and len(changed) >= 64:
                 results = map_chunks(_index_chunk, ["\0".join(c) for c in changed], _index_setup, self.project)
                 self._store(results)
                 with self._db:  # texts no segment holds any more (translations since edited)
                     self._db.execute("DELETE FROM texts WHERE tid NOT IN (SELECT tid FROM seg)")
-                self.pending = 0
-                return 0
+                if not wanted:
+                    self.pending = 0
+                return self.pending
             checker = _index_setup(self.project)
             done: list[_FileResult] = []
             for lang, slug, stamp in changed:
@@ -337,7 +339,11 @@ class SegmentIndex:
                 if budget is not None and time.monotonic() - started > budget:
                     break
             self._store(done)
-            self.pending = len(changed) - len(done)
+            if wanted and not self.pending:  # our own writes changed the folders: nothing else to look for
+                self._seen_folders = self._folders(
+                    [(lang, slug) for slug in self.articles() for lang in self.project.settings.targets]
+                )
+            self.pending = len(changed) - len(done) if not wanted else self.pending
             return self.pending
 
     def _text_id(self, source: str, target: str, ids: dict[tuple[str, str], int]) -> int:

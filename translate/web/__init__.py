@@ -340,13 +340,13 @@ class ReviewSite:
         summary = index.summary(query)
         shown = summary.shown(filters.state)
         pages = max(1, -(-shown // PAGE_SIZE))
-        page = filters.page
-        if key is not None:
+        page = min(filters.page, pages - 1)
+        rows = index.page(query, page * PAGE_SIZE, PAGE_SIZE)
+        if key is not None and all(Key.of(row) != key for row in rows):  # not on the page the reviewer was on
             offset = index.offset_of(query, key.index_key)
             if offset is not None:
                 page = offset // PAGE_SIZE
-        page = min(page, pages - 1)
-        rows = index.page(query, page * PAGE_SIZE, PAGE_SIZE)
+                rows = index.page(query, page * PAGE_SIZE, PAGE_SIZE)
         if key is None and rows:
             key = Key.of(rows[0])
         articles, article_total = index.article_counts(filters.lang)
