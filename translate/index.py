@@ -35,7 +35,7 @@ from translate.project import Project, inside_root
 INDEX_FILE = "segments.sqlite3"
 COMMON_TEXTS = 2000  # a search in more distinct texts than this tests every segment (one pass)
 FULL_SCAN_EVERY = 2.0  # seconds: between two, a refresh stats the PO files only when a folder of them changed
-SCHEMA = 4
+SCHEMA = 5
 # What the queue's "state" filter may be: the states it shows ("review" also shows approved
 # translations that publish refuses).
 STATE_FILTERS: dict[str, tuple[State, ...]] = {
@@ -69,7 +69,7 @@ CREATE INDEX IF NOT EXISTS seg_all ON seg (err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_todo ON seg (todo, err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_state ON seg (state, err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_id ON seg (lang, id);
-CREATE INDEX IF NOT EXISTS seg_tid ON seg (tid);
+CREATE INDEX IF NOT EXISTS seg_tid ON seg (tid, state, todo, clean, errors, warnings, lang);
 CREATE INDEX IF NOT EXISTS seg_findings ON seg (errors, warnings, state, todo, clean, checks, lang, article);
 CREATE VIEW IF NOT EXISTS segv AS SELECT seg.*, texts.source, texts.target FROM seg JOIN texts USING (tid);
 CREATE TABLE IF NOT EXISTS obsolete (
@@ -104,7 +104,8 @@ class Query:
         if self.article:  # the article's own rows (the primary key), not an index over the whole site
             terms.append("article = ?")
             params.append(self.article)
-        plus = "+" if self.article else ""
+        # the article's own rows, or a text in few texts: not the whole queue in order, tested one by one
+        plus = "+" if self.article or (search_text(self.text) and not common) else ""
         if self.lang:  # never the index on (lang, id): a language holds most of the site
             terms.append("+lang = ?")
             params.append(self.lang)
@@ -418,7 +419,7 @@ class SegmentIndex:
 
     def page(self, query: Query, offset: int = 0, limit: int = 50) -> list[Row]:
         """The segments the query shows, drafts with errors first, from ``offset``."""
-        where, params = query.where()
+        where, params = query.where(common=self._common(query))
         found = self._all(
             f"SELECT {_COLUMNS} FROM segv WHERE {where} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
             [*params, limit, offset],
@@ -450,7 +451,7 @@ class SegmentIndex:
                 )
             ]
             return summary
-        where, params = query.where(state=False, common=self._common(query))
+        where, params = query.where(state=False)  # found through the texts (seg_tid covers the counts)
         for state, todo, clean, n in self._all(
             f"SELECT state, todo, clean, count(*) FROM seg WHERE {where} GROUP BY state, todo, clean", params
         ):
