@@ -116,7 +116,7 @@ def test_search_finds_korean_and_translations_and_review_list_search_agrees(tmp_
     assert [i["source"] for i in json.loads(out.output)] == ["엠페이스는 표정근까지 고려한 리프팅입니다."]
     approve(project, [item_id(project, "엠페이스는")], reviewer="Lee")
     text = runner.invoke(cli_app, ["-C", str(project.root), "review", "list", "--search", "표정근"]).output
-    assert "엠페이스는 표정근까지" in text and "1 segments." in text  # a concordance: approved ones too
+    assert "엠페이스는 표정근까지" in text and "1 segment." in text  # a concordance: approved ones too
 
 
 def test_rows_show_the_translation(tmp_path: Path) -> None:
