@@ -164,6 +164,36 @@ def test_a_reference_definition_keeps_everything_but_its_title() -> None:
     )
 
 
+def test_a_reference_links_label_stays_and_a_shortcut_reference_is_written_in_full(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = (
+        "[예약]하세요. [상담][]도 됩니다.\n\n[안내 문서][예약] 참고.\n\n![사진]\n\n"
+        "[예약]: /book\n[상담]: /talk\n[사진]: /a.jpg\n"
+    )
+    doc = parse_document(text)
+    assert [(s.kind, s.source) for s in doc.segments] == [
+        ("paragraph", "[예약][예약]하세요."),  # the text is the label: the label is a code of its own
+        ("paragraph", "[상담][상담]도 됩니다."),
+        ("paragraph", "[안내 문서][예약] 참고."),
+        ("image-alt", "![사진][사진]"),
+    ]
+    assert [protect(s.source)[1] for s in doc.segments] == [
+        ["[", "][예약]"],
+        ["[", "][상담]"],
+        ["[", "][예약]"],
+        ["![", "][사진]"],
+    ]
+    assert render(doc, {s.source: s.source for s in doc.segments}) == text  # untranslated: as it was
+    # a segment's text is read without the definitions: a label is kept even where none defines it yet
+    assert protect("[안내][없는 라벨]를 보세요.")[1] == ["[", "][없는 라벨]"]
+    root = make_project(tmp_path / "site", articles={"book": text})
+    page = fill_and_publish(runner, root, "book", marker)
+    links = [t for t in READER.parse(body(page)) for t in t.children or [] if t.type in ("link_open", "image")]
+    assert [t.attrGet("href") or t.attrGet("src") for t in links] == ["/book", "/talk", "/book", "/a.jpg"]
+    assert not HANGUL.search(readable(body(page)).split("\n\n[예약]:")[0])
+
+
 def test_footnote_definitions_are_prose_and_references_are_codes() -> None:
     text = "시술 후 관리가 중요합니다[^care].\n\n[^care]: 붉은 기가 생길 수 있습니다. 하루 안에 사라집니다.\n"
     assert kinds(text) == [

@@ -18,7 +18,7 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE, attr_name, attr_value
-from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace
+from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, normalizeReference
 from markdown_it.parser_inline import ParserInline
 from markdown_it.rules_core import StateCore
 from markdown_it.rules_inline.state_inline import Scanned, StateInline
@@ -180,8 +180,11 @@ _TAG_NAME_RE = re.compile(r"<(/?)([A-Za-z][A-Za-z0-9-]*)")
 _ATTR_RE = re.compile(rf"\s+({attr_name})(?:\s*=\s*({attr_value}))?")
 _SHORTCODE_HEAD_RE = re.compile(r"\{\{[<%]\s*([\w./-]+)")
 _SHORTCODE_PARAM_RE = re.compile(r"\s([\w-]+)=(\"(?:[^\"\\]|\\.)*\"|`[^`]*`|[^\s\"`%>]+)")
+_QUOTE_MARKS_RE = re.compile(r"^(?:[ \t]*>)+")
 _TASK_RE = re.compile(r"\[[ xX]\][ \t]+")  # a GFM task list item's check box
 _TITLE_OPENER = {'"': '"', "'": "'", ")": "("}
+# The label of a full reference link or image in a segment's text: [text][label]
+_FULL_REFERENCE_RE = re.compile(r"\]\[((?:[^\[\]\\]|\\.)+)\]")
 
 
 class _Unlocatable(Exception):
@@ -196,6 +199,7 @@ class _Piece:
     match: int = -1  # open: end of its closer; close: start of its opener
     alt: tuple[int, int] | None = None  # alt-text range of an image
     title: tuple[int, int] | None = None  # title range of a link (its close piece) or an image
+    source: str | None = None  # what a segment's text holds for this code instead of the source's text
 
 
 @dataclass(frozen=True)
@@ -586,6 +590,15 @@ def _link_tail(view: str, pos: int) -> int:
     return i
 
 
+def _label_of(view: str, text_start: int, tail: int, end: int) -> str | None:
+    """For a shortcut ([label]) or collapsed ([label][]) reference link or image, whose text is its
+    label: its tail written as a full reference (][label]), so that the text can be translated
+    while the label stays as it is. None for an inline link or a full reference."""
+    if end - tail == 1 or view.startswith("][]", tail):
+        return f"][{' '.join(view[text_start:tail].split())}]"
+    return None
+
+
 def _title_range(view: str, tail: int, end: int) -> tuple[int, int] | None:
     """Where the title is in an inline link's or image's ``](dest "title")`` (tail to end)."""
     if not view.startswith("](", tail) or not view.startswith(")", end - 1):
@@ -665,7 +678,8 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
             index, open_token = stack.pop() if stack else (-1, child)
             opener = pieces[index] if index >= 0 else None
             title = _title_range(view, pos, end) if open_token.attrGet("title") else None
-            pieces.append(_Piece("close", pos, end, match=opener.start if opener else -1, title=title))
+            label = _label_of(view, opener.end, pos, end) if opener and kind == "link_close" else None
+            pieces.append(_Piece("close", pos, end, match=opener.start if opener else -1, title=title, source=label))
             if opener is not None:
                 opener.match = end
             pos = end
@@ -675,7 +689,8 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
             close = _closing_bracket(view, pos + 1)
             end = _link_tail(view, close)
             title = _title_range(view, close, end) if child.attrGet("title") else None
-            pieces.append(_Piece("image", pos, end, alt=(pos + 2, close), title=title))
+            label = _label_of(view, pos + 2, close, end)
+            pieces.append(_Piece("image", pos, end, alt=(pos + 2, close), title=title, source=label))
             pos = end
         else:
             raise _Unlocatable
@@ -730,8 +745,11 @@ def _segments_of(
             segments.extend(_sentences_of(view, run, kind))
             run = []
             if piece.kind == "image" and piece.alt is not None:
-                alt = _Piece("text", *piece.alt)
-                segments.extend(_sentences_of(view, [alt], "image-alt", split=False))
+                alt = [_Piece("text", *piece.alt)]
+                if piece.source is not None:  # ![label]: its text is its label, kept in ![text][label]
+                    alt = [_Piece("code", piece.start, alt[0].start), *alt, _Piece("code", alt[0].end, piece.end)]
+                    alt[-1].source = piece.source
+                segments.extend(_sentences_of(view, alt, "image-alt", split=False))
         else:
             run.append(piece)
         if piece.title is not None:
@@ -907,6 +925,7 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
         and pieces[-1].kind == "close"
         and pieces[-1].end == end
         and pieces[0].match == end
+        and pieces[-1].source is None  # a shortcut reference's text is its label: [text][label] stays whole
     ):
         start, end = pieces[0].end, pieces[-1].start
         if view.text.startswith("[", pieces[0].start) and kind != "table-cell":
@@ -941,6 +960,8 @@ def _make_segment(view: _View, pieces: list[_Piece], start: int, end: int, kind:
         if piece.kind == "soft"
         else decode(text[max(piece.start, start) : min(piece.end, end)])
         if piece.kind == "text"
+        else piece.source
+        if piece.source is not None and start <= piece.start and piece.end <= end
         else text[max(piece.start, start) : min(piece.end, end)]
         for piece in pieces
         if max(piece.start, start) < min(piece.end, end)
@@ -979,7 +1000,12 @@ def inline_codes(source: str) -> list[str]:
 
 def code_spans(source: str) -> tuple[Span, ...]:
     """Where the inline codes are in a segment's text; none when it cannot be parsed as inline Markdown."""
-    tokens = _MD.parseInline(_mask_shortcodes(source))
+    env: dict[str, Any] = {}
+    if "][" in source:  # [text][label]: a link to the document's definition of label, whatever it is
+        env["references"] = {
+            normalizeReference(m.group(1)): {"href": "", "title": ""} for m in _FULL_REFERENCE_RE.finditer(source)
+        }
+    tokens = _MD.parseInline(_mask_shortcodes(source), env)
     children = tokens[0].children if tokens and tokens[0].children else []
     try:
         pieces = _plain_pieces(source) if tokens and tokens[0].meta.get("plain") else _scan(source, children)
