@@ -483,6 +483,9 @@ def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) ->
     start = line_starts[line_no]
     end = line_starts[line_no + 1] - 1 if line_no + 1 < len(line_starts) else len(text)
     line = text[start:end]
+    if line.lstrip(" \t").startswith(">"):  # a table in a block quote: its rows start with the quote's >
+        start += len(line) - len(_QUOTE_MARKS_RE.sub("", line, count=1))
+        line = text[start:end]
     cells = _split_row(line)
     column = token.meta.get("cell")
     if column is None or column >= len(cells):
@@ -522,6 +525,9 @@ def _match_text(view: str, pos: int, expected: str) -> int:
             j += 1
         elif view.startswith("\\", i) and i + 1 < len(view) and view[i + 1] == expected[j]:
             i += 2
+            j += 1
+        elif expected[j] == "|" and view.startswith("\\\\|", i):  # a table cell's \\|: markdown-it drops a \
+            i += 3
             j += 1
         elif i < len(view) and view[i] in " \t\n" and expected[j] in " \t":
             i += 1
