@@ -361,6 +361,23 @@ def test_shortcode_settings_decide_which_parameters_are_segments(runner: CliRunn
     assert body(page) == '\n{{< notice title="On the day" >}}\nNo alcohol.\n{{< /notice >}}\n'
 
 
+def test_tables_in_quotes_and_codes_over_two_lines_in_containers_are_translated(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    text = (
+        "> | 항목 | 기간 |\n> |---|---|\n> | \\\\|시술 | 2주 |\n\n"
+        '> 확인하세요. 자세한 <span\n> title="안내 문구">설명</span>은 [예약](/book\n> "온라인 예약")에서 봅니다.\n\n'
+        '- 사진 {{< figure src="/a.jpg"\n  alt="시술 전후" >}} 입니다. 명령 `a\n    b`를 씁니다.\n\n'
+        '<div>\n<p>피부 {{< figure src="/a.jpg" alt="레이저 장비" >}} 안내</p>\n</div>\n'
+    )
+    root = make_project(tmp_path / "site", articles={"box": text})
+    page = body(fill_and_publish(runner, root, "box", marker))
+    assert skeleton(page) == skeleton(text)
+    assert not HANGUL.search(readable(page)), page
+    assert '> title="EN' in page and '> "EN' in page and '\n  alt="EN' in page  # each line keeps its > or indent
+    assert '{{< figure src="/a.jpg" alt="EN' in page  # not escaped as HTML text (&lt;)
+
+
 # --- the corpus: Korean in every position ------------------------------------------------------
 
 

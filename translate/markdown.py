@@ -746,6 +746,7 @@ def _segments_of(
 ) -> list[_Found]:
     segments: list[_Found] = []
     run: list[_Piece] = []
+    pieces = _join_shortcodes(view.text, pieces)
     for piece in [*pieces, _Piece("hard", len(view.text), len(view.text))]:
         if piece.kind in ("hard", "image"):
             segments.extend(_sentences_of(view, run, kind))
@@ -766,6 +767,23 @@ def _segments_of(
             for a, b, value_kind in _code_values(view.text, piece.start, piece.end, shortcodes):
                 segments.extend(_value_segment(view, a, b, value_kind))
     return segments
+
+
+def _join_shortcodes(text: str, pieces: list[_Piece]) -> list[_Piece]:
+    """pieces with each shortcode written over several lines as one code (the scanner sees its lines
+    apart: text and line breaks), unless it lies inside another code (`{{< x >}}`)."""
+    if "{{" not in text:
+        return pieces
+    for match in _SHORTCODE_RE.finditer(text):
+        a, b = match.span()
+        inside = [p for p in pieces if p.start < b and a < p.end]
+        if "\n" not in match.group() or any(p.kind not in ("text", "soft", "hard") for p in inside):
+            continue
+        kept = [p for p in pieces if p.end <= a or b <= p.start]
+        kept += [_Piece("text", p.start, a) for p in inside if p.kind == "text" and p.start < a]
+        kept += [_Piece("text", b, p.end) for p in inside if p.kind == "text" and b < p.end]
+        pieces = sorted([*kept, _Piece("code", a, b)], key=lambda p: p.start)
+    return pieces
 
 
 def _value_segment(view: _View, start: int, end: int, kind: str) -> list[_Found]:
@@ -1017,6 +1035,7 @@ def code_spans(source: str) -> tuple[Span, ...]:
         pieces = _plain_pieces(source) if tokens and tokens[0].meta.get("plain") else _scan(source, children)
     except _Unlocatable:
         return ()
+    pieces = _join_shortcodes(source, pieces)
     spans = []
     for piece in pieces:
         if piece.kind in ("code", "open", "close"):

@@ -40,6 +40,7 @@ _BLOCK_START_RE = re.compile(
 _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*:~]|\d{1,9}[.)])[ \t]+|\[\^[^\]\s]+\]:[ \t]*)?$")
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
+_SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
 _RULE_ONLY_RE = re.compile(r"[-*_][-*_ \t]*$")
 _BARE_AMPERSAND_RE = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # Segments that are a value inside markup (a title, an attribute, a shortcode parameter).
@@ -53,6 +54,11 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
         return doc_text[segment.span.start : segment.span.end]
     if segment.kind in VALUE_KINDS:
         return _value_text(segment, value, doc_text)
+    if "\n" in value:  # a code over two lines (a tag, a link's "title"): its lines keep the container's > or indent
+        original = doc_text[segment.span.start : segment.span.end]
+        for code in dict.fromkeys(inline_codes(segment.source)):
+            if "\n" in code and (found := _find_code(original, code)):
+                value = value.replace(code, found[1])
     if segment.kind == "html-text":
         return _html_text(value)
     if segment.kind == "table-cell":
@@ -89,8 +95,22 @@ def _value_text(segment: Segment, value: str, doc_text: str) -> str:
     return json.dumps(value, ensure_ascii=False)  # an unquoted shortcode parameter
 
 
+def _find_code(original: str, code: str, start: int = 0) -> tuple[int, str] | None:
+    """Where a code of a segment's text is in the source (from start), and as it is written there: a code
+    over two lines in a block quote or list item has the container's > or indentation on its next line."""
+    at = original.find(code, start)
+    if at >= 0 or "\n" not in code:
+        return (at, code) if at >= 0 else None
+    found = re.compile(re.escape(code).replace("\\\n", r"\n[ \t>]*")).search(original, start)
+    return (found.start(), found.group()) if found else None
+
+
 def _html_text(value: str) -> str:
     """Text for raw HTML: & and < escaped where they would not read as text (tags stay tags)."""
+    codes = _SHORTCODE_RE.findall(value) if "{{" in value else []
+    if codes:  # a Hugo shortcode in the text stays as it is
+        parts = _SHORTCODE_RE.split(value)
+        return "".join(_html_text(part) + (codes[i] if i < len(codes) else "") for i, part in enumerate(parts))
     value = _BARE_AMPERSAND_RE.sub("&amp;", value)
     if "<" not in value:
         return value
@@ -109,10 +129,9 @@ def _with_values(
     located: list[tuple[int, str]] = []  # each code of the parent's source and where it is in the original
     cursor = 0
     for code in inline_codes(parent.source):
-        at = original.find(code, cursor)
-        if at >= 0:
-            located.append((at, code))
-            cursor = at + len(code)
+        if written_as := _find_code(original, code, cursor):
+            located.append(written_as)
+            cursor = written_as[0] + len(written_as[1])
     edits: dict[str, dict[tuple[int, int], tuple[str, list[int]]]] = {}  # code -> range in it -> text, children
     for index, child in enumerate(children):
         a, b = child.span.start - start, child.span.end - start
