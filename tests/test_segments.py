@@ -409,3 +409,13 @@ def test_the_corpus_article_publishes_with_no_korean_and_its_markup_in_place(run
     assert all(code in page for code in kept)
     code, out = run(runner, root, "check")
     assert code == 0 and "untranslated-korean" not in out, out
+
+
+def test_unclosed_shortcode_openers_are_text_and_a_wide_table_has_every_cell() -> None:
+    """Pathological input stays correct (its speed is measured in bench/growth_markdown.py)."""
+    doc = parse_document('가 {{< 나 {{< 다\n\n{{< figure alt="사진" >}} 라\n')
+    assert [s.source for s in doc.segments] == ["가 {{< 나 {{< 다", '{{< figure alt="사진" >}} 라', "사진"]
+    columns = 300
+    row = "|" + "|".join(f"칸{i}" for i in range(columns)) + "|\n"
+    table = parse_document(row + "|" + "|".join(["---"] * columns) + "|\n" + row)
+    assert [s.source for s in table.segments] == [f"칸{i}" for i in range(columns)] * 2

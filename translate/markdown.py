@@ -136,7 +136,9 @@ _BLOCK_RULE_NEEDS: tuple[tuple[str, Callable[[str], object]], ...] = (
 # "plain": text runs and line breaks only, which _plain_pieces finds without the inline parser.
 _INLINE_SYNTAX_RE = re.compile(r"[\\`*_\[<&]|~~")
 MASK = "\ufffc"
-_SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+# A shortcode never holds "{{": an unclosed "{{<" is then given up at the next one (linear, not
+# quadratic, in a text of many unclosed ones).
+_SHORTCODE_RE = re.compile(r"\{\{[<%](?:(?!\{\{).)*?[%>]\}\}", re.DOTALL)
 _CODE_IN_TEXT_RE = re.compile(rf"{_SHORTCODE_RE.pattern}|\{{[#.][^{{}}\n]*\}}(?=[ \t]*$)", re.DOTALL)
 _ALERT_RE = re.compile(r"\[![A-Za-z]+\][+-]?")  # > [!NOTE] (GitHub and Hugo blockquote alerts)
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
@@ -478,6 +480,17 @@ def _split_row(line: str) -> list[tuple[int, int]]:
     return cells
 
 
+_last_row: list[object] = [None, -1, []]  # the text, row start and cells of the row split last
+
+
+def _row_cells(text: str, start: int, line: str) -> list[tuple[int, int]]:
+    """_split_row(line) for the row at ``start`` of ``text``, split once for all its cells (a row of
+    4,000 cells would otherwise be split 4,000 times)."""
+    if _last_row[0] is not text or _last_row[1] != start:
+        _last_row[:] = [text, start, _split_row(line)]
+    return _last_row[2]  # type: ignore[return-value]
+
+
 def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) -> _View:
     # The cell's position in its row: count the inline tokens of this row before it.
     start = line_starts[line_no]
@@ -486,7 +499,7 @@ def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) ->
     if line.lstrip(" \t").startswith(">"):  # a table in a block quote: its rows start with the quote's >
         start += len(line) - len(_QUOTE_MARKS_RE.sub("", line, count=1))
         line = text[start:end]
-    cells = _split_row(line)
+    cells = _row_cells(text, start, line)
     column = token.meta.get("cell")
     if column is None or column >= len(cells):
         raise _Unlocatable

@@ -132,7 +132,7 @@ _BARE_URL_RE = re.compile(r"(?:(?:https?|ftp)://|www\.|mailto:)\S+", re.IGNORECA
 _HTML_COMMENT_RE = re.compile(r"<!--.*?(?:-->|\Z)", re.DOTALL)
 _RAW_ELEMENT_RE = re.compile(r"<(script|style)\b[^>]*>.*?(?:</\1\s*>|\Z)", re.DOTALL | re.IGNORECASE)
 _HUGO_COMMENT_RE = re.compile(r"\{\{([<%])/\*.*?\*/\1\}\}", re.DOTALL)
-_SHORTCODE_RE = re.compile(r"\{\{([<%])(.*?)([%>])\}\}", re.DOTALL)
+_SHORTCODE_RE = re.compile(r"\{\{([<%])((?:(?!\{\{).)*?)([%>])\}\}", re.DOTALL)  # never across "{{"
 _SHORTCODE_ARG_RE = re.compile(r'(?:([\w-]+)=)?("(?:[^"\\]|\\.)*"|`[^`]*`|[^\s"`]+)', re.DOTALL)
 _TAG_RE = re.compile(
     r"""</?[A-Za-z][A-Za-z0-9-]*(?:\s+[^\s"'>/=]+(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'=<>`]+))?)*\s*/?>""", re.DOTALL
