@@ -147,14 +147,16 @@ def make_project(folder: Path, text: str, slug: str = "big") -> Path:
     return folder
 
 
-_EMPTY_MSGSTR = re.compile(r'^(msgid (?!""\n)".*"\n(?:".*"\n)*)msgstr ""$', re.MULTILINE)
-
-
 def approve_all(po: Path) -> None:
-    """Every entry of a PO file given a translation, as a reviewer would leave it (not fuzzy)."""
-    text = po.read_text(encoding="utf-8")
+    """Every entry of a PO file approved, as a reviewer would leave it: drafts lose their fuzzy flag
+    and previous msgid, untranslated entries get a translation."""
+    header, body = po.read_text(encoding="utf-8").split("\n\n", 1)
+    body = re.sub(r"^#, fuzzy\n|^#\| .*\n", "", body, flags=re.MULTILINE)
     counter = iter(range(1, 10**9))
-    po.write_text(_EMPTY_MSGSTR.sub(lambda m: f'{m.group(1)}msgstr "Approved translation {next(counter)}."', text))
+    body = re.sub(
+        r'^msgstr ""\n(?!")', lambda _: f'msgstr "Approved translation {next(counter)}."\n', body, flags=re.MULTILINE
+    )
+    po.write_text(header + "\n\n" + body, encoding="utf-8")
 
 
 # --- measuring ------------------------------------------------------------------------------------

@@ -171,7 +171,9 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
             old[u.source] = u
     current = dict.fromkeys(s.source for s in segments)
     gone = [u for s, u in old.items() if s not in current and u.state is not State.UNTRANSLATED and u.target]
-    similar = fuzzy_matches(*_new_and_gone(current, old, gone))
+    new = [s for s in current if s not in old]
+    places = _places(current, old, gone) if len(new) * len(gone) > EXACT_PAIRS else (None, None)
+    similar = fuzzy_matches(new, gone, *places)
     units: dict[str, Unit] = {}
     for segment in segments:
         unit = units.get(segment.source)
@@ -205,13 +207,10 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
     )
 
 
-def _new_and_gone(
-    current: dict[str, None], old: dict[str, Unit], gone: list[Unit]
-) -> tuple[list[str], list[Unit], list[int], list[int]]:
-    """The article's new sentences and the units that left it, each with its place in the old
-    catalogue: a new sentence is placed right after the last unchanged one before it."""
+def _places(current: dict[str, None], old: dict[str, Unit], gone: list[Unit]) -> tuple[list[int], list[int]]:
+    """Where each new sentence of the article would stand in the old catalogue (right after the
+    last unchanged sentence before it), and where each unit that left it stood."""
     place = {source: i for i, source in enumerate(old)}
-    new: list[str] = []
     new_places: list[int] = []
     anchor, since = -1, 0
     for source in current:
@@ -219,9 +218,8 @@ def _new_and_gone(
             anchor, since = place[source], 0
         else:
             since += 1
-            new.append(source)
             new_places.append(anchor + since)
-    return new, gone, new_places, [place[u.source] for u in gone]
+    return new_places, [place[u.source] for u in gone]
 
 
 def word_diff(old: str, new: str) -> str:
