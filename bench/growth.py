@@ -26,6 +26,7 @@ import random
 import re
 import resource
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,7 @@ SYLLABLES = (
 PARTICLES = ("은", "는", "이", "가", "을", "를", "에", "에서", "으로", "와", "과", "도")
 ENDINGS = ("합니다.", "입니다.", "됩니다.", "있습니다.", "좋습니다.", "필요합니다.")
 WORDS = ("skin", "laser", "lifting", "collagen", "treatment", "patient", "clinic", "result", "session", "care")
+LAUNCHER = "import subprocess, sys; sys.exit(subprocess.call(sys.argv[1:]))"
 PROJECT = '[tool.translate]\nsource = "ko"\ntargets = ["en"]\n'
 
 
@@ -188,20 +190,27 @@ def child(args: list[str]) -> None:
 
 def measure(root: Path, args: list[str], timeout: float) -> tuple[float, float, int]:
     """Wall seconds, peak RSS (MB) and exit code of ``translate -C root ARGS`` in a child process."""
-    cmd = [PY, str(Path(__file__).resolve()), "--child", "-C", str(root), *args]
+    # Linux keeps the peak RSS of the process that execs a program (its ``ru_maxrss``): started from
+    # this process, which holds the generated input, the child would report at least our size. A
+    # small launcher in between starts it from a few megabytes.
+    cmd = [PY, "-S", "-c", LAUNCHER, PY, str(Path(__file__).resolve()), "--child", "-C", str(root), *args]
     started = time.perf_counter()
+    process = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               start_new_session=True)  # fmt: skip
     try:
-        done = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        _, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)  # the launcher and the command it started
+        process.communicate()
         return float("inf"), float("nan"), -1
     elapsed = time.perf_counter() - started
-    last = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
+    last = stderr.strip().splitlines()[-1] if stderr.strip() else ""
     try:
         report = json.loads(last)
     except json.JSONDecodeError:
-        raise SystemExit(f"{' '.join(args)} crashed:\n{done.stderr[-3000:]}") from None
+        raise SystemExit(f"{' '.join(args)} crashed:\n{stderr[-3000:]}") from None
     if report["code"] not in (0, 1):
-        raise SystemExit(f"{' '.join(args)} failed ({report['code']}):\n{done.stderr[-3000:]}")
+        raise SystemExit(f"{' '.join(args)} failed ({report['code']}):\n{stderr[-3000:]}")
     return elapsed, report["peak_kb"] / 1024, report["code"]
 
 
