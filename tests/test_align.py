@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import json
+import random
 import shutil
 from pathlib import Path
 
 import polib
+import pytest
 import yaml
 from typer.testing import CliRunner
 
+import translate.align as align_module
+from bench.growth import article, english_page, korean_sentences
 from tests.conftest import FIXTURES, GLOSSARY, SAMPLE_SLUG, make_project
 from tests.test_cli import run
 from translate.align import align_segments
-from translate.glossary import parse_glossary
+from translate.glossary import Glossary, parse_glossary
 from translate.markdown import parse_document
 from translate.publish import is_ours
 
@@ -109,3 +113,47 @@ def test_align_never_overwrites_approved_translations(runner: CliRunner, tmp_pat
     drafts = [e for e in entries.values() if e.fuzzy]
     assert len(approved) > 30 and any("approved by Lee" in e.tcomment for e in approved)
     assert any(e.msgstr.startswith("Its 특징") for e in drafts)  # a finding keeps it from --approve
+
+
+# --- growth (issue 17) ---------------------------------------------------------------------------
+
+
+def pair(count: int, cut: int = 0, at: int = 0) -> tuple[str, str]:
+    korean = article(korean_sentences(count))
+    lines = english_page(korean, random.Random(count)).split("\n")
+    return korean, "\n".join(lines[:at] + lines[at + cut :])
+
+
+def alignment(korean: str, english: str) -> list[tuple[list[int], list[int], float]]:
+    kd, ed = parse_document(korean), parse_document(english)
+    pairs = align_module.align_segments(kd.segments, korean, ed.segments, english, Glossary(), "en")
+    return [(p.ko, p.en, p.confidence) for p in pairs]
+
+
+@pytest.mark.parametrize(("cut", "at"), [(0, 0), (40, 30), (60, 200)])
+def test_the_banded_alignment_is_the_exhaustive_one(monkeypatch: pytest.MonkeyPatch, cut: int, at: int) -> None:
+    """A narrow band, widened where the best path runs along its edge (an English page that lacks a
+    section), gives the alignment of the whole table."""
+    korean, english = pair(150, cut, at)
+    monkeypatch.setattr(align_module, "BAND", 4)
+    banded = alignment(korean, english)
+    monkeypatch.setattr(align_module, "BAND", 10**6)
+    assert banded == alignment(korean, english)
+
+
+def test_the_alignment_scores_a_number_of_pairings_linear_in_the_article(monkeypatch: pytest.MonkeyPatch) -> None:
+    calls = 0
+    cost = align_module._Scorer.cost
+
+    def counted(self: align_module._Scorer, ko: range, en: range) -> tuple[float, float]:
+        nonlocal calls
+        calls += 1
+        return cost(self, ko, en)
+
+    monkeypatch.setattr(align_module._Scorer, "cost", counted)
+    counts = []
+    for size in (300, 600):
+        calls = 0
+        alignment(*pair(size))
+        counts.append(calls)
+    assert counts[1] < 2.2 * counts[0]

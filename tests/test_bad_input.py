@@ -105,3 +105,18 @@ def test_a_damaged_po_file_does_not_stop_drafting_the_others(tmp_path: Path) -> 
         and "(the other 1 article was processed)" in result.output
     )
     assert 'msgstr "Another article."' in (root / "po" / "en" / "other.po").read_text(encoding="utf-8")
+
+
+def test_a_bad_url_in_the_environment_is_an_engine_failure_not_a_traceback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    runner = CliRunner()
+    root = make_project(tmp_path / "site", articles={"good": GOOD_ARTICLE}, glossary=GLOSSARY)
+    assert runner.invoke(app, ["-C", str(root), "extract"]).exit_code == 0
+    for url in ("http://[::1", "http://127.0.0.1:99999/", "http://127.0.0.1:abc/"):
+        monkeypatch.setenv("LIBRETRANSLATE_URL", url)
+        result = runner.invoke(app, ["-C", str(root), "draft"])
+        assert result.exit_code == 3, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+        assert "libre: the server URL must start with http:// or https:// and name a server" in result.stderr
+        assert "3 left untranslated" in result.output

@@ -9,6 +9,7 @@ heading paired with a paragraph, a pairing that crosses a block).
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import re
@@ -32,6 +33,7 @@ from translate.publish import PAGE_HASH_FIELD, is_ours, page_field, stamp, witho
 PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.011}
 VARIANCE = 6.8
 LOW_CONFIDENCE = 0.5
+BAND = 32  # segments either side of the diagonal that the alignment searches first
 _NUMBER_RE = re.compile(r"\d+(?:[.,]\d+)?")
 _KEPT_RE = re.compile(r"[A-Za-z][A-Za-z0-9-]+|[→%~/]")  # what translators copy as it is: names, symbols
 _LIST_GAP_RE = re.compile(r"\n[ \t>]*(?:[-+*]|\d{1,9}[.)])[ \t]")
@@ -91,6 +93,15 @@ def _normal_tail(z: float) -> float:
 
 
 @dataclass
+class _Side:
+    text: str
+    numbers: set[str]
+    kept: set[str]  # names and symbols translators copy
+    codes: list[str]  # inline codes, sorted
+    wanted: list[str]  # Korean side: the targets of the glossary terms it holds
+
+
+@dataclass
 class _Scorer:
     ko: Sequence[Segment]
     en: Sequence[Segment]
@@ -99,37 +110,62 @@ class _Scorer:
     glossary: Glossary
     lang: str
     ratio: float
+    ko_sides: dict[tuple[int, int], _Side] = field(default_factory=dict)
+    en_sides: dict[tuple[int, int], _Side] = field(default_factory=dict)
+    ko_lengths: list[int] = field(default_factory=list)  # characters before each segment
+    en_lengths: list[int] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.ko_lengths = list(itertools.accumulate((len(s.source) for s in self.ko), initial=0))
+        self.en_lengths = list(itertools.accumulate((len(s.source) for s in self.en), initial=0))
 
     def length_p(self, ko: range, en: range) -> float:
-        l1 = sum(len(self.ko[i].source) for i in ko)
-        l2 = sum(len(self.en[j].source) for j in en)
+        l1 = self.ko_lengths[ko.stop] - self.ko_lengths[ko.start]
+        l2 = self.en_lengths[en.stop] - self.en_lengths[en.start]
         mean = (l1 + l2 / self.ratio) / 2
         if mean == 0:
             return 1.0
         delta = (l2 - l1 * self.ratio) / math.sqrt(mean * VARIANCE * self.ratio)
         return _normal_tail(delta)
 
+    def side(self, korean: bool, span: range) -> _Side:
+        """What the anchors compare in some consecutive segments of one side (computed once)."""
+        cache = self.ko_sides if korean else self.en_sides
+        found = cache.get((span.start, span.stop))
+        if found is None:
+            text = " ".join((self.ko if korean else self.en)[i].source for i in span)
+            wanted: list[str] = []
+            if korean:
+                for match in {m.term.source: m for m in self.glossary.find(text)}.values():
+                    target = match.term.target_for(self.lang)
+                    if target:
+                        wanted.append(target)
+            found = cache[(span.start, span.stop)] = _Side(
+                text,
+                set(_NUMBER_RE.findall(text)),
+                set(_KEPT_RE.findall(text)),
+                sorted(inline_codes(text)),
+                wanted,
+            )
+        return found
+
     def anchors(self, ko: range, en: range) -> tuple[float, int]:
         """A cost adjustment from what both sides share, and how many anchors agreed."""
-        ko_text = " ".join(self.ko[i].source for i in ko)
-        en_text = " ".join(self.en[j].source for j in en)
+        k, e = self.side(True, ko), self.side(False, en)
         cost, hits = 0.0, 0
-        ko_numbers, en_numbers = set(_NUMBER_RE.findall(ko_text)), set(_NUMBER_RE.findall(en_text))
-        if ko_numbers or en_numbers:
-            shared = len(ko_numbers & en_numbers)
-            cost += 1.5 * (len(ko_numbers ^ en_numbers)) - 2.0 * shared
+        if k.numbers or e.numbers:
+            shared = len(k.numbers & e.numbers)
+            cost += 1.5 * (len(k.numbers ^ e.numbers)) - 2.0 * shared
             hits += shared
-        for match in {m.term.source: m for m in self.glossary.find(ko_text)}.values():
-            wanted = match.term.target_for(self.lang)
-            if wanted and target_contains(en_text, wanted, self.lang):
+        for wanted in k.wanted:
+            if target_contains(e.text, wanted, self.lang):
                 cost -= 1.0
                 hits += 1
-        copied = set(_KEPT_RE.findall(ko_text)) & set(_KEPT_RE.findall(en_text))  # RF, HIFES, pexels, →
+        copied = k.kept & e.kept  # RF, HIFES, pexels, →
         cost -= min(len(copied), 3)
         hits += len(copied)
-        ko_codes, en_codes = sorted(inline_codes(ko_text)), sorted(inline_codes(en_text))
-        if ko_codes or en_codes:
-            cost += -1.0 if ko_codes == en_codes else 1.0
+        if k.codes or e.codes:
+            cost += -1.0 if k.codes == e.codes else 1.0
         return cost, hits
 
     def structure(self, ko: range, en: range) -> float:
@@ -169,34 +205,58 @@ class _Scorer:
 def align_segments(
     ko: Sequence[Segment], ko_text: str, en: Sequence[Segment], en_text: str, glossary: Glossary, lang: str
 ) -> list[Pair]:
-    """The best alignment of two segment sequences (dynamic programming over the pairing types)."""
+    """The best alignment of two segment sequences (dynamic programming over the pairing types).
+
+    The search keeps to a band around the diagonal, ``BAND`` segments wide on either side, and
+    widens it while the best path runs along its edge: near-linear for a translation that follows
+    its source, exact (the whole table) when the band covers it.
+    """
     ratio = (sum(len(s.source) for s in en) or 1) / (sum(len(s.source) for s in ko) or 1)
     scorer = _Scorer(ko, en, _blocks(ko, ko_text), _blocks(en, en_text), glossary, lang, ratio)
     n, m = len(ko), len(en)
+    width = BAND
+    while True:
+        pairs, on_edge = _best_path(scorer, n, m, width)
+        if not on_edge:
+            return pairs
+        width *= 2
+
+
+def _best_path(scorer: _Scorer, n: int, m: int, width: int) -> tuple[list[Pair], bool]:
+    """The best alignment within ``width`` of the diagonal, and whether it touches the band's edge."""
+    if n == 0 or m == 0:
+        width = max(n, m)
+    width = max(width, -(-m // max(n, 1)) + 2)  # consecutive rows of the band overlap
+    lo = [max(0, i * m // n - width) if n else 0 for i in range(n + 1)]
+    hi = [min(m, -(-i * m // n) + width) if n else m for i in range(n + 1)]
     inf = float("inf")
-    best = [[inf] * (m + 1) for _ in range(n + 1)]
-    back: list[list[tuple[int, int, float] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    best = [[inf] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
+    back: list[list[tuple[int, int, float] | None]] = [[None] * (hi[i] - lo[i] + 1) for i in range(n + 1)]
     best[0][0] = 0.0
     for i in range(n + 1):
-        for j in range(m + 1):
-            if best[i][j] == inf:
+        for j in range(lo[i], hi[i] + 1):
+            here = best[i][j - lo[i]]
+            if here == inf:
                 continue
             for di, dj in PRIORS:
-                if i + di > n or j + dj > m:
+                ti, tj = i + di, j + dj
+                if ti > n or tj > m or not lo[ti] <= tj <= hi[ti]:
                     continue
-                cost, confidence = scorer.cost(range(i, i + di), range(j, j + dj))
-                if best[i][j] + cost < best[i + di][j + dj]:
-                    best[i + di][j + dj] = best[i][j] + cost
-                    back[i + di][j + dj] = (di, dj, confidence)
+                cost, confidence = scorer.cost(range(i, ti), range(j, tj))
+                if here + cost < best[ti][tj - lo[ti]]:
+                    best[ti][tj - lo[ti]] = here + cost
+                    back[ti][tj - lo[ti]] = (di, dj, confidence)
     pairs: list[Pair] = []
+    on_edge = False
     i, j = n, m
     while i or j:
-        step = back[i][j]
+        on_edge = on_edge or (lo[i] > 0 and j - lo[i] < 2) or (hi[i] < m and hi[i] - j < 2)
+        step = back[i][j - lo[i]]
         assert step is not None
         di, dj, confidence = step
         pairs.append(Pair(list(range(i - di, i)), list(range(j - dj, j)), confidence))
         i, j = i - di, j - dj
-    return pairs[::-1]
+    return pairs[::-1], on_edge
 
 
 def _resolve(project: Project, path: Path) -> Path:

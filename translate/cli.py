@@ -28,7 +28,7 @@ from typer.core import TyperGroup
 from translate import __version__
 from translate.errors import ConfigError, EngineError, TranslateError
 from translate.model import Finding, State
-from translate.project import Project, find_root, require_project
+from translate.project import Project, check_url, find_root, require_project
 
 if TYPE_CHECKING:  # stages are imported by the commands that use them, so each command starts fast
     from translate.draft import DraftReport
@@ -296,6 +296,8 @@ def draft_command(
     from translate.draft import Redraft, iter_failures
     from translate.draft import draft as run_draft
 
+    if url is not None:
+        check_url(url, "--url")
     if (origin or check) and not (redraft or refresh):
         raise ConfigError("--origin and --check choose drafts to redraft: use them with --redraft (or --refresh).")
     selection = None
@@ -1130,6 +1132,8 @@ def sync_command(
     """The whole loop for everything stale: extract, draft what changed, publish what is fully approved."""
     from translate.sync import sync as run_sync
 
+    if url is not None:
+        check_url(url, "--url")
     project = _project(ctx)
     report = run_sync(project, article, lang, drafting=not no_draft, engine=engine, url=url)
     extracted = report.extracted

@@ -697,9 +697,16 @@ def _regional(code: str, known: Any) -> str:
 
 
 def _checked_url(engine: str, url: str) -> str:
-    parts = urlsplit(url.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise EngineError(f"{engine}: the server URL must start with http:// or https://")
+    try:
+        parts = urlsplit(url.strip())
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
+    except ValueError:  # an unclosed [ or a port that is not a number up to 65535 ($LIBRETRANSLATE_URL)
+        valid = False
+    if not valid:
+        raise EngineError(
+            f"{engine}: the server URL must start with http:// or https:// and name a server, with a port "
+            "from 1 to 65535 if it gives one"
+        )
     return url.strip()
 
 

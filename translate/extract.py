@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import hashlib
 import os
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from translate import visible
 from translate.cache import Stamp, StampCache, file_stamp
@@ -67,6 +68,8 @@ def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
 
 
 FUZZY_THRESHOLD = 70.0  # rapidfuzz ratio (0-100) over the jamo of two sentences, spaces ignored
+EXACT_PAIRS = 250_000  # up to this many (new, old) sentence pairs, every pair is scored
+NEAR = 16  # beyond: each new sentence is scored against this many old ones on either side of its place
 
 
 def _jamo(text: str) -> str:
@@ -78,33 +81,61 @@ def _jamo(text: str) -> str:
     return unicodedata.normalize("NFD", "".join(text.split()))
 
 
-def fuzzy_matches(new: list[str], old: list[Unit]) -> dict[str, Unit]:
+def fuzzy_matches(
+    new: list[str],
+    old: list[Unit],
+    new_places: Sequence[float] | None = None,
+    old_places: Sequence[float] | None = None,
+) -> dict[str, Unit]:
     """For each new sentence, the most similar old translated unit, if similar enough.
 
     Best pairs are taken first and one-to-one; a sentence left over (a split sentence) may then
-    share an old unit with another one.
+    share an old unit with another one. Up to ``EXACT_PAIRS`` pairs (any ordinary article), every
+    pair is scored; beyond, a new sentence is scored against the ``NEAR`` old units on either side
+    of its place (``new_places`` and ``old_places``: where each would stand in the old catalogue;
+    default: their ranks, spread evenly), so the cost grows linearly with the article.
     """
     if not new or not old:
         return {}
     keys = [_jamo(u.source) for u in old]
-    scored = []
-    for sentence in new:
-        key = _jamo(sentence)
-        for index, other in enumerate(keys):
-            score = fuzz.ratio(key, other, score_cutoff=FUZZY_THRESHOLD)
-            if score:
-                approved = old[index].state is State.APPROVED
-                scored.append((score, approved, sentence, index))
-    scored.sort(key=lambda t: (t[0], t[1]), reverse=True)
+    scored: list[tuple[float, bool, int, int]] = []  # (-score, not approved, new position, old index)
+    if len(new) * len(old) <= EXACT_PAIRS:
+        for position, sentence in enumerate(new):
+            for _, score, index in process.extract(
+                _jamo(sentence), keys, scorer=fuzz.ratio, score_cutoff=FUZZY_THRESHOLD, limit=None
+            ):
+                scored.append((-score, old[index].state is not State.APPROVED, position, index))
+    else:
+        for position, indices in enumerate(_near(len(new), len(old), new_places, old_places)):
+            key = _jamo(new[position])
+            for index in indices:
+                score = fuzz.ratio(key, keys[index], score_cutoff=FUZZY_THRESHOLD)
+                if score:
+                    scored.append((-score, old[index].state is not State.APPROVED, position, index))
+    scored.sort()  # best score first, approved first, then in the order of the sentences
     result: dict[str, Unit] = {}
     used: set[int] = set()
-    for _, _, sentence, index in scored:
-        if sentence not in result and index not in used:
-            result[sentence] = old[index]
+    for _, _, position, index in scored:
+        if new[position] not in result and index not in used:
+            result[new[position]] = old[index]
             used.add(index)
-    for _, _, sentence, index in scored:
-        result.setdefault(sentence, old[index])
+    for _, _, position, index in scored:
+        result.setdefault(new[position], old[index])
     return result
+
+
+def _near(
+    new: int, old: int, new_places: Sequence[float] | None, old_places: Sequence[float] | None
+) -> Iterator[list[int]]:
+    """For each new sentence, the indices of the ``NEAR`` old units on either side of its place."""
+    if new_places is None or old_places is None:
+        new_places = [i * old / new for i in range(new)]
+        old_places = range(old)
+    order = sorted(range(old), key=old_places.__getitem__)
+    places = [old_places[i] for i in order]
+    for place in new_places:
+        at = bisect.bisect_left(places, place)
+        yield order[max(0, at - NEAR) : at + NEAR + 1]
 
 
 def _from_previous(source: str, previous: Unit, lang: str, glossary: Glossary) -> Unit:
@@ -138,9 +169,11 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
         kept = old.get(u.source)  # the active one wins, unless only the obsolete one holds a translation
         if kept is None or _rank(u) > _rank(kept):
             old[u.source] = u
-    current = list(dict.fromkeys(s.source for s in segments))
+    current = dict.fromkeys(s.source for s in segments)
     gone = [u for s, u in old.items() if s not in current and u.state is not State.UNTRANSLATED and u.target]
-    similar = fuzzy_matches([s for s in current if s not in old], gone)
+    new = [s for s in current if s not in old]
+    places = _places(current, old, gone) if len(new) * len(gone) > EXACT_PAIRS else (None, None)
+    similar = fuzzy_matches(new, gone, *places)
     units: dict[str, Unit] = {}
     for segment in segments:
         unit = units.get(segment.source)
@@ -172,6 +205,21 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
         metadata=dict(catalog.metadata),
         kept=catalog.kept,
     )
+
+
+def _places(current: dict[str, None], old: dict[str, Unit], gone: list[Unit]) -> tuple[list[int], list[int]]:
+    """Where each new sentence of the article would stand in the old catalogue (right after the
+    last unchanged sentence before it), and where each unit that left it stood."""
+    place = {source: i for i, source in enumerate(old)}
+    new_places: list[int] = []
+    anchor, since = -1, 0
+    for source in current:
+        if source in place:
+            anchor, since = place[source], 0
+        else:
+            since += 1
+            new_places.append(anchor + since)
+    return new_places, [place[u.source] for u in gone]
 
 
 def word_diff(old: str, new: str) -> str:

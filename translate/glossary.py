@@ -39,7 +39,8 @@ from typing import Any
 import ahocorasick
 import yaml
 
-from translate.errors import GlossaryError
+from translate.errors import GlossaryError, InputError
+from translate.fileio import read_regular
 from translate.model import Finding, Severity, normalize_text
 
 _PARTICLE_GROUPS = (
@@ -308,12 +309,12 @@ def _collapse_spaces(nfc: str) -> tuple[str, list[int], list[int]]:
 def load_glossary(path: Path, source_lang: str = "ko", targets: Sequence[str] | None = None) -> Glossary:
     """Read and validate glossary.yaml; a missing file is an empty glossary. With ``targets`` (the
     project's target languages), a language key that is none of them is an error."""
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
+    if not path.exists():
         return Glossary()
-    except OSError as exc:
-        raise GlossaryError(f"cannot read the glossary: {exc.strerror}", path=path) from exc
+    try:
+        data = read_regular(path)  # a named pipe is refused, not waited on
+    except InputError as exc:
+        raise GlossaryError(str(exc).removeprefix(f"{path}: "), path=path) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:

@@ -14,6 +14,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Concatenate, ParamSpec, TypeVar
+from urllib.parse import urlsplit
 
 from translate.errors import ConfigError, InputError
 from translate.fileio import TEMP_SUFFIX, project_lock
@@ -136,6 +137,12 @@ def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
             'files write encoding = "cp949".',
             path=path,
         )
+    if settings.engine_url is not None:
+        check_url(settings.engine_url, "[tool.translate] engine_url", path)
+    for name, address in settings.engine_urls.items():
+        if not isinstance(address, str):
+            raise ConfigError(f"[tool.translate] engine_urls.{name} must be a URL (a quoted string).", path=path)
+        check_url(address, f"[tool.translate] engine_urls.{name}", path)
     if not settings.targets:
         raise ConfigError("[tool.translate] targets is empty: name at least one language.", path=path)
     if settings.source in settings.targets:
@@ -161,6 +168,30 @@ def _known_encoding(name: str) -> bool:
     except LookupError:
         return False
     return True
+
+
+def check_url(url: str, name: str, path: Path | None = None) -> str:
+    """``url`` without surrounding white space, once it is certain to be an http(s) URL with a server
+    and a port from 1 to 65535; else a ConfigError naming the setting or option ``name``."""
+    stripped = url.strip()
+    port_rule = "the port must be a number from 1 to 65535"
+    try:
+        parts = urlsplit(stripped)
+        port = parts.port  # raises on a port that is not a number up to 65535
+    except ValueError as exc:
+        reason = port_rule if "Port" in str(exc) else str(exc)[:1].lower() + str(exc)[1:]
+    else:
+        if parts.scheme not in ("http", "https") or not parts.hostname:
+            reason = "it must start with http:// or https:// and name a server"
+        elif port == 0:
+            reason = port_rule
+        else:
+            return stripped
+    shown = f"{name} {url!r}" if name.startswith("--") else f"{name} = {url!r}"
+    raise ConfigError(
+        f"{shown} is not a valid URL ({reason}); write it as http://host:port/, for example http://127.0.0.1:5000/.",
+        path=path,
+    )
 
 
 def load_settings(root: Path) -> Settings:
