@@ -156,7 +156,7 @@ def _alive(pid: int) -> bool:
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists() or (os.cpu_count() or 1) < 2, reason="needs Linux, 2 CPUs")
 def test_workers_of_a_killed_extract_end_with_it_and_its_lock_is_taken_over(tmp_path: Path) -> None:
-    sentences = [f"{k}번째 문장은 피부 관리와 리프팅 시술 후의 주의 사항을 자세히 설명합니다." for k in range(150)]
+    sentences = [f"{k}번째 문장은 피부 관리와 리프팅 시술 후의 주의 사항을 자세히 설명합니다." for k in range(600)]
     articles = {f"article-{n:03}": "\n\n".join(f"{n}번 글: {s}" for s in sentences) + "\n" for n in range(96)}
     root = make_project(tmp_path / "site", articles=articles)
     process = translate(root, "extract")
@@ -168,7 +168,7 @@ def test_workers_of_a_killed_extract_end_with_it_and_its_lock_is_taken_over(tmp_
             workers = _children(process.pid)
             time.sleep(0.01)
         assert workers, "extract of 96 articles should start worker processes"
-        time.sleep(0.3)  # the workers are extracting
+        time.sleep(0.05)  # the workers are extracting (killed long before the work is done: see below)
         process.send_signal(signal.SIGKILL)
         process.wait()
 
@@ -184,7 +184,8 @@ def test_workers_of_a_killed_extract_end_with_it_and_its_lock_is_taken_over(tmp_
         rerun = translate(root, "extract")
         out, err = rerun.communicate(timeout=120)
         assert rerun.returncode == 0, out + err
-        assert "took over the project lock from `translate extract`" in err
+        assert "took over the project lock from `translate extract`" in err, (out[-500:], err)
+        assert "96 unchanged" not in out  # the killed command had not finished: the rerun did the work
         assert len(list((root / "po" / "en").glob("*.po"))) == 96
         assert not list(root.rglob("*.translate-tmp"))
         assert (root / ".translate.lock").read_text(encoding="utf-8") == ""
