@@ -118,6 +118,8 @@ def cli_problems(runner: CliRunner, root: Path, article: Article) -> list[str]:
     if code != 0:
         return [f"review approve --all --force failed ({code}): {out}"]
     code, out = run(runner, root, "publish")
+    if code == 1 and "shortcode-pipe-in-table" in out and f"not published: {SLUG} [en]" in out:
+        return library_problems(article)  # refused: right when the page would be damaged (judged there)
     if code != 0:
         return [f"publish refused a fully approved article ({code}): {out}"]
     page_path = root / "content" / "en" / f"{SLUG}.md"
