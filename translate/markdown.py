@@ -1020,16 +1020,18 @@ def _has_letter(text: str) -> bool:
 
 def collapse_spaces(text: str) -> str:
     """text with each run of white space as one space and none at either end, except inside its
-    inline codes (`ls  -la`, link targets, HTML tags, shortcodes), which are kept as they are."""
+    inline codes (`ls  -la`, link targets, HTML tags, shortcodes), which are kept as they are;
+    U+2028, U+2029 and U+0085 are no white space to Markdown and are kept too."""
+    collapsed = " ".join(text.split())
+    if collapsed == text:
+        return collapsed
     spaces = _SPACES_RE
     if _NOT_MARKDOWN_SPACE_RE.search(text):  # U+2028 and the like: kept where they are
         spaces = _MARKDOWN_SPACES_RE
         if _INLINE_SYNTAX_RE.search(text) is None and "{{" not in text:
             return spaces.sub(" ", text).strip(" ")
-    else:
-        collapsed = " ".join(text.split())
-        if collapsed == text.strip() or (_INLINE_SYNTAX_RE.search(text) is None and "{{" not in text):
-            return collapsed
+    elif collapsed == text.strip() or (_INLINE_SYNTAX_RE.search(text) is None and "{{" not in text):
+        return collapsed
     parts = []
     cursor = 0
     for span in code_spans(text):
