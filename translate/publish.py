@@ -61,7 +61,10 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
     if value == segment.source:
         return doc_text[segment.span.start : segment.span.end]
     if segment.kind in VALUE_KINDS:
-        return _value_text(segment, value, doc_text)
+        value = _value_text(segment, value, doc_text)
+        if "|" in value and segment.kind != "shortcode-param" and _before_delimiter_row(doc_text, segment.span.end):
+            value = _PIPE_RE.sub(r"\1&#124;", value)  # a title (an entity reads as | there too)
+        return value
     if "\n" in value:  # a code over two lines (a tag, a link's "title"): its lines keep the container's > or indent
         original = doc_text[segment.span.start : segment.span.end]
         for code in dict.fromkeys(inline_codes(segment.source)):
