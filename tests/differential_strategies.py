@@ -363,10 +363,10 @@ class _Gen:
             if "table-backslash-pipe" in self.broken:  # no \\| (an escaped backslash, then a pipe)
                 cells = [cell.replace("\\|", "|") for cell in cells]
             cells = [cell.replace("|", "\\|") for cell in cells]
-            if "table-cell-nel" in self.broken:
-                cells = [cell.strip("\x85") for cell in cells]
             if self.chance():
                 cells[1] = cells[1] + " \\| " + self.word()
+            if "table-cell-nel" in self.broken:
+                cells = [cell.strip("\x85") for cell in cells]
             return f"| {cells[0]} | {cells[1]} |\n|:---|---:|\n| {cells[2]} | {cells[3]} |"
         if kind == "figure":
             alt = self.korean_or_english("shortcode-param", self.phrase(2))
