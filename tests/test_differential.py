@@ -118,6 +118,8 @@ def cli_problems(runner: CliRunner, root: Path, article: Article) -> list[str]:
     if code != 0:
         return [f"review approve --all --force failed ({code}): {out}"]
     code, out = run(runner, root, "publish")
+    if code == 1 and "shortcode-pipe-in-table" in out and f"not published: {SLUG} [en]" in out:
+        return library_problems(article)  # refused: right when the page would be damaged (judged there)
     if code != 0:
         return [f"publish refused a fully approved article ({code}): {out}"]
     page_path = root / "content" / "en" / f"{SLUG}.md"
@@ -192,11 +194,13 @@ CASES = [
     _case("table-image-alt-pipe", "| ![사진](/a.jpg) | 나 |\n|---|---|\n| 다 | 라 |\n", "| "),
     _case("code-span-block-start", "``` `` ``` 명령입니다.\n"),
     _case("setext-table", "준비\n---\n", "| "),
+    _case("setext-table-title", '준비 ![사진](/a.jpg "시술 전후") 안내\n---\n', "| "),  # a title's \\| counts too
     _case("shortcode-multiline", '{{< figure\nalt="시술 전후" >}}\n'),
     _case("shortcode-in-html", '<div>\n<p>피부 {{< figure src="/a.jpg" alt="시술 전후" >}} 안내</p>\n</div>\n'),
     _case("multiline-code-in-container", '> 확인하세요 <span\n> class="note" title="안내">설명</span>.\n'),
     _case("table-shortcode-pipe", '| 가 | 나 |\n|---|---|\n| 다 | {{< figure src="/a.jpg" alt="시술" >}} 라 |\n', "| "),
     _case("table-in-quote", "> | 가 | 나 |\n> |---|---|\n> | 다 | 라 |\n"),
+    _case("table-cell-nel", "| 가 | 나 |\n|---|---|\n| \x85관리는 <b>설명</b> | 다 |\n"),
 ]
 
 

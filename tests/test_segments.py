@@ -351,6 +351,60 @@ def test_a_setext_heading_that_reads_like_a_list_is_escaped(runner: CliRunner, t
     assert [t.type for t in READER.parse(body(page)) if t.nesting == 1] == ["heading_open", "heading_open"]
 
 
+def test_a_pipe_next_to_a_table_or_a_delimiter_row_is_escaped_for_the_table(runner: CliRunner, tmp_path: Path) -> None:
+    article = "준비\n---\n\n# 안내\n---\n\n| ![사진](/a.jpg) | 나 |\n|---|---|\n| 다 | 라 |\n"
+    root = make_project(tmp_path / "site", articles={"prep": article})
+    words = {"준비": "| Preparation", "안내": "Guide |", "사진": "before | after"}
+    page = fill_and_publish(runner, root, "prep", lambda s: words.get(s, "Cell"))
+    assert body(page) == (
+        "\n&#124; Preparation\n---\n\n# Guide &#124;\n---\n\n"
+        "| ![before \\| after](/a.jpg) | Cell |\n|---|---|\n| Cell | Cell |\n"
+    )
+    tokens = READER.parse(body(page))
+    blocks = [t.type for t in tokens if t.level == 0 and t.nesting != -1 and t.type != "inline"]
+    assert blocks == ["heading_open", "heading_open", "hr", "table_open"]
+    assert [t.content for t in tokens if t.type == "inline"][:2] == ["&#124; Preparation", "Guide &#124;"]
+    assert [c.content for t in tokens for c in t.children or [] if c.type == "image"] == ["before | after"]
+
+
+def test_markup_at_a_line_start_is_escaped_only_where_it_starts_a_block(runner: CliRunner, tmp_path: Path) -> None:
+    article = "``` `` ``` 명령입니다.\n\n*\u2028피부*입니다.\n"
+    root = make_project(tmp_path / "site", articles={"cmd": article})
+    words = {"``` `` ``` 명령입니다.": "``` `` ``` is the command.", "*\u2028피부*입니다.": "*\u2028Skin* it is."}
+    page = fill_and_publish(runner, root, "cmd", lambda s: words[s])
+    assert body(page) == "\n``` `` ``` is the command.\n\n*\u2028Skin* it is.\n"
+    tokens = READER.parse(body(page))
+    assert [c.type for c in tokens[1].children or []][:1] == ["code_inline"]
+    assert [c.type for c in tokens[4].children or []][:1] == ["em_open"]
+
+
+def test_a_pipe_in_a_shortcode_parameter_in_a_table_is_refused_with_its_line(runner: CliRunner, tmp_path: Path) -> None:
+    article = '| 가 | 나 |\n|---|---|\n| 다 | {{< figure src="/a.jpg" alt="시술 전후" >}} 라 |\n'
+    root = make_project(tmp_path / "site", articles={"fig": article})
+    assert run(runner, root, "extract")[0] == 0
+    path = root / "po" / "en" / "fig.po"
+    po = polib.pofile(str(path))
+    for entry in po:
+        cell = entry.msgid.replace("라", "Cell") if "{{<" in entry.msgid else "Cell"  # the shortcode kept
+        entry.msgstr = "before | after" if entry.msgid == "시술 전후" else cell
+    po.save(str(path))
+    assert run(runner, root, "review", "approve", "--all", "--force", "--reviewer", "Kim")[0] == 0
+    code, out = run(runner, root, "publish")
+    assert code == 1, out
+    assert "not published: fig [en]" in out and "line 3 of the Korean article: shortcode-pipe-in-table" in out, out
+    assert "'before | after'" in out and "write it without |" in out, out
+    assert not (root / "content" / "en" / "fig.md").exists()
+    po = polib.pofile(str(path))
+    for entry in po:
+        entry.msgstr = entry.msgstr.replace(" | ", " / ")
+    po.save(str(path))
+    assert run(runner, root, "review", "approve", "--all", "--force", "--reviewer", "Kim")[0] == 0
+    code, out = run(runner, root, "publish")
+    assert code == 0, out
+    page = (root / "content" / "en" / "fig.md").read_text(encoding="utf-8")
+    assert '{{< figure src="/a.jpg" alt="before / after" >}} Cell |' in page
+
+
 def test_shortcode_settings_decide_which_parameters_are_segments(runner: CliRunner, tmp_path: Path) -> None:
     article = {"day": '{{< notice title="시술 당일 주의" >}}\n음주를 피해 주세요.\n{{< /notice >}}\n'}
     plain = make_project(tmp_path / "plain", articles=article)

@@ -144,6 +144,10 @@ _ALERT_RE = re.compile(r"\[![A-Za-z]+\][+-]?")  # > [!NOTE] (GitHub and Hugo blo
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[A-Za-z][A-Za-z0-9]{1,31});")
 _NEWLINE_RE = re.compile("\n")
 _SPACES_RE = re.compile(r"\s+")
+# What Python's str.split() takes for white space but Markdown does not (emphasis next to it is
+# still emphasis): collapse_spaces keeps these.
+_NOT_MARKDOWN_SPACE_RE = re.compile("[\x1c-\x1f\x85\u2028\u2029]")
+_MARKDOWN_SPACES_RE = re.compile(r"[^\S\x1c-\x1f\x85\u2028\u2029]+")
 
 #: Hugo shortcodes whose named parameters a reader sees (name -> parameters); projects add theirs
 #: in [tool.translate.shortcodes].
@@ -1016,18 +1020,26 @@ def _has_letter(text: str) -> bool:
 
 def collapse_spaces(text: str) -> str:
     """text with each run of white space as one space and none at either end, except inside its
-    inline codes (`ls  -la`, link targets, HTML tags, shortcodes), which are kept as they are."""
+    inline codes (`ls  -la`, link targets, HTML tags, shortcodes), which are kept as they are;
+    U+2028, U+2029 and U+0085 are no white space to Markdown and are kept too."""
     collapsed = " ".join(text.split())
-    if collapsed == text.strip() or (_INLINE_SYNTAX_RE.search(text) is None and "{{" not in text):
+    if collapsed == text:
+        return collapsed
+    spaces = _SPACES_RE
+    if _NOT_MARKDOWN_SPACE_RE.search(text):  # U+2028 and the like: kept where they are
+        spaces = _MARKDOWN_SPACES_RE
+        if _INLINE_SYNTAX_RE.search(text) is None and "{{" not in text:
+            return spaces.sub(" ", text).strip(" ")
+    elif collapsed == text.strip() or (_INLINE_SYNTAX_RE.search(text) is None and "{{" not in text):
         return collapsed
     parts = []
     cursor = 0
     for span in code_spans(text):
-        parts.append(_SPACES_RE.sub(" ", text[cursor : span.start]))
+        parts.append(spaces.sub(" ", text[cursor : span.start]))
         parts.append(text[span.start : span.end])
         cursor = span.end
-    parts.append(_SPACES_RE.sub(" ", text[cursor:]))
-    return "".join(parts).strip()
+    parts.append(spaces.sub(" ", text[cursor:]))
+    return "".join(parts).strip(" ")
 
 
 def inline_codes(source: str) -> list[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -12,6 +13,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from markdown_it import MarkdownIt
 from markdown_it.common.html_re import HTML_TAG_RE
 
 from translate import frontmatter
@@ -20,7 +22,7 @@ from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.extract import load_source, source_hash
 from translate.fileio import WriteBatch, read_text, write_if_changed
-from translate.markdown import collapse_spaces, inline_codes
+from translate.markdown import code_spans, collapse_spaces, inline_codes
 from translate.model import Document, Segment, Severity, Span, State
 from translate.parallel import map_chunks
 from translate.po import load_catalog
@@ -31,9 +33,10 @@ SOURCE_HASH_FIELD = "translationSourceHash"
 PAGE_HASH_FIELD = "translationHash"  # the page as publish wrote it, this line left out
 
 # Text that would start a different Markdown block if it began a line (a thematic break only when
-# the line holds nothing else: ***Important*** is emphasis).
+# the line holds nothing else: ***Important*** is emphasis; ``` only when no backtick follows on
+# the line: ```x``` is a code span; a marker's space is a space or tab: U+2028 is none).
 _BLOCK_START_RE = re.compile(
-    r"^(?:#{1,6}(?=\s|$)|[-+*](?=\s|$)|\d{1,9}(?=[.)](?:\s|$))|>|={2,}|`{3,}|~{3,}"
+    r"^(?:#{1,6}(?=[ \t]|$)|[-+*](?=[ \t]|$)|\d{1,9}(?=[.)](?:[ \t]|$))|>|={2,}|`{3,}(?=[^`]*$)|~{3,}"
     r"|(?:-[ \t]*){3,}$|(?:_[ \t]*){3,}$|(?:\*[ \t]*){3,}$)"
 )
 # (a definition's ": " and a footnote's "[^1]: " too)
@@ -41,6 +44,11 @@ _LINE_PREFIX_RE = re.compile(r"^[ \t>]*(?:(?:[-+*:~]|\d{1,9}[.)])[ \t]+|\[\^[^\]
 _MAX_LINE_PREFIX = 200
 _UNESCAPED_PIPE_RE = re.compile(r"(?<!\\)\|")
 _SHORTCODE_RE = re.compile(r"\{\{[<%].*?[%>]\}\}", re.DOTALL)
+# A GFM table's delimiter row (|---|:--:|, or --- alone): the line above it is a table's header row
+# when its cells (split at | and \|) are as many as the row's.
+_DELIMITER_ROW_RE = re.compile(r"[ \t>]*\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$")
+_PIPE_RE = re.compile(r"((?:\\\\)*)\\?\|")  # a pipe, escaped or not, after any escaped backslashes
+_TABLE_PARSER = MarkdownIt("commonmark").enable("table").disable("inline")  # blocks only: where tables are
 _RULE_ONLY_RE = re.compile(r"[-*_][-*_ \t]*$")
 _BARE_AMPERSAND_RE = re.compile(r"&(?!#[0-9]{1,7};|#[xX][0-9a-fA-F]{1,6};|[A-Za-z][A-Za-z0-9]{1,31};)")
 # Segments that are a value inside markup (a title, an attribute, a shortcode parameter).
@@ -53,7 +61,10 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
     if value == segment.source:
         return doc_text[segment.span.start : segment.span.end]
     if segment.kind in VALUE_KINDS:
-        return _value_text(segment, value, doc_text)
+        value = _value_text(segment, value, doc_text)
+        if "|" in value and segment.kind != "shortcode-param" and _before_delimiter_row(doc_text, segment.span.end):
+            value = _PIPE_RE.sub(r"\1&#124;", value)  # a title (an entity reads as | there too)
+        return value
     if "\n" in value:  # a code over two lines (a tag, a link's "title"): its lines keep the container's > or indent
         original = doc_text[segment.span.start : segment.span.end]
         for code in dict.fromkeys(inline_codes(segment.source)):
@@ -61,8 +72,11 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
                 value = value.replace(code, found[1])
     if segment.kind == "html-text":
         return _html_text(value)
-    if segment.kind == "table-cell":
-        value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+    if "|" in value:
+        if segment.kind == "table-cell" or segment.line in _table_rows(doc_text):  # \| is | in a cell
+            value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
+        elif _before_delimiter_row(doc_text, segment.span.end):  # \| would still count as a cell's end
+            value = _pipes_as_references(value)
     if _RULE_ONLY_RE.match(value):  # *** inside *…* or on a line of its own would be a thematic break
         return re.sub(r"[-*_]", r"\\\g<0>", value)
     # Only a short run of indentation, quote and list markers can stand before a line's text.
@@ -75,6 +89,58 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
             cut = match.end() if value[match.start()].isdigit() else match.start()
             value = value[:cut] + "\\" + value[cut:]
     return value
+
+
+@functools.lru_cache(maxsize=8)
+def _table_rows(doc_text: str) -> frozenset[int]:
+    """The lines (numbered from 1, as Segment.line) of doc_text's body that are rows of a table."""
+    block = frontmatter.find_block(doc_text)
+    start = block.end if block else 0
+    first = doc_text.count("\n", 0, start) + 1
+    rows: set[int] = set()
+    for token in _TABLE_PARSER.parse(doc_text[start:]):
+        if token.type == "table_open" and token.map:
+            rows.update(range(first + token.map[0], first + token.map[1]))
+    return frozenset(rows)
+
+
+def _before_delimiter_row(doc_text: str, end: int) -> bool:
+    """Whether the line after the one holding offset end is a table's delimiter row (a setext
+    heading's --- is one): a | on the line above could make it a table's header."""
+    at = doc_text.find("\n", end)
+    if at < 0:
+        return False
+    after = doc_text.find("\n", at + 1)
+    return _DELIMITER_ROW_RE.match(doc_text, at + 1, len(doc_text) if after < 0 else after) is not None
+
+
+def _pipes_as_references(value: str) -> str:
+    """value with each | outside its inline codes written &#124; (a | or \\| would split a table header)."""
+    out = []
+    cursor = 0
+    for span in (*code_spans(value), Span(len(value), len(value))):
+        out.append(_PIPE_RE.sub(r"\1&#124;", value[cursor : span.start]))
+        out.append(value[span.start : span.end])
+        cursor = span.end
+    return "".join(out)
+
+
+def shortcode_pipe_errors(doc: Document, translations: Mapping[str, str]) -> list[str]:
+    """The page errors for a | in the translation of a shortcode parameter in a table row (its line in
+    the source): Hugo reads shortcodes before Markdown and shows \\| and &#124; as written, so no
+    escape keeps both Hugo's page and the Markdown table (translate's own reading, GitHub's) right."""
+    errors = []
+    for segment in doc.segments:
+        value = translations[segment.source]
+        if segment.kind != "shortcode-param" or "|" not in value or value == segment.source:
+            continue
+        if segment.line in _table_rows(doc.text):
+            errors.append(
+                f"line {segment.line} of the Korean article: shortcode-pipe-in-table: the translation of a "
+                f"shortcode parameter in a table row holds a | ({value!r}); Markdown readers would end the "
+                "cell there and Hugo shows an escaped one as written: write it without |"
+            )
+    return errors
 
 
 def _value_text(segment: Segment, value: str, doc_text: str) -> str:
@@ -410,11 +476,12 @@ def _publish_article(
         translations = {source: unit.target for source, unit in units.items()}
         extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
         text, spans = render_with_spans(doc, translations, extra)
-        errors = page_errors(text, spans, target, config, source_text=doc.text, path=project.content_path(target, slug))
+        path = project.content_path(target, slug)
+        errors = shortcode_pipe_errors(doc, translations)
+        errors += page_errors(text, spans, target, config, source_text=doc.text, path=path)
         if errors:
             report.blocked.append(Blocked(slug, target, Counter(), [], errors))
             continue
-        path = project.content_path(target, slug)
         if hand_edited(path, text):
             tracked = page_field(read_text(path)[0], PAGE_HASH_FIELD) is not None
             report.edited.append(EditedPage(slug, target, path, tracked))
