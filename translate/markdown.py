@@ -484,15 +484,19 @@ def _split_row(line: str) -> list[tuple[int, int]]:
     return cells
 
 
-_last_row: list[object] = [None, -1, []]  # the text, row start and cells of the row split last
+_Row = tuple[str, int, list[tuple[int, int]]]
+_last_row: list[_Row | None] = [None]  # the text, row start and cells of the row split last
 
 
 def _row_cells(text: str, start: int, line: str) -> list[tuple[int, int]]:
     """_split_row(line) for the row at ``start`` of ``text``, split once for all its cells (a row of
-    4,000 cells would otherwise be split 4,000 times)."""
-    if _last_row[0] is not text or _last_row[1] != start:
-        _last_row[:] = [text, start, _split_row(line)]
-    return _last_row[2]  # type: ignore[return-value]
+    4,000 cells would otherwise be split 4,000 times). The memo is read and replaced whole, so
+    threads parsing at once never see another's row."""
+    row = _last_row[0]
+    if row is None or row[0] is not text or row[1] != start:
+        row = (text, start, _split_row(line))
+        _last_row[0] = row
+    return row[2]
 
 
 def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) -> _View:
