@@ -28,29 +28,16 @@ import yaml
 from markdown_it import MarkdownIt
 
 from translate import frontmatter
+from translate.markdown import HTML_TEXT_ATTRIBUTES
 from translate.model import Span
 
 HANGUL_RE = re.compile(r"[\u1100-\u11ff\u3130-\u318f\uac00-\ud7a3]+")
 
 #: HTML attributes whose values a reader sees (shown, read aloud or offered as text).
-VISIBLE_ATTRIBUTES = frozenset(
-    {
-        "alt",
-        "title",
-        "aria-label",
-        "aria-description",
-        "aria-roledescription",
-        "aria-valuetext",
-        "aria-placeholder",
-        "placeholder",
-        "label",  # <track>, <option>, <optgroup>
-        "value",  # the text of <input type="button|submit"> and <button>
-        "content",  # <meta name="description" content="...">
-        "summary",
-        "data-caption",  # lightbox captions
-        "data-title",
-    }
-)
+VISIBLE_ATTRIBUTES = HTML_TEXT_ATTRIBUTES | {
+    "value",  # the text of <input type="button|submit"> and <button> (extracted only there)
+    "content",  # <meta name="description" content="...">: reported, not extracted
+}
 #: Front-matter keys whose values are identifiers or paths, never text a reader sees.
 IDENTIFIER_KEYS = frozenset(
     key.lower()
