@@ -19,7 +19,7 @@ from tests.test_cli import run
 from translate.align import align_segments
 from translate.glossary import Glossary, parse_glossary
 from translate.markdown import parse_document
-from translate.publish import is_ours
+from translate.pages import is_ours
 
 KEYS = ("title", "description", "summary")
 KO = (FIXTURES / "emface-lifting.ko.md").read_text(encoding="utf-8")

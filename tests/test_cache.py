@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 import translate.extract
+import translate.pages
 import translate.parallel
 import translate.status
 from tests.conftest import make_project
@@ -87,7 +88,8 @@ def test_an_unchanged_article_is_not_read_again(tmp_path: Path, monkeypatch: pyt
         read.append(slug)
         return real_load(project, slug, path)
 
-    monkeypatch.setattr(translate.extract, "load_source", counting_load)  # status imports it from there
+    monkeypatch.setattr(translate.extract, "load_source", counting_load)
+    monkeypatch.setattr(translate.pages, "load_source", counting_load)  # status imports it from there
     project.source_path("note-2").write_text("바뀐 글입니다.\n", encoding="utf-8")
     report = extract(project)
     status(project)

@@ -30,10 +30,9 @@ from tests.differential_strategies import (
     marker_translation,
 )
 from tests.test_cli import run
-from translate.extract import source_hash
 from translate.model import State
+from translate.pages import page_hash, source_hash
 from translate.po import load_catalog, save_catalog
-from translate.publish import page_hash
 
 # Reproducible in CI: a fixed sequence of examples (derandomize) and no example database.
 LIBRARY_RUN = settings(

@@ -12,7 +12,7 @@ from tests.conftest import FIXTURES, SAMPLE_SLUG, make_project
 from tests.test_cli import run
 from tests.test_sync import ARTICLE, TRANSLATIONS, approve_translations, edit_source
 from translate.model import segment_id
-from translate.publish import is_ours, page_field, page_hash, stamp
+from translate.pages import is_ours, page_field, page_hash, stamp
 
 
 def published_site(runner: CliRunner, root: Path) -> Path:

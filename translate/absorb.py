@@ -22,23 +22,23 @@ import yaml
 from translate import history
 from translate.checks import check_translation
 from translate.errors import InputError
-from translate.extract import load_source, source_hash
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary
 from translate.markdown import collapse_spaces, decode_html_text, line_of
 from translate.model import Document, Finding, Segment, Severity, Span, State, Unit, text_hash
-from translate.po import load_catalog, save_catalog
-from translate.project import Project, locked
-from translate.publish import (
+from translate.pages import (
     SOURCE_HASH_FIELD,
     TRANSLATION_KEY,
-    VALUE_KINDS,
     is_ours,
+    load_source,
     page_field,
-    render_with_spans,
+    source_hash,
     stamp,
     without_page_hash,
 )
+from translate.po import load_catalog, save_catalog
+from translate.project import Project, locked
+from translate.publish import VALUE_KINDS, render_with_spans
 from translate.sentences import split_sentences
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")

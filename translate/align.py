@@ -20,14 +20,14 @@ from pathlib import Path
 from translate import history
 from translate.checks import check_translation
 from translate.errors import ConfigError
-from translate.extract import extract, load_source, shortcodes
+from translate.extract import extract
 from translate.fileio import atomic_write, read_text
 from translate.glossary import Glossary, load_glossary, target_contains
 from translate.markdown import inline_codes, parse_document
 from translate.model import Finding, Segment, State, Unit, text_hash
+from translate.pages import PAGE_HASH_FIELD, is_ours, load_source, page_field, shortcodes, stamp, without_page_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
-from translate.publish import PAGE_HASH_FIELD, is_ours, page_field, stamp, without_page_hash
 
 # Prior probabilities of the pairing types (Gale & Church 1993), and the variance of the length model.
 PRIORS = {(1, 1): 0.89, (1, 0): 0.005, (0, 1): 0.005, (2, 1): 0.0445, (1, 2): 0.0445, (2, 2): 0.011}

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import bisect
 import difflib
-import hashlib
 import os
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -17,42 +16,13 @@ from translate import visible
 from translate.cache import Stamp, StampCache, file_stamp
 from translate.checks import check_translation
 from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
-from translate.fileio import WriteBatch, read_text
+from translate.fileio import WriteBatch
 from translate.glossary import Glossary, load_glossary
-from translate.markdown import DEFAULT_SHORTCODES, parse_document
 from translate.model import Catalog, Document, Segment, Span, State, Unit, text_hash
+from translate.pages import SOURCE_HASH_KEY, load_source, source_hash
 from translate.parallel import map_chunks
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
-
-SOURCE_HASH_KEY = "X-Source-Hash"
-
-
-def source_hash(text: str) -> str:
-    """Hash of a source article's normalised text (NFC, LF line ends)."""
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
-
-
-def load_source(project: Project, article: str, path: Path | None = None) -> Document:
-    """Read and parse a source article (at ``path`` when the caller has it already)."""
-    path = path or project.source_path(article)
-    text, newline, bom = read_text(path, project.encoding)
-    text = unicodedata.normalize("NFC", text)
-    doc = parse_document(
-        text, front_matter_keys=project.settings.front_matter_keys, path=path, shortcodes=shortcodes(project)
-    )
-    return Document(
-        text=doc.text,
-        segments=doc.segments,
-        newline=newline,
-        bom=bom,
-        front_matter=doc.front_matter,
-    )
-
-
-def shortcodes(project: Project) -> dict[str, tuple[str, ...]]:
-    """The shortcode parameters that hold text: Hugo's built-in ones and the project's settings."""
-    return {**DEFAULT_SHORTCODES, **project.settings.shortcodes}
 
 
 def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import functools
-import hashlib
 import html
 import json
 import re
@@ -20,17 +19,22 @@ from translate import frontmatter
 from translate.approval import Checker, blocking, checks_of, file_time, refresh
 from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
-from translate.extract import load_source, source_hash
 from translate.fileio import WriteBatch, read_text, write_if_changed
 from translate.markdown import code_spans, collapse_spaces, inline_codes
 from translate.model import Document, Segment, Severity, Span, State
+from translate.pages import (
+    PAGE_HASH_FIELD,
+    SOURCE_HASH_FIELD,
+    TRANSLATION_KEY,
+    hand_edited,
+    load_source,
+    page_field,
+    source_hash,
+    stamp,
+)
 from translate.parallel import map_chunks
 from translate.po import load_catalog
 from translate.project import Project
-
-TRANSLATION_KEY = "translationKey"
-SOURCE_HASH_FIELD = "translationSourceHash"
-PAGE_HASH_FIELD = "translationHash"  # the page as publish wrote it, this line left out
 
 # Text that would start a different Markdown block if it began a line (a thematic break only when
 # the line holds nothing else: ***Important*** is emphasis; ``` only when no backtick follows on
@@ -323,53 +327,6 @@ def page_errors(
         for r in check_page_segments(text, segments, lang, config, path=path, source_text=source_text)
         if r.finding.severity is Severity.ERROR
     ]
-
-
-def page_field(text: str, key: str) -> str | None:
-    """A string value of the page's front matter (translationHash, translationSourceHash...), if set."""
-    block = frontmatter.find_block(text)
-    if block is None:
-        return None
-    front = text[block.yaml.start : block.yaml.end]
-    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", front, re.MULTILINE)
-    return found.group(1) if found else None
-
-
-def without_page_hash(text: str) -> str:
-    """The page with its translationHash front-matter line left out."""
-    block = frontmatter.find_block(text)
-    if block and block.yaml.end > block.yaml.start:
-        front = re.sub(
-            rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", text[block.yaml.start : block.yaml.end], count=1, flags=re.MULTILINE
-        )
-        text = text[: block.yaml.start] + front + text[block.yaml.end :]
-    return text
-
-
-def page_hash(text: str) -> str:
-    """The hash of a page's content (LF line ends, no BOM), its own translationHash line left out."""
-    return hashlib.sha256(without_page_hash(text).encode("utf-8")).hexdigest()[:16]
-
-
-def stamp(text: str) -> str:
-    """The page with its translationHash added as the last front-matter line (render always writes one)."""
-    block = frontmatter.find_block(text)
-    assert block is not None
-    return f'{text[: block.yaml.end]}{PAGE_HASH_FIELD}: "{page_hash(text)}"\n{text[block.yaml.end :]}'
-
-
-def is_ours(text: str) -> bool:
-    """Whether a page is exactly as publish (or absorb) last wrote it."""
-    return page_field(text, PAGE_HASH_FIELD) == page_hash(text)
-
-
-def hand_edited(path: Path, new_text: str) -> bool:
-    """Whether publishing new_text to path would overwrite a change made by hand: the page exists,
-    is not as publish last wrote it, and is not already what publish would write."""
-    if not path.is_file():
-        return False
-    current = read_text(path)[0]
-    return not is_ours(current) and page_hash(current) != page_hash(new_text)
 
 
 @dataclass

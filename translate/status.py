@@ -57,7 +57,7 @@ class ArticleStatus:
 def page_status(page_text: str | None, expected: str | None, current_hash: str) -> str:
     """The state of a published page: its text, what publish would write now (None when the article
     is not fully approved) and the current source hash."""
-    from translate.publish import SOURCE_HASH_FIELD, is_ours, page_field, page_hash
+    from translate.pages import SOURCE_HASH_FIELD, is_ours, page_field, page_hash
 
     if page_text is None:
         return NOT_PUBLISHED
@@ -147,10 +147,18 @@ def _status_chunk(state: _StatusState, slugs: list[str]) -> list[tuple[list[Arti
 
 def _article_status(project: Project, slug: str, lang: str | None, checker: Checker) -> list[ArticleStatus]:
     from translate.approval import blocking, file_time, refresh
-    from translate.extract import SOURCE_HASH_KEY, load_source, source_hash
     from translate.fileio import read_text
+    from translate.pages import (
+        PAGE_HASH_FIELD,
+        SOURCE_HASH_FIELD,
+        SOURCE_HASH_KEY,
+        TRANSLATION_KEY,
+        load_source,
+        page_field,
+        source_hash,
+    )
     from translate.po import load_catalog
-    from translate.publish import PAGE_HASH_FIELD, SOURCE_HASH_FIELD, TRANSLATION_KEY, page_field, render
+    from translate.publish import render
 
     rows = []
     doc = load_source(project, slug)

@@ -37,11 +37,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from translate.approval import open_findings, settled
 from translate.errors import ConfigError, LockError, ReviewError, TranslateError
-from translate.extract import load_source
 from translate.glossary import Glossary, cached_glossary
 from translate.history import reviewer_name
 from translate.index import STATE_FILTERS, Query, Row, SegmentIndex
 from translate.model import Severity, State
+from translate.pages import load_source
 from translate.po import load_catalog
 from translate.project import Project
 from translate.publish import publish, render_with_spans
