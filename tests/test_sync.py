@@ -14,7 +14,6 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.test_cli import run
-from translate.extract import word_diff
 from translate.model import segment_id
 
 ARTICLE = """\
@@ -170,8 +169,3 @@ def test_a_renamed_and_edited_article_still_finds_its_translations(runner: CliRu
     po = po_entries(approved_site, "skin-care")
     assert next(e for e in po if e.msgid == KEPT).msgstr == TRANSLATIONS[KEPT]
     assert next(e for e in po if e.msgid == CHANGED_NEW).previous_msgid == CHANGED_OLD
-
-
-def test_word_diff_marks_removed_and_added_words() -> None:
-    assert word_diff("피부 탄력이 좋습니다.", "피부 탄력이 아주 좋습니다.") == "피부 탄력이 {+아주+} 좋습니다."
-    assert word_diff("a b c", "a x c") == "a [-b-] {+x+} c"

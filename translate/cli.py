@@ -621,7 +621,7 @@ def _walk_step(project: Project, item: QueueItem, choice: str, name: str, editor
 
 def _walk_outcome(decisions: Decisions, verb: str, extra: str = "") -> str:
     """Say what a decision of the walk did to each segment; the outcome's name for the summary."""
-    from translate.extract import word_diff
+    from translate.worddiff import word_diff
 
     outcome = "skipped"
     for item in decisions.done:
@@ -680,7 +680,7 @@ def editor_buffer(item: QueueItem) -> str:
     """What the editor opens: the translation, then, below a cut line, the source, the glossary terms
     and the findings as comment lines (removed when the text is read back)."""
     from translate.approval import open_findings
-    from translate.extract import word_diff
+    from translate.worddiff import word_diff
 
     unit = item.unit
     notes = [
@@ -718,8 +718,8 @@ def _edit_in_editor(item: QueueItem, command: list[str]) -> str | None:
 
 def _show(item: QueueItem, prefix: str = "") -> None:
     from translate.approval import settled
-    from translate.extract import word_diff
     from translate.review import comments
+    from translate.worddiff import word_diff
 
     unit = item.unit
     typer.echo(
@@ -754,7 +754,7 @@ def _show(item: QueueItem, prefix: str = "") -> None:
 
 
 def _report(decisions: Decisions, verb: str = "done") -> None:
-    from translate.extract import word_diff
+    from translate.worddiff import word_diff
 
     for item in decisions.done:
         if item.changed_from is not None:
@@ -830,8 +830,8 @@ def review_edit(
     reviewer: Reviewer = None,
 ) -> None:
     """Replace a translation with your own; it is checked, then approved (kept as a draft if checks find something)."""
-    from translate.extract import word_diff
     from translate.review import edit
+    from translate.worddiff import word_diff
 
     decisions = edit(_project(ctx), segment, text, lang=lang, article=article, force=force, reviewer=reviewer)
     pending = [i for i in decisions.done if i.unit.state is not State.APPROVED]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import difflib
 import os
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -190,21 +189,6 @@ def _places(current: dict[str, None], old: dict[str, Unit], gone: list[Unit]) ->
             since += 1
             new_places.append(anchor + since)
     return new_places, [place[u.source] for u in gone]
-
-
-def word_diff(old: str, new: str) -> str:
-    """A word-level diff of two sentences: removed words as [-...-], added words as {+...+}."""
-    a, b = old.split(), new.split()
-    parts: list[str] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            parts.extend(a[i1:i2])
-            continue
-        if i2 > i1:
-            parts.append("[-" + " ".join(a[i1:i2]) + "-]")
-        if j2 > j1:
-            parts.append("{+" + " ".join(b[j1:j2]) + "+}")
-    return " ".join(parts)
 
 
 def orphan_catalogs(project: Project, lang: str, articles: set[str] | None = None) -> list[str]:

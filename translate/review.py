@@ -12,12 +12,12 @@ from pathlib import Path
 from translate import history
 from translate.approval import Checker, blocking, checks_of, file_time, open_findings, refresh, settled
 from translate.errors import ConfigError, PerArticle, ReviewError
-from translate.extract import word_diff
 from translate.markdown import collapse_spaces
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit, text_hash
 from translate.po import load_catalog, save_catalog
 from translate.project import Project
 from translate.tm import Suggestion, attach_suggestions
+from translate.worddiff import word_diff
 
 QUEUE_STATES = (State.DRAFT, State.REJECTED, State.UNTRANSLATED)
 

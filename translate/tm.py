@@ -21,11 +21,11 @@ from rapidfuzz import fuzz, process, utils
 
 from translate import __version__
 from translate.errors import InputError
-from translate.extract import word_diff
 from translate.fileio import atomic_write, open_regular
 from translate.model import State, Unit, normalize_text, segment_id
 from translate.po import load_catalog
 from translate.project import Project, locked
+from translate.worddiff import word_diff
 
 ORIGIN_TM = "tm"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"

@@ -6,7 +6,6 @@ autoescaping; only the markup this module adds is trusted.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -14,6 +13,7 @@ from dataclasses import dataclass
 from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
+from translate import worddiff
 from translate.frontmatter import find_block
 from translate.glossary import Glossary, target_contains
 from translate.model import Span
@@ -78,19 +78,12 @@ def highlight_target(target: str, terms: Sequence[TermView]) -> Markup:
     return wrap(target, spans, "term")
 
 
+_DIFF_HTML = {"same": Markup("{}"), "removed": Markup("<del>{}</del>"), "added": Markup("<ins>{}</ins>")}
+
+
 def diff_words(old: str, new: str) -> Markup:
-    """A word-level diff of two texts: removed words in <del>, added words in <ins>."""
-    a, b = old.split(), new.split()
-    parts: list[Markup] = []
-    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(None, a, b, autojunk=False).get_opcodes():
-        if tag == "equal":
-            parts.append(escape(" ".join(a[i1:i2])))
-            continue
-        if i2 > i1:
-            parts.append(Markup("<del>{}</del>").format(" ".join(a[i1:i2])))
-        if j2 > j1:
-            parts.append(Markup("<ins>{}</ins>").format(" ".join(b[j1:j2])))
-    return Markup(" ").join(parts)
+    """A word-level diff of two texts (:func:`translate.worddiff.diff`): removed words in <del>, added in <ins>."""
+    return Markup(" ").join(_DIFF_HTML[kind].format(words) for kind, words in worddiff.diff(old, new))
 
 
 _MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
