@@ -115,6 +115,20 @@ def test_align_never_overwrites_approved_translations(runner: CliRunner, tmp_pat
     assert any(e.msgstr.startswith("Its 특징") for e in drafts)  # a finding keeps it from --approve
 
 
+def test_a_page_that_starts_with_a_rule_is_adopted_with_a_front_matter_block(runner: CliRunner, tmp_path: Path) -> None:
+    root = make_project(tmp_path / "site", articles={"care": "# 피부 관리\n\n피부 관리 안내입니다.\n"})
+    en_page = root / "content" / "en" / "care.md"
+    en_page.parent.mkdir(parents=True)
+    en_page.write_text("----\n\n# Skin care\n\nA guide to skin care.\n", encoding="utf-8")
+    code, out = run(runner, root, "align", "content/ko/care.md", "content/en/care.md")
+    assert code == 0, out
+    text = en_page.read_text(encoding="utf-8")
+    assert text.startswith("---\ntranslationHash: ") and text.endswith(
+        "---\n\n----\n\n# Skin care\n\nA guide to skin care.\n"
+    )
+    assert is_ours(text)
+
+
 # --- growth (issue 17) ---------------------------------------------------------------------------
 
 

@@ -8,10 +8,13 @@ from pathlib import Path
 import polib
 import pytest
 import yaml
+from hypothesis import given
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.test_cli import run
+from translate import frontmatter
 from translate.model import segment_id
 
 BODY = "\n피부 관리 안내입니다.\n"
@@ -193,3 +196,59 @@ def test_check_names_the_page_and_line_of_broken_front_matter(runner: CliRunner,
     code, out = run(runner, root, "check")
     assert code == 2
     assert f"{page}:2: the front matter is not valid YAML" in out
+
+
+# --- quoting both ways: what publish writes for a value, and what absorb reads back -------------
+
+ORIGINALS = [
+    "피부 안내서",
+    "'피부 안내서'",
+    '"피부 안내서"',
+    "|\n  피부 안내서\n",
+    ">-\n    피부\n    안내서\n",
+    "|2\n    피부\n",
+]
+AWKWARD = [
+    "Skin: a guide",
+    "- first",
+    "# not a comment",
+    "yes",
+    "3",
+    'it\'s "fine"',
+    "[a, b]",
+    "a #b",
+    "{x}",
+    "~",
+    "@me",
+]
+
+
+@pytest.mark.parametrize("original", ORIGINALS)
+@pytest.mark.parametrize("value", AWKWARD)
+def test_a_written_scalar_reads_back_as_its_value(original: str, value: str) -> None:
+    written = frontmatter.yaml_scalar(value, original)
+    assert yaml.safe_load(f"k: {written}")["k"].strip() == value  # YAML's own reading
+    assert (frontmatter.scalar_value(written) or "").strip() == value
+
+
+@given(st.text(st.characters(categories=["L", "N", "P", "S", "Zs"]), min_size=1), st.sampled_from(ORIGINALS))
+def test_any_one_line_value_survives_quoting_both_ways(value: str, original: str) -> None:
+    read = frontmatter.scalar_value(frontmatter.yaml_scalar(value, original))
+    assert read is not None and " ".join(read.split()) == " ".join(value.split())
+
+
+def test_scalar_value_is_none_for_what_is_no_string() -> None:
+    assert frontmatter.scalar_value('"unclosed') is None
+    assert frontmatter.scalar_value("[a, b]") is None
+    assert frontmatter.scalar_value("3") is None
+
+
+def test_the_keys_publish_adds_are_written_read_and_left_out_as_lines() -> None:
+    page = "---\ntitle: Guide\n---\n\nBody with translationHash: x\n"
+    stamped = frontmatter.with_key(page, "translationHash", "0a1b")
+    assert stamped == '---\ntitle: Guide\ntranslationHash: "0a1b"\n---\n\nBody with translationHash: x\n'
+    assert frontmatter.added_value(stamped, "translationHash") == "0a1b"
+    assert frontmatter.added_value(page, "translationHash") is None  # the body is no front matter
+    assert frontmatter.without_key(stamped, "translationHash") == page
+    assert frontmatter.with_block("----\n\nBody\n") == "---\n---\n\n----\n\nBody\n"  # a rule, not front matter
+    assert frontmatter.with_block(page) == page

@@ -17,9 +17,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import yaml
-
-from translate import history
+from translate import frontmatter, history
 from translate.checks import check_translation
 from translate.errors import InputError
 from translate.fileio import atomic_write, read_text
@@ -91,12 +89,8 @@ def _plain_tokens(text: str) -> tuple[list[str], list[int]]:
 def _value(segment: Segment, page_text: str) -> str | None:
     """The translation a reviewer would write for what the page now holds in the segment's place."""
     if segment.kind.startswith("front-matter:"):
-        try:
-            loaded = yaml.safe_load(f"k: {page_text}")
-        except yaml.YAMLError:
-            return None
-        value = loaded.get("k") if isinstance(loaded, dict) else None
-        return " ".join(value.split()) if isinstance(value, str) and value.strip() else None
+        value = frontmatter.scalar_value(page_text)
+        return " ".join(value.split()) if value is not None and value.strip() else None
     if _BLANK_LINE_RE.search(page_text):
         return None  # a new paragraph: structure, not a sentence
     value = collapse_spaces(page_text)

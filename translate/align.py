@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate import history
+from translate import frontmatter, history
 from translate.checks import check_translation
 from translate.errors import ConfigError
 from translate.extract import extract
@@ -386,9 +386,7 @@ def align(
     save_catalog(catalog, po_path)
     if not is_ours(page):
         text = page if page_field(page, PAGE_HASH_FIELD) is None else without_page_hash(page)
-        if not text.startswith("---"):
-            text = "---\n---\n\n" + text
-        atomic_write(en_path, stamp(text), newline=newline, bom=bom)
+        atomic_write(en_path, stamp(frontmatter.with_block(text)), newline=newline, bom=bom)
         report.page_adopted = True
     return report
 

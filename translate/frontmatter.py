@@ -3,7 +3,9 @@
 The one owner of it: finding the block (articles, published pages, the review page), the
 segments of the values named in ``front_matter_keys`` (plain keys and key paths such as
 ``faq.*.question``), the YAML that publish writes for a translated value (in the original's
-style: plain, quoted, or a block scalar kept as a block) and the keys publish adds.
+style: plain, quoted, or a block scalar kept as a block) and the value absorb reads back from
+it, and the keys publish adds (written, read and left out as lines: which keys they are, and
+what they mean, is :mod:`translate.pages`).
 """
 
 from __future__ import annotations
@@ -237,6 +239,17 @@ def _block_scalar(value: str, original: str, header: re.Match[str]) -> str:
     )
 
 
+def scalar_value(text: str) -> str | None:
+    """The string that a YAML scalar's source text stands for (the inverse of :func:`yaml_scalar`:
+    plain, quoted or a block scalar); None when it is not valid YAML or no string."""
+    try:
+        loaded = yaml.safe_load(f"k: {text}")
+    except yaml.YAMLError:
+        return None
+    value = loaded.get("k") if isinstance(loaded, dict) else None
+    return value if isinstance(value, str) else None
+
+
 def additions(doc: Document, extra: Mapping[str, str]) -> str:
     """The lines publish adds at the end of the document's front matter: the keys of extra it does not set."""
     assert doc.front_matter is not None
@@ -248,3 +261,37 @@ def new_block(extra: Mapping[str, str]) -> str:
     """A front-matter block of the keys of extra, for a page whose source has none."""
     lines = "".join(f"{k}: {json.dumps(v, ensure_ascii=False)}\n" for k, v in extra.items())
     return f"---\n{lines}---\n\n"
+
+
+def with_block(text: str) -> str:
+    """text with an empty front-matter block before it when it has none."""
+    return text if find_block(text) else new_block({}) + text
+
+
+def added_value(text: str, key: str) -> str | None:
+    """The value of a top-level key as publish writes it (one line, in double quotes or none) in
+    text's front matter, if it has the key."""
+    block = find_block(text)
+    if block is None:
+        return None
+    front = text[block.yaml.start : block.yaml.end]
+    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", front, re.MULTILINE)
+    return found.group(1) if found else None
+
+
+def without_key(text: str, key: str) -> str:
+    """text with the first line of its front matter that sets key left out."""
+    block = find_block(text)
+    if block and block.yaml.end > block.yaml.start:
+        front = re.sub(
+            rf"^{re.escape(key)}:[^\n]*\n", "", text[block.yaml.start : block.yaml.end], count=1, flags=re.MULTILINE
+        )
+        text = text[: block.yaml.start] + front + text[block.yaml.end :]
+    return text
+
+
+def with_key(text: str, key: str, value: str) -> str:
+    """text with ``key: "value"`` added as the last line of its front matter (which it must have)."""
+    block = find_block(text)
+    assert block is not None
+    return f"{text[: block.yaml.end]}{key}: {json.dumps(value, ensure_ascii=False)}\n{text[block.yaml.end :]}"

@@ -10,7 +10,6 @@ last wrote it, or edited by hand since.
 from __future__ import annotations
 
 import hashlib
-import re
 import unicodedata
 from pathlib import Path
 
@@ -55,23 +54,12 @@ def shortcodes(project: Project) -> dict[str, tuple[str, ...]]:
 
 def page_field(text: str, key: str) -> str | None:
     """A string value of the page's front matter (translationHash, translationSourceHash...), if set."""
-    block = frontmatter.find_block(text)
-    if block is None:
-        return None
-    front = text[block.yaml.start : block.yaml.end]
-    found = re.search(rf"^{re.escape(key)}:[ \t]*\"?([^\"\n]*?)\"?[ \t]*$", front, re.MULTILINE)
-    return found.group(1) if found else None
+    return frontmatter.added_value(text, key)
 
 
 def without_page_hash(text: str) -> str:
     """The page with its translationHash front-matter line left out."""
-    block = frontmatter.find_block(text)
-    if block and block.yaml.end > block.yaml.start:
-        front = re.sub(
-            rf"^{PAGE_HASH_FIELD}:[^\n]*\n", "", text[block.yaml.start : block.yaml.end], count=1, flags=re.MULTILINE
-        )
-        text = text[: block.yaml.start] + front + text[block.yaml.end :]
-    return text
+    return frontmatter.without_key(text, PAGE_HASH_FIELD)
 
 
 def page_hash(text: str) -> str:
@@ -81,9 +69,7 @@ def page_hash(text: str) -> str:
 
 def stamp(text: str) -> str:
     """The page with its translationHash added as the last front-matter line (render always writes one)."""
-    block = frontmatter.find_block(text)
-    assert block is not None
-    return f'{text[: block.yaml.end]}{PAGE_HASH_FIELD}: "{page_hash(text)}"\n{text[block.yaml.end :]}'
+    return frontmatter.with_key(text, PAGE_HASH_FIELD, page_hash(text))
 
 
 def is_ours(text: str) -> bool:
