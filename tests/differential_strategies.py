@@ -33,7 +33,7 @@ from markdown_it.token import Token
 
 from translate import markdown
 from translate.markdown import code_spans, parse_document
-from translate.publish import render, render_with_spans, shortcode_pipe_errors
+from translate.render import render, render_with_spans, shortcode_pipe_errors
 
 #: Constructs publish damages today: the generator avoids them (see KNOWN_BROKEN_WHY). Issue 12's
 #: entity-block, triple-emphasis, code-span-spaces, setext-block-start, front-matter-block-scalar,

@@ -8,7 +8,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from tests.conftest import FIXTURES
 from translate.markdown import code_spans, inline_codes, parse_document
-from translate.publish import render
+from translate.render import render
 
 # A page as Hugo reads it: GFM tables and strikethrough, footnotes, definition lists.
 MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])

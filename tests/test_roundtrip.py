@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from tests.test_markdown import structure
 from translate import markdown
 from translate.markdown import parse_document
-from translate.publish import render
+from translate.render import render
 
 WORDS = st.sampled_from(
     [

@@ -24,7 +24,7 @@ from tests.test_roundtrip import documents
 from translate.draft import protect
 from translate.markdown import DEFAULT_SHORTCODES, code_spans, collapse_spaces, parse_document
 from translate.model import segment_id
-from translate.publish import render
+from translate.render import render
 
 # An independent reading of a page, as Hugo's goldmark sees it: GFM tables and strikethrough, footnotes,
 # definition lists.

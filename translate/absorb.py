@@ -36,7 +36,7 @@ from translate.pages import (
 )
 from translate.po import load_catalog, save_catalog
 from translate.project import Project, locked
-from translate.publish import VALUE_KINDS, render_with_spans
+from translate.render import VALUE_KINDS, render_with_spans
 from translate.sentences import split_sentences
 
 _TOKEN_RE = re.compile(r"\s+|\w+|[^\w\s]")

@@ -158,7 +158,7 @@ def _article_status(project: Project, slug: str, lang: str | None, checker: Chec
         source_hash,
     )
     from translate.po import load_catalog
-    from translate.publish import render
+    from translate.render import render
 
     rows = []
     doc = load_source(project, slug)

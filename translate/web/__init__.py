@@ -44,7 +44,8 @@ from translate.model import Severity, State
 from translate.pages import load_source
 from translate.po import load_catalog
 from translate.project import Project
-from translate.publish import publish, render_with_spans
+from translate.publish import publish
+from translate.render import render_with_spans
 from translate.review import (
     ConflictError,
     Decisions,
