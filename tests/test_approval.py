@@ -195,6 +195,16 @@ def test_the_rejected_state_is_read_from_the_parsed_history(tmp_path: Path) -> N
     assert event.rejection and event.reason == "approved by nobody: say it plainly" and not event.approval
 
 
+def test_the_latest_decision_says_whether_a_history_rejects_comments_deciding_nothing() -> None:
+    rejection = history.rejected("Park", "1a2b3c4d", "the number is wrong")
+    comment = history.commented("Kim", "rejected by Lee on 2026-11-25T10:00:00Z: looks like a rejection")
+    edit = history.line("edited", who="Lee", text="5e6f7a8b")
+    assert history.rejects([rejection]) and history.rejects([rejection, comment, comment])
+    assert not history.rejects([rejection, edit]) and not history.rejects([rejection, edit, comment])
+    assert not history.rejects([comment]) and not history.rejects([])
+    assert not history.rejects(["rejected, in the translator's own words"])  # no history line of translate's
+
+
 @pytest.mark.parametrize(
     "line",
     [

@@ -18,7 +18,7 @@ A dismissal (``review dismiss``) names its check in ``over`` and gives its reaso
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -31,6 +31,7 @@ _LINE_RE = re.compile(
 )
 _LEGACY_OVER_RE = re.compile(r" \(over findings: ([a-z0-9, -]+)\)")
 OUTSIDE = "approved outside translate"
+REJECTED = "rejected"
 DISMISSED = "dismissed"
 COMMENTED = "commented"  # a reviewer's remark on a segment; it changes nothing else
 
@@ -65,7 +66,7 @@ class Event:
 
     @property
     def rejection(self) -> bool:
-        return self.action == "rejected"
+        return self.action == REJECTED
 
     @property
     def comment(self) -> bool:
@@ -228,7 +229,7 @@ def approved(who: str, text: str, over: Iterable[str] = (), *, action: str = "ap
 
 
 def rejected(who: str, text: str | None, reason: str) -> str:
-    return line("rejected", who=who, text=text, reason=reason)
+    return line(REJECTED, who=who, text=text, reason=reason)
 
 
 def dismissed(who: str, text: str, check: str, reason: str) -> str:
@@ -249,6 +250,13 @@ def is_comment(line: str) -> bool:
 def decisions(lines: Iterable[str]) -> list[str]:
     """The history lines that are not comments."""
     return [line for line in lines if not is_comment(line)]
+
+
+def rejects(lines: Sequence[str]) -> bool:
+    """Whether the latest decision of a history (comments decide nothing) is a rejection: a
+    translation marked fuzzy with such a history is in the rejected state."""
+    decided = decisions(lines) if lines and is_comment(lines[-1]) else lines
+    return bool(decided) and parse(decided[-1]).rejection
 
 
 def outside(text: str, when: str) -> str:

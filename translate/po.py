@@ -27,8 +27,7 @@ import polib
 from translate import __version__
 from translate.errors import InputError
 from translate.fileio import WriteBatch, atomic_write, read_text
-from translate.history import comment_lines, decisions, is_comment
-from translate.history import parse as parse_history
+from translate.history import comment_lines, rejects
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 
 WRAP_WIDTH = 79
@@ -74,8 +73,7 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
     if not entry.msgstr:
         state = State.UNTRANSLATED
     elif fuzzy:
-        decided = decisions(history) if history and is_comment(history[-1]) else history  # comments decide nothing
-        state = State.REJECTED if decided and parse_history(decided[-1]).rejection else State.DRAFT
+        state = State.REJECTED if rejects(history) else State.DRAFT
     else:
         state = State.APPROVED
     locations = [(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()]
