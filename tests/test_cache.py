@@ -13,7 +13,7 @@ import pytest
 import translate.extract
 import translate.parallel
 import translate.status
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate.cache import CACHE_DIR
 from translate.errors import TranslateError
 from translate.extract import extract

@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import edit_entry, entries, run
+from tests.helpers import edit_entry, entries, make_project, run
 from translate import markdown
 from translate.checks import check_markup
 from translate.draft import protect

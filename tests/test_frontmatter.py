@@ -10,8 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import make_project, run
 from translate.model import segment_id
 
 BODY = "\n피부 관리 안내입니다.\n"

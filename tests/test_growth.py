@@ -16,8 +16,7 @@ from typer.testing import CliRunner
 
 import translate.extract as extract_module
 from bench.growth import article, korean_sentences, reword, reword_particle, similar_sentences
-from tests.conftest import FIXTURES, make_project
-from tests.test_cli import run
+from tests.helpers import FIXTURES, make_project, run
 from translate.extract import FUZZY_THRESHOLD, _jamo, fuzzy_matches
 from translate.markdown import parse_document
 from translate.model import State, Unit

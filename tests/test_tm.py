@@ -12,11 +12,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process, utils
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import cli as run
+from tests.helpers import make_project
 from tests.mt_server import LibreServer
-from translate.cli import app
 from translate.model import Unit, segment_id
 from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry, exact_memory
 
@@ -25,16 +24,7 @@ CLOSE = "모든 시술은 개인에 따라 효과가 다를 수 있습니다."
 FAR = "오늘은 날씨가 맑습니다."
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LIBRETRANSLATE_URL", raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 def entries(root: Path, slug: str) -> dict[str, polib.POEntry]:
