@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -17,7 +18,7 @@ from tests.helpers import cli as run
 from tests.helpers import make_project
 from tests.mt_server import LibreServer
 from translate.model import Unit, segment_id
-from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry, exact_memory
+from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry
 
 NOTICE = "모든 시술은 개인에 따라 결과가 다를 수 있습니다."
 CLOSE = "모든 시술은 개인에 따라 효과가 다를 수 있습니다."
@@ -151,8 +152,12 @@ SYLLABLES = [chr(0xAC00 + 28 * n) for n in range(0, 11172 // 28, 1)]  # 399 syll
 
 
 def reference_suggestions(memory: list[MemoryEntry], unit: Unit, threshold: float) -> list[tuple[str, int, str]]:
-    """FuzzyIndex.suggest written plainly: rapidfuzz over the whole memory, best first, ties in memory order."""
-    kept = list(exact_memory(memory).values())
+    """FuzzyIndex.suggest written plainly: rapidfuzz over the whole memory, best first, ties in memory order.
+    The memory holds the first entry of each source (NFC, runs of white space one space)."""
+    first: dict[str, MemoryEntry] = {}
+    for entry in memory:
+        first.setdefault(" ".join(unicodedata.normalize("NFC", entry.source).split()), entry)
+    kept = list(first.values())
     query = utils.default_process(unit.source)
     if not query or not kept:
         return []
