@@ -208,14 +208,15 @@ def unfuzzy_and_retype(root: Path, source: str, old: str, new: str) -> None:
 
 # --- pages ------------------------------------------------------------------------------------
 
-# A page as Hugo reads it: GFM tables and strikethrough, footnotes, definition lists.
-_MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-_MD.use(footnote_plugin, move_to_end=False).use(deflist_plugin)
+# A page as Hugo reads it (written from Hugo's Goldmark defaults, not from translate.markdown):
+# CommonMark, GFM tables and strikethrough, footnotes, definition lists.
+HUGO_MARKDOWN = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+HUGO_MARKDOWN.use(footnote_plugin, move_to_end=False).use(deflist_plugin)
 
 
 def structure(text: str) -> list[tuple[str, str, int]]:
     """Block structure as markdown-it sees it: token types, markup and nesting (not text)."""
-    return [(t.type, t.markup, t.level) for t in _MD.parse(text) if t.type != "inline"]
+    return [(t.type, t.markup, t.level) for t in HUGO_MARKDOWN.parse(text) if t.type != "inline"]
 
 
 def body(page: str) -> str:
