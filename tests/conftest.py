@@ -1,9 +1,10 @@
-"""Shared fixtures: a content root in tmp_path, built like a user's project."""
+"""Shared fixtures: a content root in tmp_path, built like a user's project; no network.
+
+Helpers that are not fixtures live in tests/helpers.py."""
 
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ import pytest
 from hypothesis import settings
 from typer.testing import CliRunner
 
+from tests.helpers import ENGINE_VARIABLES, make_project
 from tests.mt_server import LibreServer
 
 # Property tests run a fixed sequence of examples by default, so a test run (CI included) is
@@ -20,51 +22,6 @@ from tests.mt_server import LibreServer
 settings.register_profile("repeatable", derandomize=True, database=None)
 settings.register_profile("explore", derandomize=False)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "repeatable"))
-
-FIXTURES = Path(__file__).parent / "fixtures"
-SAMPLE_SLUG = "emface-lifting"
-
-GLOSSARY = """\
-terms:
-  - ko: 특징
-    en: feature
-    forbidden: {en: [characteristic, trait]}
-  - ko: 엠페이스
-    en: Emface
-  - ko: 표정근
-    en: expression muscles
-  - ko: 피부과 전문의
-    en: dermatologist
-  - ko: 피부
-    en: skin
-  - ko: 리프팅
-    en: lifting
-  - ko: 부작용
-    en: side effects
-"""
-
-
-def make_project(
-    root: Path,
-    *,
-    articles: dict[str, str] | None = None,
-    settings: str | None = None,
-    glossary: str = GLOSSARY,
-) -> Path:
-    """A content root: pyproject settings, glossary and Korean articles (default: the sample)."""
-    (root / "content" / "ko").mkdir(parents=True, exist_ok=True)
-    if articles is None:
-        shutil.copy(FIXTURES / "emface-lifting.ko.md", root / "content" / "ko" / f"{SAMPLE_SLUG}.md")
-    else:
-        for slug, text in articles.items():
-            path = root / "content" / "ko" / f"{slug}.md"
-            path.parent.mkdir(parents=True, exist_ok=True)
-            path.write_text(text, encoding="utf-8")
-    if settings is not None:
-        (root / "pyproject.toml").write_text(settings, encoding="utf-8")
-    (root / "glossary.yaml").write_text(glossary, encoding="utf-8")
-    return root
-
 
 _LOCAL_HOSTS = ("127.0.0.1", "::1", "localhost")
 _real_getaddrinfo = socket.getaddrinfo
@@ -98,3 +55,12 @@ def runner() -> CliRunner:
 def mt_server() -> Iterator[LibreServer]:
     with LibreServer() as server:
         yield server
+
+
+@pytest.fixture
+def local_mt_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No engine URL or key from the developer's shell; requests to 127.0.0.1 never go to a proxy.
+    A module that drafts asks for it with ``pytestmark = pytest.mark.usefixtures("local_mt_only")``."""
+    for name in ENGINE_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")

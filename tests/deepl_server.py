@@ -10,30 +10,22 @@ answers 456 once that many glossaries exist, as an account at its limit does.
 from __future__ import annotations
 
 import itertools
-import threading
 from dataclasses import replace
 from typing import Any
 
-from tests.mt_server import LibreServer, Received, Scripted, _Answer, _Handler, _HTTPServer, _json
+from tests.mt_server import LibreServer, Received, Scripted, _Answer, _Handler, _json
 
 
-class _Handler2(_Handler):
+class _DeleteHandler(_Handler):
     def do_DELETE(self) -> None:
         self._handle()
 
 
-class _HTTPServer2(_HTTPServer):
-    def __init__(self, owner: LibreServer):
-        super(_HTTPServer, self).__init__(("127.0.0.1", 0), _Handler2)
-        self.owner = owner
-
-
 class DeeplServer(LibreServer):
+    handler = _DeleteHandler
+
     def __init__(self, *, api_key: str = "deepl-key", glossary_limit: int | None = None, **kwargs: Any) -> None:
         super().__init__(api_key=api_key, **kwargs)
-        self._httpd.server_close()
-        self._httpd = _HTTPServer2(self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
         self.glossaries: dict[str, dict[str, Any]] = {}
         self.glossary_limit = glossary_limit
         self._ids = itertools.count(1)

@@ -30,8 +30,9 @@ import yaml
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
+from mdit_py_plugins.deflist import deflist_plugin
+from mdit_py_plugins.footnote import footnote_plugin
 
-from translate import markdown
 from translate.markdown import code_spans, parse_document
 from translate.render import render, render_with_spans, shortcode_pipe_errors
 
@@ -496,16 +497,11 @@ def _path_like(value: str) -> bool:
 
 @functools.cache
 def judge_parser() -> MarkdownIt:
-    """A markdown-it-py parser with the project's rules and plugins, built apart from the project's
-    parser (whose inline stage is its own): CommonMark plus what translate.markdown enables."""
-    active = markdown._MD.get_active_rules()
-    parser = MarkdownIt("commonmark")
-    if any("footnote" in rule for rules in active.values() for rule in rules):
-        from mdit_py_plugins.footnote import footnote_plugin  # type: ignore[import-not-found,unused-ignore]
-
-        parser.use(footnote_plugin)
-    parser.enable([rule for chain in ("block", "inline", "inline2") for rule in active[chain]], ignoreInvalid=True)
-    return parser
+    """A markdown-it-py parser for a page as Hugo's Goldmark reads it, written from Hugo's defaults
+    rather than read from translate.markdown: CommonMark, GFM tables and strikethrough, footnotes
+    (no inline ^[…] footnotes, which Goldmark lacks), definition lists."""
+    parser = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    return parser.use(footnote_plugin, inline=False).use(deflist_plugin)
 
 
 def split_front_matter(text: str) -> tuple[str | None, str]:

@@ -36,13 +36,11 @@ from __future__ import annotations
 
 import contextlib
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
 from typing import Any, cast
 
+from tests.local_http import LocalHTTPServer, QuietHandler, owner_of
 from tests.mt_server import romanize
 
 REFUSAL = "I'm sorry, I can't help with that."
@@ -83,102 +81,21 @@ class Reply:
     stall: float = 0.0
 
 
-@dataclass
-class LLMServer:
-    translate: Callable[[str], str] = english
-    api_key: str | None = None
-    answer: Callable[[str, Call], str | None] = lambda text, call: None
-    drop: Callable[[str, Call], bool] = lambda text, call: False
-    reverse: bool = False
-    obey_glossary: bool = True
-    cut_off: Callable[[Call], bool] = lambda call: False
-    refuse: Callable[[Call], bool] = lambda call: False
-    refusal_field: bool = False
-    usage: bool = True
-    delay: float = 0.0
-    chunk_delay: float = 0.0
-    stall: float = 0.0
-    script: list[Reply] = field(default_factory=list)
-    models: tuple[str, ...] = ("local-model",)
-    received: list[Call] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd = _HTTPServer(self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
-
-    @property
-    def url(self) -> str:
-        """The API base, as a user gives it to --url."""
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/v1"
-
-    def __enter__(self) -> LLMServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self, exc_type: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        self._stopping.set()
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
-    def wait(self, seconds: float) -> None:
-        if seconds:
-            self._stopping.wait(seconds)
-
-    @staticmethod
-    def _obey(text: str, call: Call) -> str:
-        for entry in sorted(call.payload.get("glossary", []), key=lambda e: -len(e["source"])):
-            text = text.replace(entry["source"], f" {entry['target']} ")
-        return " ".join(text.split())
-
-    def completion(self, call: Call) -> tuple[str, str | None, str]:
-        """The content, finish reason and refusal the model gives for ``call``."""
-        if self.refuse(call):
-            return ("", "stop", REFUSAL) if self.refusal_field else (REFUSAL, "stop", "")
-        items = []
-        for index, text in enumerate(call.texts):
-            if self.drop(text, call):
-                continue
-            answer = self.answer(text, call)
-            if answer is None:
-                answer = self.translate(self._obey(text, call) if self.obey_glossary else text)
-            items.append({"id": str(index + 1), "text": answer})
-        if self.reverse:
-            items.reverse()
-        content = json.dumps({"translations": items}, ensure_ascii=False)
-        if self.cut_off(call):
-            return content[: len(content) // 2], "length", ""
-        return content, "stop", ""
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, owner: LLMServer):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.owner = owner
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"
-    disable_nagle_algorithm = True
+class _Handler(QuietHandler):
+    """Answers the chat-completions API as the :class:`LLMServer` it serves is set."""
 
     def handle(self) -> None:
         with contextlib.suppress(ConnectionError):  # the client closed the connection it kept alive
             super().handle()
 
     def do_GET(self) -> None:
-        owner = cast(_HTTPServer, self.server).owner
+        owner: LLMServer = owner_of(self)
         if self.path != "/v1/models":
             return self._json(404, {"error": {"message": f"no route {self.path}"}})
         return self._json(200, {"object": "list", "data": [{"id": m, "object": "model"} for m in owner.models]})
 
     def do_POST(self) -> None:
-        owner = cast(_HTTPServer, self.server).owner
+        owner: LLMServer = owner_of(self)
         body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         if self.path != "/v1/chat/completions":
             return self._json(404, {"error": {"message": f"no route {self.path}"}})
@@ -239,5 +156,57 @@ class _Handler(BaseHTTPRequestHandler):
         except ConnectionError:
             pass
 
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep test output quiet."""
+
+@dataclass
+class LLMServer(LocalHTTPServer):
+    translate: Callable[[str], str] = english
+    api_key: str | None = None
+    answer: Callable[[str, Call], str | None] = lambda text, call: None
+    drop: Callable[[str, Call], bool] = lambda text, call: False
+    reverse: bool = False
+    obey_glossary: bool = True
+    cut_off: Callable[[Call], bool] = lambda call: False
+    refuse: Callable[[Call], bool] = lambda call: False
+    refusal_field: bool = False
+    usage: bool = True
+    delay: float = 0.0
+    chunk_delay: float = 0.0
+    stall: float = 0.0
+    script: list[Reply] = field(default_factory=list)
+    models: tuple[str, ...] = ("local-model",)
+    received: list[Call] = field(default_factory=list)
+
+    handler = _Handler
+
+    def __post_init__(self) -> None:
+        super().__init__()
+
+    @property
+    def url(self) -> str:
+        """The API base, as a user gives it to --url."""
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    @staticmethod
+    def _obey(text: str, call: Call) -> str:
+        for entry in sorted(call.payload.get("glossary", []), key=lambda e: -len(e["source"])):
+            text = text.replace(entry["source"], f" {entry['target']} ")
+        return " ".join(text.split())
+
+    def completion(self, call: Call) -> tuple[str, str | None, str]:
+        """The content, finish reason and refusal the model gives for ``call``."""
+        if self.refuse(call):
+            return ("", "stop", REFUSAL) if self.refusal_field else (REFUSAL, "stop", "")
+        items = []
+        for index, text in enumerate(call.texts):
+            if self.drop(text, call):
+                continue
+            answer = self.answer(text, call)
+            if answer is None:
+                answer = self.translate(self._obey(text, call) if self.obey_glossary else text)
+            items.append({"id": str(index + 1), "text": answer})
+        if self.reverse:
+            items.reverse()
+        content = json.dumps({"translations": items}, ensure_ascii=False)
+        if self.cut_off(call):
+            return content[: len(content) // 2], "length", ""
+        return content, "stop", ""

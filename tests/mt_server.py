@@ -53,13 +53,11 @@ from __future__ import annotations
 
 import html
 import json
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
-from typing import cast
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.local_http import LocalHTTPServer, QuietHandler, owner_of
 
 Translate = Callable[[str, str, str], str]
 
@@ -135,10 +133,41 @@ class _Answer:
     headers: tuple[tuple[str, str], ...] = ()
 
 
-class LibreServer:
+class _Handler(QuietHandler):
+    """Reads a request into a :class:`Received` and writes the server's answer."""
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def _handle(self) -> None:
+        split = urlsplit(self.path)
+        query = dict(parse_qsl(split.query, keep_blank_values=True))
+        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+        params = {**query, **_body_params(self.headers.get("Content-Type", ""), body)}
+        request = Received(self.command, split.path, query, params, dict(self.headers.items()), body)
+        answer: _Answer = owner_of(self)._answer(request)
+        try:
+            self.send_response(answer.status)
+            self.send_header("Content-Type", answer.content_type)
+            self.send_header("Content-Length", str(len(answer.body)))
+            for name, value in answer.headers:
+                self.send_header(name, value)
+            self.end_headers()
+            self.wfile.write(answer.body)
+        except ConnectionError:
+            pass  # the client gave up (a timeout test)
+
+
+class LibreServer(LocalHTTPServer):
     """A LibreTranslate imitation for tests; see the module docstring."""
 
+    handler = _Handler
+
     def __init__(self, translate: Translate = phrase_table, *, api_key: str | None = None):
+        super().__init__()
         self.translate = translate
         self.api_key = api_key
         self.status: int | None = None
@@ -153,15 +182,11 @@ class LibreServer:
         self.received: list[Received] = []
         self.max_in_flight = 0
         self._in_flight = 0
-        self._lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._httpd = _HTTPServer(self)
-        self._thread = threading.Thread(target=self._httpd.serve_forever, args=(0.05,), daemon=True)
 
     @property
     def url(self) -> str:
         """The LibreTranslate base URL, ending with "/"."""
-        return f"http://127.0.0.1:{self._httpd.server_address[1]}/"
+        return f"http://127.0.0.1:{self.port}/"
 
     @property
     def google_url(self) -> str:
@@ -190,21 +215,6 @@ class LibreServer:
             return self.url
         return str(getattr(self, f"{engine}_url"))
 
-    def __enter__(self) -> LibreServer:
-        self._thread.start()
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None:
-        self._stopping.set()  # ends the waits of delayed answers
-        self._httpd.shutdown()
-        self._httpd.server_close()
-        self._thread.join()
-
     def _answer(self, request: Received) -> _Answer:
         with self._lock:
             self.received.append(request)
@@ -212,8 +222,7 @@ class LibreServer:
             self.max_in_flight = max(self.max_in_flight, self._in_flight)
             scripted = self.script.pop(0) if self.script else None
         try:
-            if self.delay:
-                self._stopping.wait(self.delay)
+            self.wait(self.delay)
             return self._route(request, scripted)
         finally:
             with self._lock:
@@ -311,46 +320,6 @@ class LibreServer:
 
 def _json(status: int, value: object) -> _Answer:
     return _Answer(status, "application/json", json.dumps(value, ensure_ascii=False).encode())
-
-
-class _HTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-
-    def __init__(self, owner: LibreServer):
-        super().__init__(("127.0.0.1", 0), _Handler)
-        self.owner = owner
-
-
-class _Handler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive, as LibreTranslate's server and the cloud APIs do
-    disable_nagle_algorithm = True  # headers and body leave at once, without a delayed-ACK stall
-
-    def do_GET(self) -> None:
-        self._handle()
-
-    def do_POST(self) -> None:
-        self._handle()
-
-    def _handle(self) -> None:
-        split = urlsplit(self.path)
-        query = dict(parse_qsl(split.query, keep_blank_values=True))
-        body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-        params = {**query, **_body_params(self.headers.get("Content-Type", ""), body)}
-        request = Received(self.command, split.path, query, params, dict(self.headers.items()), body)
-        answer = cast(_HTTPServer, self.server).owner._answer(request)
-        try:
-            self.send_response(answer.status)
-            self.send_header("Content-Type", answer.content_type)
-            self.send_header("Content-Length", str(len(answer.body)))
-            for name, value in answer.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(answer.body)
-        except ConnectionError:
-            pass  # the client gave up (a timeout test)
-
-    def log_message(self, format: str, *args: object) -> None:
-        """Keep test output quiet."""
 
 
 def _body_params(content_type: str, body: bytes) -> dict[str, str]:

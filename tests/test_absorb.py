@@ -8,9 +8,9 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner
 
-from tests.test_cli import run
-from tests.test_pages import page, published_site, status_of
-from tests.test_sync import ARTICLE, CHANGED_NEW, CHANGED_OLD, KEPT, TRANSLATIONS, edit_source, po_entries
+from tests.helpers import CARE_ARTICLE as ARTICLE
+from tests.helpers import CARE_TRANSLATIONS as TRANSLATIONS
+from tests.helpers import CHANGED_NEW, CHANGED_OLD, KEPT, edit_source, page, po_entries, published_site, run, status_row
 from translate.model import segment_id
 
 FIXED = "Like every procedure, this one can have side effects."
@@ -41,7 +41,7 @@ def test_absorb_takes_a_hand_edit_back_and_publish_works_again(runner: CliRunner
     others = {e.msgid: e.msgstr for e in po_entries(root) if e.msgid not in (KEPT, "피부 관리 안내")}
     assert others == {k: v for k, v in TRANSLATIONS.items() if k in others}  # nothing else touched
 
-    assert status_of(runner, root)["page"] == "up to date"
+    assert status_row(runner, root)["page"] == "up to date"
     code, out = run(runner, root, "publish")
     assert code == 0, out
     text = page(root).read_text(encoding="utf-8")
@@ -85,14 +85,14 @@ def test_hand_edit_and_source_change_between_runs_lose_nothing(runner: CliRunner
     hand_edit(root, TRANSLATIONS[KEPT], FIXED)
     edit_source(root, ARTICLE.replace(CHANGED_OLD, CHANGED_NEW))
     assert run(runner, root, "extract")[0] == 0
-    row = status_of(runner, root)
+    row = status_row(runner, root)
     assert row["page"] == "edited by hand" and row["next"] == "absorb"
     code, out = run(runner, root, "absorb", "--reviewer", "Park")
     assert code == 0, out
     assert entry(root, KEPT).msgstr == FIXED and not entry(root, KEPT).fuzzy
     changed = entry(root, CHANGED_NEW)
     assert changed.fuzzy and changed.previous_msgid == CHANGED_OLD and changed.msgstr == TRANSLATIONS[CHANGED_OLD]
-    assert status_of(runner, root)["next"] == "review"
+    assert status_row(runner, root)["next"] == "review"
     # the carried-over draft needs a person: approved by its id, not by --all
     assert run(runner, root, "review", "approve", "--all", "--force", "--reviewer", "Kim")[0] == 1
     run(runner, root, "review", "approve", segment_id(CHANGED_NEW), "--force", "--reviewer", "Kim")

@@ -14,8 +14,7 @@ from typer.testing import CliRunner
 
 import translate.align as align_module
 from bench.growth import article, english_page, korean_sentences
-from tests.conftest import FIXTURES, GLOSSARY, SAMPLE_SLUG, make_project
-from tests.test_cli import run
+from tests.helpers import FIXTURES, GLOSSARY, SAMPLE_SLUG, make_project, run
 from translate.align import align_segments
 from translate.glossary import Glossary, parse_glossary
 from translate.markdown import parse_document

@@ -7,17 +7,14 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import shutil
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import entry, make_project, page, po_file, run, status_row, text_edit, unfuzzy_and_retype
 from translate import history
 from translate.model import Catalog, State, Unit, segment_id, text_hash
 from translate.po import load_catalog, save_catalog
@@ -28,42 +25,6 @@ ARTICLE = f"{TIME}\n\n{CARE}\n"
 WRONG = "The procedure takes about 20 minutes."
 RETYPED = "The procedure takes about 40 minutes."
 RIGHT = "The procedure takes about 30 minutes."
-
-
-def po_file(root: Path, slug: str = "care") -> Path:
-    return root / "po" / "en" / f"{slug}.po"
-
-
-def entry(root: Path, source: str, slug: str = "care") -> polib.POEntry:
-    return next(e for e in polib.pofile(str(po_file(root, slug))) if e.msgid == source and not e.obsolete)
-
-
-def text_edit(root: Path, old: str, new: str, slug: str = "care") -> None:
-    """Change a PO file as a person in a text editor does: a plain replacement of its text."""
-    path = po_file(root, slug)
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
-
-
-def unfuzzy_and_retype(root: Path, source: str, old: str, new: str) -> None:
-    """What the tester did: the `#, fuzzy` line of the entry deleted (Poedit's "needs work" toggle) and
-    its msgstr retyped."""
-    path = po_file(root)
-    text = path.read_text(encoding="utf-8")
-    block = re.search(rf'(?:#[^\n]*\n)*msgid "{re.escape(source)}"\nmsgstr "{re.escape(old)}"\n', text)
-    assert block is not None
-    changed = block.group().replace("#, fuzzy\n", "").replace(f'msgstr "{old}"', f'msgstr "{new}"')
-    path.write_text(text.replace(block.group(), changed), encoding="utf-8")
-
-
-def status_row(runner: CliRunner, root: Path) -> dict[str, object]:
-    [row] = json.loads(run(runner, root, "status", "--json")[1])
-    return row  # type: ignore[no-any-return]
-
-
-def page(root: Path) -> Path:
-    return root / "content" / "en" / "care.md"
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from tests.bad_input.cases import CASES, GLOSSARY, GOOD_ARTICLE, Case
-from tests.conftest import make_project
+from tests.helpers import make_project
 from tests.mt_server import LibreServer
 from translate.cli import app
 

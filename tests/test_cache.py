@@ -14,7 +14,7 @@ import translate.extract
 import translate.pages
 import translate.parallel
 import translate.status
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate.cache import CACHE_DIR
 from translate.errors import TranslateError
 from translate.extract import extract

@@ -8,8 +8,7 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.conftest import FIXTURES, make_project
-from tests.test_cli import approve_all_by_edit, edit_entry, entries, polib_id, run
+from tests.helpers import FIXTURES, approve_all_by_edit, edit_entry, entries, make_project, polib_id, run
 from translate.cli import app
 
 NOTICES = '[tool.translate]\ntargets = ["en"]\n\n[tool.translate.disclaimers]\nen = ["Article 56", "side effects"]\n'

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import FIXTURES, GLOSSARY
+from tests.helpers import FIXTURES, GLOSSARY
 from translate.checks import (
     CheckConfig,
     check_claims,

@@ -14,8 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import edit_entry, entries, run
+from tests.helpers import HUGO_MARKDOWN, edit_entry, entries, make_project, run
 from translate import markdown
 from translate.checks import check_markup
 from translate.draft import protect
@@ -63,7 +62,7 @@ def test_emphasis_next_to_cjk_text_is_emphasis(text: str) -> None:
     ],
 )
 def test_without_cjk_on_the_right_side_commonmark_is_unchanged(text: str) -> None:
-    assert markdown._MD.renderInline(text) == markdown._COMMONMARK.renderInline(text)
+    assert markdown._MD.renderInline(text) == HUGO_MARKDOWN.renderInline(text)
 
 
 def test_cjk_characters_are_the_specification_s() -> None:

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import re
 import shutil
 import subprocess
 import sys
@@ -13,50 +11,23 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner
 
-from tests.conftest import FIXTURES, SAMPLE_SLUG, make_project
+from tests.helpers import (
+    HANGUL,
+    SAMPLE_SLUG,
+    approve_all_by_edit,
+    assert_golden,
+    body,
+    draft_with_server,
+    edit_entry,
+    entries,
+    fake_mt,
+    make_project,
+    polib_id,
+    run,
+    structure,
+)
 from tests.mt_server import LibreServer
-from tests.test_markdown import structure
 from translate.cli import app
-from translate.glossary import load_glossary
-from translate.model import segment_id
-
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
-def run(runner: CliRunner, root: Path, *args: str) -> tuple[int, str]:
-    result = runner.invoke(app, ["--root", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
-
-
-def fake_mt(glossary_path: Path):  # type: ignore[no-untyped-def]
-    """An MT engine that keeps the glossary's English, the numbers, the markup tokens, the question
-    marks and the final punctuation, writes about as much as a real one (English runs about twice
-    as long as Korean), and leaves 특징 in Korean (the real failure)."""
-    glossary = load_glossary(glossary_path)
-
-    def translate(q: str, source: str, target: str) -> str:
-        if "특징" in q:
-            return "Its 특징 is that it goes beyond simply improving skin elasticity."
-        if "의료법 제56조" in q:  # the legal notice, as a page must have it
-            return "This post was written under Article 56(1) of the Medical Service Act to give medical information."
-        terms = [m.term.targets["en"] for m in glossary.find(q) if "en" in m.term.targets]
-        keep = re.findall(r"⟦\d+⟧|\d+(?:[.,]\d+)*", q)
-        text = " ".join(["Translated text about", ", ".join(dict.fromkeys(terms)) or "the clinic", *keep])
-        while len(text) < 2 * len(q):
-            text += " and its details"
-        questions = q.rstrip().rstrip("?").count("?")  # a question inside the segment keeps its mark too
-        return text + " (why?)" * questions + ("?" if q.rstrip().endswith("?") else ".")
-
-    return translate
-
-
-def body(page: str) -> str:
-    return page.split("\n---\n", 1)[1]
-
-
-def entries(root: Path, slug: str = SAMPLE_SLUG, lang: str = "en") -> list[polib.POEntry]:
-    return list(polib.pofile(str(root / "po" / lang / f"{slug}.po")))
 
 
 def test_whole_flow_extract_draft_review_publish(runner: CliRunner, project_dir: Path) -> None:
@@ -106,25 +77,7 @@ def test_extract_on_unchanged_sources_changes_no_file(runner: CliRunner, project
 def test_extracted_po_file_matches_the_golden_file(runner: CliRunner, project_dir: Path) -> None:
     run(runner, project_dir, "extract")
     produced = (project_dir / "po" / "en" / f"{SAMPLE_SLUG}.po").read_text(encoding="utf-8")
-    golden = FIXTURES / "golden" / f"{SAMPLE_SLUG}.en.po"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8")
-
-
-def edit_entry(runner: CliRunner, root: Path, entry: polib.POEntry, text: str, *options: str) -> tuple[int, str]:
-    """`translate review edit` of one PO entry by the reviewer Lee."""
-    return run(runner, root, "review", "edit", polib_id(entry), "--text", text, "--reviewer", "Lee", *options)
-
-
-def approve_all_by_edit(runner: CliRunner, root: Path, slug: str, text: str = "Approved text.") -> None:
-    for entry in entries(root, slug):
-        code, out = edit_entry(runner, root, entry, text, "--force", "--article", slug)
-        assert code == 0, out
-
-
-def polib_id(entry: polib.POEntry) -> str:
-    return segment_id(entry.msgid)
+    assert_golden(produced, f"{SAMPLE_SLUG}.en.po")
 
 
 def test_draft_without_a_reachable_engine_uses_memory_and_says_so(runner: CliRunner, tmp_path: Path) -> None:
@@ -289,14 +242,6 @@ def test_a_source_sentence_change_keeps_the_old_translation_in_the_memory(runner
     [changed] = pofile.fuzzy_entries()
     assert changed.msgid == "새로운 피부 관리 안내입니다." and changed.msgstr == "Skin care guide."
     assert changed.previous_msgid == "피부 관리 안내입니다."
-
-
-def draft_with_server(runner: CliRunner, root: Path, *extra: str) -> LibreServer:
-    with LibreServer(translate=fake_mt(root / "glossary.yaml")) as server:
-        url = server.google_url if "google" in extra else server.url
-        code, out = run(runner, root, "draft", "--url", url, *extra)
-        assert code == 0, out
-    return server
 
 
 def test_interactive_review_walks_the_queue(runner: CliRunner, tmp_path: Path) -> None:

@@ -10,18 +10,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tests.conftest import make_project
+from tests.helpers import fake_mt, make_project
 from tests.mt_server import LibreServer
-from tests.test_cli import fake_mt
 from translate.cli import app
 
 NOTE = {"note": "시술은 30분 걸립니다.\n"}
 
 
-@pytest.fixture(autouse=True)
-def _no_engine_variables(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY", "LLM_BASE_URL"):
-        monkeypatch.delenv(name, raising=False)
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 def invoke(root: Path, *args: str, env: dict[str, str] | None = None) -> Result:

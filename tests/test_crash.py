@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from tests.mt_server import LibreServer
 from translate.model import State
 from translate.po import load_catalog

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
 from tests.deepl_server import DeeplServer
-from translate.cli import app
+from tests.helpers import cli as run
+from tests.helpers import make_project
 from translate.deepl_glossary import glossary_name
 from translate.engines import from_deepl_xml, to_deepl_xml
 
@@ -34,9 +33,8 @@ LINKED = "자세한 내용은 [상담 & 예약](/book)에서 확인하세요."
 
 
 @pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
+def _deepl_key(local_mt_only: None, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("DEEPL_API_KEY", "deepl-key")
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
 
 
 @pytest.fixture
@@ -50,12 +48,6 @@ def site(tmp_path: Path, server: DeeplServer, glossary: str = GLOSSARY) -> Path:
     root = make_project(tmp_path / "site", articles=ARTICLE, settings=settings, glossary=glossary)
     assert run(root, "extract")[0] == 0
     return root
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def translations(server: DeeplServer) -> list[dict[str, str]]:

@@ -6,27 +6,16 @@ from pathlib import Path
 
 import polib
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import cli as run
+from tests.helpers import make_project
 from tests.mt_server import LibreServer, romanize
-from translate.cli import app
 
 ARTICLE = {"care": "시술 후에는 세안을 가볍게 해 주세요.\n"}
 SENTENCE = "시술 후에는 세안을 가볍게 해 주세요."
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 def test_no_engine_configured_uses_google_and_says_so(tmp_path: Path) -> None:

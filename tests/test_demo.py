@@ -2,29 +2,14 @@
 
 from __future__ import annotations
 
-import re
-import shutil
 from pathlib import Path
 
 import polib
 from typer.testing import CliRunner
 
-from tests.test_markdown import structure
+from tests.helpers import HANGUL, ROOT, demo_copy, structure
 from translate.cli import app
 from translate.glossary import load_glossary
-
-ROOT = Path(__file__).resolve().parent.parent
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
-
-
-def demo_copy(tmp_path: Path) -> Path:
-    target = tmp_path / "demo"
-    target.mkdir()
-    for name in ("content", "po"):
-        shutil.copytree(ROOT / name, target / name)
-    for name in ("glossary.yaml", "pyproject.toml"):
-        shutil.copy(ROOT / name, target / name)
-    return target
 
 
 def test_the_demo_glossary_is_a_real_clinic_glossary() -> None:

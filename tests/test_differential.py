@@ -18,7 +18,6 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
 from tests.differential_strategies import (
     KNOWN_BROKEN,
     KNOWN_BROKEN_WHY,
@@ -29,7 +28,7 @@ from tests.differential_strategies import (
     library_problems,
     marker_translation,
 )
-from tests.test_cli import run
+from tests.helpers import make_project, run
 from translate.model import State
 from translate.pages import page_hash, source_hash
 from translate.po import load_catalog, save_catalog

@@ -11,9 +11,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_approval import entry, po_file, status_row, text_edit, unfuzzy_and_retype
-from tests.test_cli import run
+from tests.helpers import entry, make_project, po_file, run, status_row, text_edit, unfuzzy_and_retype
 from translate import history
 from translate.model import Catalog, State, Unit, segment_id, text_hash
 from translate.po import load_catalog, save_catalog

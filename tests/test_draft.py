@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.conftest import GLOSSARY
+from tests.helpers import GLOSSARY
 from translate.draft import machine_draft, protect, restore
 from translate.glossary import parse_glossary
 from translate.model import State, Unit

@@ -8,11 +8,10 @@ from pathlib import Path
 
 import polib
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import cli as run
+from tests.helpers import make_project
 from tests.mt_server import ECHO, EMPTY, KOREAN, LibreServer, romanize
-from translate.cli import app
 from translate.draft import refusal
 from translate.model import segment_id
 from translate.mtcache import MTCache
@@ -28,17 +27,7 @@ REASONS = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY", "DEEPL_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 def site(tmp_path: Path, settings: str | None = "[tool.translate]\nretries = 0\n") -> Path:

@@ -34,24 +34,9 @@ from translate.engines import (
 from translate.errors import EngineError
 
 KEY = "s3cret-Key/+="
-ENV_NAMES = (
-    "LIBRETRANSLATE_URL",
-    "LIBRETRANSLATE_API_KEY",
-    "DEEPL_API_KEY",
-    "MICROSOFT_API_KEY",
-    "MICROSOFT_REGION",
-    "PAPAGO_CLIENT_ID",
-    "PAPAGO_CLIENT_SECRET",
-    "MYMEMORY_EMAIL",
-)
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    """No settings from the developer's shell; never send 127.0.0.1 requests to a proxy."""
-    for name in ENV_NAMES:
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 @pytest.fixture

@@ -12,8 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import make_project, run
 from translate import frontmatter
 from translate.model import segment_id
 

@@ -9,10 +9,9 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
-from tests.test_demo import ROOT
-from translate.cli import app
+from tests.helpers import ROOT
+from tests.helpers import cli as run
 from translate.glossary import load_glossary, target_contains
 from translate.glossary_io import Entry, render_entry
 from translate.model import normalize_text
@@ -36,12 +35,6 @@ terms:
     en: "- HIFU: high-intensity focused ultrasound"
     note: '100%'
 """
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def project(folder: Path, glossary: str | None = None, targets: str = '["en", "ja", "zh-CN"]') -> Path:

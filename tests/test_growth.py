@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import random
 import re
+import unicodedata
 from pathlib import Path
 
 import polib
@@ -16,9 +17,8 @@ from typer.testing import CliRunner
 
 import translate.extract as extract_module
 from bench.growth import article, korean_sentences, reword, reword_particle, similar_sentences
-from tests.conftest import FIXTURES, make_project
-from tests.test_cli import run
-from translate.extract import FUZZY_THRESHOLD, _jamo, fuzzy_matches
+from tests.helpers import FIXTURES, make_project, run
+from translate.extract import FUZZY_THRESHOLD, fuzzy_matches
 from translate.markdown import parse_document
 from translate.model import State, Unit
 
@@ -26,12 +26,28 @@ SAMPLE = parse_document((FIXTURES / "emface-lifting.ko.md").read_text(encoding="
 SAMPLE_SENTENCES = list(dict.fromkeys(s.source for s in SAMPLE.segments))
 
 
+def jamo(text: str) -> str:
+    """A sentence as the fuzzy matcher compares it (its docstring: jamo, no white space), written from
+    the Unicode standard (3.12, Hangul syllable decomposition) rather than with the code's NFD call."""
+    out = []
+    for char in text:
+        index = ord(char) - 0xAC00
+        if char.isspace():
+            continue
+        if 0 <= index < 19 * 21 * 28:
+            lead, vowel, tail = index // (21 * 28), index % (21 * 28) // 28, index % 28
+            out.append(chr(0x1100 + lead) + chr(0x1161 + vowel) + (chr(0x11A7 + tail) if tail else ""))
+        else:
+            out.append(unicodedata.normalize("NFD", char))
+    return "".join(out)
+
+
 def exhaustive_matches(new: list[str], old: list[Unit]) -> dict[str, Unit]:
     """The matching as it was before issue 17: every pair scored, best pairs first, one to one."""
-    keys = [_jamo(u.source) for u in old]
+    keys = [jamo(u.source) for u in old]
     scored = []
     for sentence in new:
-        key = _jamo(sentence)
+        key = jamo(sentence)
         for index, other in enumerate(keys):
             score = fuzz.ratio(key, other, score_cutoff=FUZZY_THRESHOLD)
             if score:

@@ -8,9 +8,8 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import make_project, run
 from tests.mt_server import LibreServer
-from tests.test_cli import run
 
 SETTINGS = '[tool.translate]\ntargets = ["en", "ja", "zh-CN"]\n'
 GLOSSARY = """\

@@ -11,13 +11,11 @@ from pathlib import Path
 
 import polib
 import pytest
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import cli as run
+from tests.helpers import demo_copy, make_project
 from tests.llm_server import REFUSAL, Call, LLMServer, Reply, english
 from tests.mt_server import LibreServer, romanize
-from tests.test_demo import demo_copy
-from translate.cli import app
 from translate.engines import EngineBusy, EngineRefused, EngineUnreachable, RetryPolicy, create_engine, with_retries
 from translate.errors import EngineError
 from translate.llm import Batch, Context, GlossaryEntry, LLMOptions, answer_problem, parse_answer
@@ -47,11 +45,7 @@ QUESTION = SENTENCES[0]
 SETTINGS = '[tool.translate]\nretries = 1\n\n[tool.translate.llm]\nmodel = "test-model"\n'
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LLM_BASE_URL", "LLM_API_KEY", "OPENAI_API_KEY", "LLM_MODEL", "LIBRETRANSLATE_URL"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 @pytest.fixture
@@ -64,12 +58,6 @@ def site(tmp_path: Path, settings: str = SETTINGS, articles: dict[str, str] | No
     root = make_project(tmp_path / "site", articles=articles or {"care": ARTICLE}, settings=settings, glossary=GLOSSARY)
     assert run(root, "extract")[0] == 0
     return root
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
 
 
 def drafts(root: Path, slug: str = "care") -> dict[str, polib.POEntry]:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate.errors import LockError
 from translate.fileio import project_lock
 

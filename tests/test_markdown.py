@@ -2,17 +2,9 @@
 
 from __future__ import annotations
 
-from markdown_it import MarkdownIt
-from mdit_py_plugins.deflist import deflist_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, structure
 from translate.markdown import code_spans, inline_codes, parse_document
 from translate.render import render
-
-# A page as Hugo reads it: GFM tables and strikethrough, footnotes, definition lists.
-MD = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-MD.use(footnote_plugin, move_to_end=False).use(deflist_plugin)
 
 
 def sources(text: str, keys: tuple[str, ...] = ("title", "description", "summary")) -> list[str]:
@@ -21,11 +13,6 @@ def sources(text: str, keys: tuple[str, ...] = ("title", "description", "summary
 
 def kinds(text: str) -> list[tuple[str, str]]:
     return [(s.kind, s.source) for s in parse_document(text).segments]
-
-
-def structure(text: str) -> list[tuple[str, str, int]]:
-    """Block structure as markdown-it sees it: token types, markup and nesting (not text)."""
-    return [(t.type, t.markup, t.level) for t in MD.parse(text) if t.type != "inline"]
 
 
 def test_a_sentence_across_soft_line_breaks_is_one_segment() -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 import polib
 import pytest
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from tests.mt_server import LibreServer, Scripted, romanize
 from translate.draft import DraftReport, Progress, draft
 from translate.engines import RetryPolicy
@@ -46,11 +46,7 @@ def articles(count: int = 3, sentences: int = 2) -> dict[str, str]:
     return texts
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    for name in ("LIBRETRANSLATE_URL", "LIBRETRANSLATE_API_KEY", "DEEPL_API_KEY"):
-        monkeypatch.delenv(name, raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 @pytest.fixture

@@ -15,7 +15,7 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner, Result
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate.cli import app
 
 ARTICLE = "---\ntitle: 피부 관리 안내\n---\n\n피부 관리 안내입니다.\n\n두 번째 문장입니다.\n"

@@ -20,9 +20,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import make_project, run
 from tests.mt_server import LibreServer
-from tests.test_cli import run
 from translate import history
 from translate.errors import InputError
 from translate.model import Catalog, State, Unit, segment_id

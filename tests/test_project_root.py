@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner, Result
 
-from tests.conftest import SAMPLE_SLUG, make_project
+from tests.helpers import SAMPLE_SLUG, make_project
 from translate.cli import app
 
 CP949_ARTICLE = "피부 관리 안내입니다.\n".encode("cp949")

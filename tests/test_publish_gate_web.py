@@ -13,7 +13,7 @@ import yaml
 from markdown_it import MarkdownIt
 from starlette.testclient import TestClient
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate.extract import extract
 from translate.frontmatter import find_block
 from translate.project import Project

@@ -16,9 +16,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import FIXTURES, make_project
-from tests.test_cli import draft_with_server, entries, polib_id, run
-from tests.test_demo import ROOT, demo_copy
+from tests.helpers import FIXTURES, ROOT, demo_copy, draft_with_server, entries, make_project, polib_id, run
 from translate.cli import app
 
 POFILTER = Path(os.environ.get("TTK_POFILTER", ROOT / ".venv-ttk" / "bin" / "pofilter"))

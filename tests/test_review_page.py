@@ -14,10 +14,20 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.e2e.project import SLUG, make_review_project
+from tests.helpers import (
+    BASE,
+    LOCAL,
+    csrf_of,
+    decide,
+    item_id,
+    make_project,
+    make_review_project,
+    review_entry,
+    reviewer_client,
+    version_in,
+)
+from tests.helpers import REVIEW_SLUG as SLUG
 from tests.mt_server import LibreServer
-from tests.test_web import BASE, LOCAL, csrf_of, decide, entry, item_id, reviewer_client, version_in
 from translate.cli import app as cli_app
 from translate.extract import extract
 from translate.index import INDEX_FILE, Query, SegmentIndex
@@ -223,13 +233,14 @@ def test_approve_all_clean_skips_findings_needs_editing_and_other_filters(tmp_pa
     assert "Approve all clean (1)" in filtered
     web.post("/approve-clean", data={"csrf": token, "q": "dermatologist"}, headers=FETCH)
     assert "Approved 1 clean draft." in wait_for_job(web)
-    assert not entry(project, "피부과").fuzzy and entry(project, "엠페이스 리프팅의").fuzzy  # outside the filter
+    assert not review_entry(project, "피부과").fuzzy
+    assert review_entry(project, "엠페이스 리프팅의").fuzzy  # outside the filter
     web.post("/approve-clean", data={"csrf": token}, headers=FETCH)
     assert "Approved 1 clean draft." in wait_for_job(web)
-    done = entry(project, "엠페이스 리프팅의")
+    done = review_entry(project, "엠페이스 리프팅의")
     assert not done.fuzzy and "approved by Kim" in done.tcomment
     for left in ("엠페이스는", "시술", "부작용"):  # needs editing, and two with error findings
-        assert entry(project, left).fuzzy, left
+        assert review_entry(project, left).fuzzy, left
     assert "Approve all clean" not in web.get("/").text
 
 
@@ -300,7 +311,7 @@ def test_a_comment_is_kept_in_the_po_file_changes_no_state_and_shows_in_the_cli(
     answer = decide(web, token, ident, "comment", version_in(html), text=note)
     assert answer.status_code == 200 and "Comment added" in answer.text
     assert "Dr. Kim is the clinic&#39;s dermatologist." in answer.text
-    po = entry(project, "피부과")
+    po = review_entry(project, "피부과")
     last = po.tcomment.splitlines()[-1]
     assert re.fullmatch(r"commented by Kim on \S+Z: Dr\. Kim is the clinic's dermatologist\.", last)
     [item] = [i for i in queue(project) if i.id == ident]
@@ -325,7 +336,7 @@ def test_a_comment_after_an_approval_keeps_it_approved_as_is(tmp_path: Path) -> 
     web, token = reviewer_client(project)
     html = web.get("/panel", params={"in": SLUG, "to": "en", "id": ident}).text
     decide(web, token, ident, "comment", version_in(html), text="Checked against the brochure.")
-    tcomment = entry(project, "엠페이스 리프팅의").tcomment
+    tcomment = review_entry(project, "엠페이스 리프팅의").tcomment
     assert "approved outside translate" not in tcomment and "commented by Kim" in tcomment
     [item] = [i for i in queue(project, states=(State.APPROVED,)) if i.id == ident]
     assert not item.blocking

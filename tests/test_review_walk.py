@@ -8,8 +8,7 @@ from pathlib import Path
 import polib
 from typer.testing import CliRunner, Result
 
-from tests.conftest import make_project
-from tests.test_cli import draft_with_server, entries, run
+from tests.helpers import draft_with_server, entries, make_project, run
 from translate.cli import SCISSORS, app
 
 ARTICLES = {"note": "피부 관리 안내입니다.\n\n리프팅 시술 안내입니다.\n\n엠페이스 상담 안내입니다.\n"}

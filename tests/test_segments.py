@@ -4,7 +4,6 @@ its Korean stood, leaving the markup around it as it was."""
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -18,9 +17,7 @@ from mdit_py_plugins.deflist import deflist_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from typer.testing import CliRunner
 
-from tests.conftest import FIXTURES, make_project
-from tests.test_cli import HANGUL, body, run
-from tests.test_roundtrip import documents
+from tests.helpers import FIXTURES, HANGUL, assert_golden, body, documents, make_project, run
 from translate.draft import protect
 from translate.markdown import DEFAULT_SHORTCODES, code_spans, collapse_spaces, parse_document
 from translate.model import segment_id
@@ -441,20 +438,14 @@ def test_the_corpus_article_is_extracted_as_the_golden_file(runner: CliRunner, t
     code, out = run(runner, root, "extract")
     assert code == 0 and "will not be translated" not in out, out  # every Korean a reader sees is a segment
     produced = (root / "po" / "en" / f"{CORPUS}.po").read_text(encoding="utf-8")
-    golden = FIXTURES / "golden" / f"{CORPUS}.en.po"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(produced, encoding="utf-8")
-    assert produced == golden.read_text(encoding="utf-8")
+    assert_golden(produced, f"{CORPUS}.en.po")
 
 
 def test_the_corpus_article_publishes_with_no_korean_and_its_markup_in_place(runner: CliRunner, tmp_path: Path) -> None:
     text = (FIXTURES / f"{CORPUS}.ko.md").read_text(encoding="utf-8")
     root = make_project(tmp_path / "site", articles={CORPUS: text}, settings=SETTINGS)
     page = fill_and_publish(runner, root, CORPUS, marker)
-    golden = FIXTURES / "golden" / f"{CORPUS}.en.md"
-    if os.environ.get("UPDATE_GOLDEN"):
-        golden.write_text(page, encoding="utf-8")
-    assert page == golden.read_text(encoding="utf-8")
+    assert_golden(page, f"{CORPUS}.en.md")
 
     left = HANGUL.findall(readable(body(page)))
     assert not left, f"Korean left on the page: {''.join(left)}"

@@ -13,7 +13,7 @@ from types import SimpleNamespace
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import make_project
 from translate import listen
 from translate.cli import app
 

@@ -8,25 +8,23 @@ import shutil
 import subprocess
 from pathlib import Path
 
-import polib
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import (
+    CARE_ARTICLE,
+    CARE_TRANSLATIONS,
+    CHANGED_NEW,
+    CHANGED_OLD,
+    KEPT,
+    REMOVED,
+    approve_translations,
+    edit_source,
+    make_project,
+    po_entries,
+    run,
+)
 from translate.model import segment_id
-
-ARTICLE = """\
----
-title: 피부 관리 안내
----
-
-# 리프팅 안내
-
-엠페이스는 고주파와 HIFES를 함께 사용하여 피부층과 표정근층에 동시에 접근합니다.
-시술 전에는 충분한 상담이 필요합니다.
-모든 시술은 부작용이 발생할 수 있습니다.
-"""
 
 EDITED = """\
 ---
@@ -40,42 +38,16 @@ title: 피부 관리 안내
 시술 후에는 자외선 차단제를 꼭 바르세요.
 """
 
-CHANGED_OLD = "엠페이스는 고주파와 HIFES를 함께 사용하여 피부층과 표정근층에 동시에 접근합니다."
-CHANGED_NEW = "엠페이스는 고주파와 HIFES 에너지를 함께 사용해 피부층과 표정근층에 동시에 작용합니다."
-REMOVED = "시술 전에는 충분한 상담이 필요합니다."
-KEPT = "모든 시술은 부작용이 발생할 수 있습니다."
 ADDED = "시술 후에는 자외선 차단제를 꼭 바르세요."
-
-TRANSLATIONS = {
-    "피부 관리 안내": "Skin care guide",
-    "리프팅 안내": "About lifting",
-    CHANGED_OLD: "Emface uses RF and HIFES together to reach the skin and the expression muscles at once.",
-    REMOVED: "A thorough consultation is needed before the procedure.",
-    KEPT: "Every procedure can have side effects.",
-}
-
-
-def po_entries(root: Path, slug: str = "care", lang: str = "en") -> polib.POFile:
-    return polib.pofile(str(root / "po" / lang / f"{slug}.po"))
-
-
-def approve_translations(runner: CliRunner, root: Path, translations: dict[str, str], slug: str = "care") -> None:
-    for source, text in translations.items():
-        code, out = run(runner, root, "review", "edit", segment_id(source), "--text", text, "--force")
-        assert code == 0, out
 
 
 @pytest.fixture
 def approved_site(runner: CliRunner, tmp_path: Path) -> Path:
-    root = make_project(tmp_path / "site", articles={"care": ARTICLE})
+    root = make_project(tmp_path / "site", articles={"care": CARE_ARTICLE})
     run(runner, root, "extract")
-    approve_translations(runner, root, TRANSLATIONS)
+    approve_translations(runner, root, CARE_TRANSLATIONS)
     assert all(not e.fuzzy and e.msgstr for e in po_entries(root))
     return root
-
-
-def edit_source(root: Path, text: str, slug: str = "care") -> None:
-    (root / "content" / "ko" / f"{slug}.md").write_text(text, encoding="utf-8")
 
 
 def test_a_changed_source_loses_no_approved_translation(runner: CliRunner, approved_site: Path) -> None:
@@ -85,17 +57,17 @@ def test_a_changed_source_loses_no_approved_translation(runner: CliRunner, appro
     active = {e.msgid: e for e in po if not e.obsolete}
 
     kept = active[KEPT]  # unchanged sentence: still approved, history intact
-    assert not kept.fuzzy and kept.msgstr == TRANSLATIONS[KEPT] and "approved by" in kept.tcomment
+    assert not kept.fuzzy and kept.msgstr == CARE_TRANSLATIONS[KEPT] and "approved by" in kept.tcomment
 
     changed = active[CHANGED_NEW]  # changed sentence: old translation as a draft, old Korean shown
-    assert changed.fuzzy and changed.msgstr == TRANSLATIONS[CHANGED_OLD]
+    assert changed.fuzzy and changed.msgstr == CARE_TRANSLATIONS[CHANGED_OLD]
     assert changed.previous_msgid == CHANGED_OLD
 
     assert active[ADDED].msgstr == "" and not active[ADDED].fuzzy  # new sentence: in the queue
 
     obsolete = {e.msgid: e.msgstr for e in po.obsolete_entries()}  # removed sentences are kept
-    assert obsolete[REMOVED] == TRANSLATIONS[REMOVED]
-    assert obsolete[CHANGED_OLD] == TRANSLATIONS[CHANGED_OLD]
+    assert obsolete[REMOVED] == CARE_TRANSLATIONS[REMOVED]
+    assert obsolete[CHANGED_OLD] == CARE_TRANSLATIONS[CHANGED_OLD]
 
     before = (approved_site / "po" / "en" / "care.po").read_bytes()
     assert run(runner, approved_site, "extract")[0] == 0  # a second run changes nothing
@@ -129,11 +101,11 @@ def test_approving_a_changed_sentence_clears_the_previous_source(runner: CliRunn
 def test_a_reverted_sentence_gets_its_approved_translation_back(runner: CliRunner, approved_site: Path) -> None:
     edit_source(approved_site, EDITED)
     run(runner, approved_site, "extract")
-    edit_source(approved_site, ARTICLE)
+    edit_source(approved_site, CARE_ARTICLE)
     run(runner, approved_site, "extract")
     po = po_entries(approved_site)
-    assert all(not e.fuzzy and e.msgstr == TRANSLATIONS[e.msgid] for e in po if not e.obsolete)
-    assert len([e for e in po if not e.obsolete]) == len(TRANSLATIONS)
+    assert all(not e.fuzzy and e.msgstr == CARE_TRANSLATIONS[e.msgid] for e in po if not e.obsolete)
+    assert len([e for e in po if not e.obsolete]) == len(CARE_TRANSLATIONS)
 
 
 @pytest.mark.skipif(shutil.which("msgfmt") is None and not os.environ.get("CI"), reason="gettext not installed")
@@ -154,7 +126,7 @@ def test_a_renamed_article_keeps_its_translations_and_page(runner: CliRunner, ap
     assert code == 0 and "care -> blog/care" in out
     assert not (approved_site / "po" / "en" / "care.po").exists()
     po = po_entries(approved_site, "blog/care")
-    assert all(not e.fuzzy and e.msgstr == TRANSLATIONS[e.msgid] for e in po)
+    assert all(not e.fuzzy and e.msgstr == CARE_TRANSLATIONS[e.msgid] for e in po)
     assert (approved_site / "content" / "en" / "blog" / "care.md").is_file()
     assert not (approved_site / "content" / "en" / "care.md").exists()
     assert run(runner, approved_site, "publish")[0] == 0
@@ -167,5 +139,5 @@ def test_a_renamed_and_edited_article_still_finds_its_translations(runner: CliRu
     edit_source(approved_site, EDITED, "skin-care")
     run(runner, approved_site, "extract")
     po = po_entries(approved_site, "skin-care")
-    assert next(e for e in po if e.msgid == KEPT).msgstr == TRANSLATIONS[KEPT]
+    assert next(e for e in po if e.msgid == KEPT).msgstr == CARE_TRANSLATIONS[KEPT]
     assert next(e for e in po if e.msgid == CHANGED_NEW).previous_msgid == CHANGED_OLD

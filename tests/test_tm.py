@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import unicodedata
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -12,29 +13,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rapidfuzz import fuzz, process, utils
-from typer.testing import CliRunner
 
-from tests.conftest import make_project
+from tests.helpers import cli as run
+from tests.helpers import make_project
 from tests.mt_server import LibreServer
-from translate.cli import app
 from translate.model import Unit, segment_id
-from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry, exact_memory
+from translate.tm import XML_LANG, FuzzyIndex, MemoryEntry
 
 NOTICE = "모든 시술은 개인에 따라 결과가 다를 수 있습니다."
 CLOSE = "모든 시술은 개인에 따라 효과가 다를 수 있습니다."
 FAR = "오늘은 날씨가 맑습니다."
 
 
-@pytest.fixture(autouse=True)
-def _local_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.delenv("LIBRETRANSLATE_URL", raising=False)
-    monkeypatch.setenv("no_proxy", "127.0.0.1,localhost")
-
-
-def run(root: Path, *args: str) -> tuple[int, str]:
-    result = CliRunner().invoke(app, ["-C", str(root), *args])
-    assert "Traceback" not in result.output
-    return result.exit_code, result.output
+pytestmark = pytest.mark.usefixtures("local_mt_only")
 
 
 def entries(root: Path, slug: str) -> dict[str, polib.POEntry]:
@@ -161,8 +152,12 @@ SYLLABLES = [chr(0xAC00 + 28 * n) for n in range(0, 11172 // 28, 1)]  # 399 syll
 
 
 def reference_suggestions(memory: list[MemoryEntry], unit: Unit, threshold: float) -> list[tuple[str, int, str]]:
-    """FuzzyIndex.suggest written plainly: rapidfuzz over the whole memory, best first, ties in memory order."""
-    kept = list(exact_memory(memory).values())
+    """FuzzyIndex.suggest written plainly: rapidfuzz over the whole memory, best first, ties in memory order.
+    The memory holds the first entry of each source (NFC, runs of white space one space)."""
+    first: dict[str, MemoryEntry] = {}
+    for entry in memory:
+        first.setdefault(" ".join(unicodedata.normalize("NFC", entry.source).split()), entry)
+    kept = list(first.values())
     query = utils.default_process(unit.source)
     if not query or not kept:
         return []

@@ -9,8 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import make_project, run
 from translate.cli import app
 from translate.visible import visible_hangul
 

@@ -4,15 +4,26 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any
 
 import polib
 import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.e2e.project import SCRIPT, SLUG, make_review_project
+from tests.helpers import (
+    LOCAL,
+    SCRIPT,
+    client,
+    csrf_of,
+    decide,
+    item_id,
+    make_project,
+    make_review_project,
+    review_entry,
+    reviewer_client,
+    version_in,
+)
+from tests.helpers import REVIEW_SLUG as SLUG
 from translate import history
 from translate.cli import app as cli_app
 from translate.extract import extract
@@ -20,48 +31,6 @@ from translate.model import text_hash
 from translate.project import Project
 from translate.review import approve, queue
 from translate.web import REVIEWER_COOKIE, ServeOptions, create_app, prepare
-
-BASE = "http://127.0.0.1:8765"
-LOCAL = {"127.0.0.1", "localhost"}
-
-
-def client(project: Project) -> TestClient:
-    return TestClient(create_app(project, allowed_hosts=LOCAL), base_url=BASE)
-
-
-def csrf_of(html: str) -> str:
-    found = re.search(r'name="csrf-token" content="([^"]+)"', html)
-    assert found
-    return found.group(1)
-
-
-def reviewer_client(project: Project, name: str = "Kim") -> tuple[TestClient, str]:
-    """A client whose browser has given its name once, and the page's CSRF token."""
-    web = client(project)
-    token = csrf_of(web.get("/").text)
-    response = web.post("/reviewer", data={"name": name, "csrf": token}, follow_redirects=False)
-    assert response.status_code == 303
-    return web, token
-
-
-def entry(project: Project, source_start: str) -> polib.POEntry:
-    po = polib.pofile(str(project.po_path("en", SLUG)))
-    return next(e for e in po if e.msgid.startswith(source_start))
-
-
-def item_id(project: Project, source_start: str) -> str:
-    return next(i.id for i in queue(project) if i.unit.source.startswith(source_start))
-
-
-def version_in(html: str) -> str:
-    found = re.search(r'name="version" value="([0-9a-f]+)"', html)
-    assert found
-    return found.group(1)
-
-
-def decide(web: TestClient, token: str, segment: str, decision: str, version: str, **fields: str) -> Any:
-    data = {"csrf": token, "decision": decision, "in": SLUG, "to": "en", "id": segment, "version": version, **fields}
-    return web.post("/decide", data=data, headers={"X-Requested-With": "fetch"})
 
 
 @pytest.fixture
@@ -100,7 +69,7 @@ def test_approve_records_the_reviewer_and_moves_to_the_next_segment(project: Pro
     html = web.get("/panel", params={"in": SLUG, "to": "en", "id": title}).text
     response = decide(web, token, title, "approve", version_in(html))
     assert response.status_code == 200 and response.headers["x-swap"] == "workspace"
-    done = entry(project, "엠페이스 리프팅의")
+    done = review_entry(project, "엠페이스 리프팅의")
     assert not done.fuzzy and done.msgstr == "Features of Emface lifting"
     assert done.tcomment.startswith("approved by 김 리뷰어 on ")
     body = response.text
@@ -116,10 +85,10 @@ def test_an_error_needs_an_explicit_override_which_is_recorded(project: Project)
     assert refused.status_code == 422
     assert "Not approved: has findings (numbers)" in refused.text
     assert "Approve despite the findings (recorded)" in refused.text
-    assert entry(project, "시술").fuzzy
+    assert review_entry(project, "시술").fuzzy
     forced = decide(web, token, segment, "approve", version, force="1")
     assert forced.status_code == 200
-    done = entry(project, "시술")
+    done = review_entry(project, "시술")
     assert not done.fuzzy and "approved by Kim" in done.tcomment and "] over numbers" in done.tcomment
 
 
@@ -129,20 +98,20 @@ def test_edit_and_reject_go_through_the_library(project: Project) -> None:
     version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
     fixed = decide(web, token, segment, "edit", version, text="The procedure takes about 30 minutes.")
     assert fixed.status_code == 200 and "Edited and approved." in fixed.text
-    done = entry(project, "시술")
+    done = review_entry(project, "시술")
     assert done.msgstr == "The procedure takes about 30 minutes." and "edited and approved by Kim" in done.tcomment
 
     other = item_id(project, "피부과")
     version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": other}).text)
     kept = decide(web, token, other, "edit", version, text="A dermatologist sees you for 40 minutes.")
     assert kept.status_code == 422 and "Saved as a draft" in kept.text
-    assert entry(project, "피부과").fuzzy and "[error] numbers" in entry(project, "피부과").comment
+    assert review_entry(project, "피부과").fuzzy and "[error] numbers" in review_entry(project, "피부과").comment
 
     version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": other}).text)
     rejected = decide(web, token, other, "reject", version, reason="Say who consults.")
     assert rejected.status_code == 200
-    assert "rejected by Kim on" in entry(project, "피부과").tcomment
-    assert entry(project, "피부과").tcomment.endswith(": Say who consults.")
+    assert "rejected by Kim on" in review_entry(project, "피부과").tcomment
+    assert review_entry(project, "피부과").tcomment.endswith(": Say who consults.")
 
 
 def test_a_second_reviewers_save_is_refused_with_the_current_text(project: Project) -> None:
@@ -158,14 +127,14 @@ def test_a_second_reviewers_save_is_refused_with_the_current_text(project: Proje
     assert second.status_code == 409
     assert "was changed since you opened it" in second.text
     assert "A board-certified dermatologist consults." in second.text
-    kept = entry(project, "피부과")
+    kept = review_entry(project, "피부과")
     assert kept.msgstr == "A board-certified dermatologist consults." and "Lee" not in kept.tcomment
     # the CLI's decisions count as well: an approval from the terminal makes the page's version stale
     title = item_id(project, "엠페이스 리프팅의")
     version = version_in(lee.get("/panel", params={"in": SLUG, "to": "en", "id": title}).text)
     approve(project, [title], lang="en", article=SLUG, reviewer="Terminal")
     assert decide(lee, lee_token, title, "reject", version, reason="no").status_code == 409
-    assert "rejected" not in entry(project, "엠페이스 리프팅의").tcomment
+    assert "rejected" not in review_entry(project, "엠페이스 리프팅의").tcomment
 
 
 def test_a_script_in_a_draft_is_shown_as_text(project: Project) -> None:
@@ -177,7 +146,7 @@ def test_a_script_in_a_draft_is_shown_as_text(project: Project) -> None:
     article = web.get(f"/article/{SLUG}", params={"lang": "en", "id": segment})
     assert "<script>document.title" not in article.text and "&lt;script&gt;" in article.text
     assert "script-src 'self'" in article.headers["content-security-policy"]
-    assert SCRIPT in entry(project, "부작용").msgstr  # the data itself is untouched
+    assert SCRIPT in review_entry(project, "부작용").msgstr  # the data itself is untouched
 
 
 def test_state_changing_requests_need_the_csrf_token_and_the_same_origin(project: Project) -> None:
@@ -190,7 +159,7 @@ def test_state_changing_requests_need_the_csrf_token_and_the_same_origin(project
     foreign = web.post("/decide", data={**data, "csrf": token}, headers={"Origin": "http://evil.example"})
     assert foreign.status_code == 403
     assert web.post("/publish", data={"article": SLUG, "lang": "en"}).status_code == 403
-    assert entry(project, "엠페이스 리프팅의").fuzzy  # nothing was approved
+    assert review_entry(project, "엠페이스 리프팅의").fuzzy  # nothing was approved
     assert web.post("/decide", data={**data, "csrf": token}).status_code == 200  # a plain form post works
 
 
@@ -326,7 +295,7 @@ def test_an_approved_text_changed_outside_translate_is_back_in_the_queue_and_not
     version = version_in(panel)
     assert decide(web, token, segment, "approve", version).status_code == 422  # the override must be explicit
     assert decide(web, token, segment, "approve", version, force="1").status_code == 200
-    last = history.parse(entry(project, "시술").tcomment.split("\n")[-1])
+    last = history.parse(review_entry(project, "시술").tcomment.split("\n")[-1])
     assert (last.who, last.text, last.over) == ("Kim", text_hash("It takes about 40 minutes."), ("numbers",))
     response = web.post("/publish", data={"article": SLUG, "lang": "en", "csrf": token})
     assert response.status_code == 200 and f"Published content/en/{SLUG}.md" in response.text
@@ -424,11 +393,11 @@ def test_a_finding_is_dismissed_on_the_page_with_a_reason_and_the_draft_then_app
     assert (
         absent.status_code == 422 and "has no markup finding on its current text (its findings: numbers)" in absent.text
     )
-    assert "dismissed" not in entry(project, "시술").tcomment  # nothing was written
+    assert "dismissed" not in review_entry(project, "시술").tcomment  # nothing was written
 
     done = decide(web, token, segment, "dismiss", version, finding="numbers", reason="20 is what the clinic says now")
     assert done.status_code == 200 and "Dismissed the numbers finding" in done.text
-    kept = entry(project, "시술")
+    kept = review_entry(project, "시술")
     assert kept.fuzzy and "[error] numbers" in kept.comment  # the state and the finding stay, settled
     event = history.parse(kept.tcomment.splitlines()[-1])
     assert (event.action, event.who, event.over, event.reason) == (
@@ -447,5 +416,5 @@ def test_a_finding_is_dismissed_on_the_page_with_a_reason_and_the_draft_then_app
     assert stale.status_code == 409
     approved = decide(web, token, segment, "approve", version_in(panel))  # no override needed now
     assert approved.status_code == 200 and "Approved." in approved.text
-    last = history.parse(entry(project, "시술").tcomment.splitlines()[-1])
+    last = history.parse(review_entry(project, "시술").tcomment.splitlines()[-1])
     assert last.approval and last.over == ()

@@ -12,9 +12,17 @@ import pytest
 from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.e2e.project import SLUG, make_review_project
-from tests.test_web import csrf_of, decide, entry, item_id, reviewer_client, version_in
+from tests.helpers import REVIEW_SLUG as SLUG
+from tests.helpers import (
+    csrf_of,
+    decide,
+    item_id,
+    make_project,
+    make_review_project,
+    review_entry,
+    reviewer_client,
+    version_in,
+)
 from translate import glossary as glossary_module
 from translate import history
 from translate.cli import app as cli_app
@@ -145,7 +153,7 @@ def test_a_decision_without_the_version_seen_is_refused(project: Project) -> Non
             headers={"X-Requested-With": "fetch"},
         )
         assert response.status_code == 422
-    kept = entry(project, "엠페이스 리프팅의")
+    kept = review_entry(project, "엠페이스 리프팅의")
     assert not kept.fuzzy and kept.msgstr == "Features of Emface lifting" and "Lee" not in kept.tcomment
 
 
@@ -179,7 +187,7 @@ def test_a_reviewer_cookie_cannot_break_a_po_line(project: Project) -> None:
     assert "\u2028" not in text and "\x1b" not in text
     others = polib.pofile(text)  # polib's own reader ends lines at U+2028 too
     assert "injected" not in {e.msgid for e in others}
-    done = entry(project, "피부과")
+    done = review_entry(project, "피부과")
     assert not done.fuzzy and history.parse(done.tcomment.split("\n")[-1]).who == 'Kim msgid "injected" msgstr "x" [2J'
     assert 'origin: edit:Kim msgid "injected" msgstr "x" [2J' in done.comment.split("\n")
 
@@ -230,7 +238,7 @@ def test_decisions_with_a_reviewers_token_are_recorded_under_its_name(project: P
     segment = item_id(project, "엠페이스 리프팅의")
     version = version_in(web.get("/panel", params={"in": SLUG, "to": "en", "id": segment}).text)
     assert decide(web, token, segment, "approve", version).status_code == 200
-    last = history.parse(entry(project, "엠페이스 리프팅의").tcomment.split("\n")[-1])
+    last = history.parse(review_entry(project, "엠페이스 리프팅의").tcomment.split("\n")[-1])
     assert last.who == "Kim"
 
     # the shared token stays, for one person, who names themselves
@@ -241,7 +249,7 @@ def test_decisions_with_a_reviewers_token_are_recorded_under_its_name(project: P
     other = item_id(project, "피부과")
     version = version_in(shared.get("/panel", params={"in": SLUG, "to": "en", "id": other}).text)
     assert decide(shared, shared_csrf, other, "reject", version, reason="Say who consults.").status_code == 200
-    assert "rejected by Park" in entry(project, "피부과").tcomment
+    assert "rejected by Park" in review_entry(project, "피부과").tcomment
 
     # a removed reviewer's open page is refused from the next request on
     serve(runner, project, "--remove-reviewer", "Kim")

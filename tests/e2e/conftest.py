@@ -7,21 +7,13 @@ No browser is downloaded: Playwright only drives the system's Chromium.
 from __future__ import annotations
 
 import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import pytest
-import uvicorn
 
-from tests.e2e.project import add_memory, make_review_project
-from translate.project import Project
-from translate.web import create_app
+from tests.helpers import Site, add_memory, make_review_project, serving
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -56,18 +48,6 @@ def browser() -> Iterator[Any]:
         launched.close()
 
 
-@dataclass
-class Site:
-    url: str
-    project: Project
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture
 def site(tmp_path: Path) -> Iterator[Site]:
     """The review app over a fresh project with drafts, served on 127.0.0.1 until the test ends."""
@@ -75,23 +55,6 @@ def site(tmp_path: Path) -> Iterator[Site]:
     add_memory(project)
     with serving(project) as running:
         yield running
-
-
-@contextmanager
-def serving(project: Project) -> Iterator[Site]:
-    """The review app over project, served on 127.0.0.1 while the block runs."""
-    port = _free_port()
-    app = create_app(project, allowed_hosts={"127.0.0.1", "localhost"})
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 10
-    while not server.started:
-        assert time.monotonic() < deadline, "the review server did not start"
-        time.sleep(0.02)
-    yield Site(f"http://127.0.0.1:{port}", project)
-    server.should_exit = True
-    thread.join(10)
 
 
 @pytest.fixture

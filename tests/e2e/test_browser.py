@@ -2,36 +2,19 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Any
 
 import polib
 
-from tests.e2e.conftest import Site
-from tests.e2e.project import SCRIPT, SLUG
+from tests.helpers import REVIEW_SLUG as SLUG
+from tests.helpers import SCRIPT, Site, screenshot_path, start
 from translate.model import segment_id
-
-DOCS = Path(__file__).resolve().parents[2] / "docs"
 
 
 def entry(site: Site, source_start: str) -> polib.POEntry:
     po = polib.pofile(str(site.project.po_path("en", SLUG)))
     return next(e for e in po if e.msgid.startswith(source_start))
-
-
-def screenshot_path(tmp_path: Path, name: str) -> Path:
-    """docs/<name> when UPDATE_SCREENSHOTS is set (the README's pictures), else a scratch file."""
-    return DOCS / name if os.environ.get("UPDATE_SCREENSHOTS") else tmp_path / name
-
-
-def start(page: Any, site: Site, name: str = "Kim") -> None:
-    """Open the queue and give the reviewer's name, as a first visit does."""
-    page.goto(site.url + "/")
-    page.fill("#reviewer-name", name)
-    page.press("#reviewer-name", "Enter")
-    page.wait_for_selector("#segment")
-    page.evaluate("window.sameDocument = true")  # gone if anything reloads the page
 
 
 def open_segment(page: Any, source_start: str) -> None:

@@ -12,9 +12,7 @@ from typing import Any
 import polib
 import pytest
 
-from tests.conftest import make_project
-from tests.e2e.conftest import Site, serving
-from tests.e2e.test_browser import screenshot_path, start
+from tests.helpers import Site, make_project, screenshot_path, serving, start
 from tests.mt_server import LibreServer
 from translate.extract import extract
 from translate.model import State
