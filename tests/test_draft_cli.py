@@ -70,6 +70,7 @@ def test_a_refused_key_stops_the_run_without_showing_the_key(tmp_path: Path, mon
 
 
 def test_bad_machine_translation_settings_name_the_file(tmp_path: Path) -> None:
-    root = site(tmp_path, "[tool.translate]\nmt_prices = { bing = 3 }\n")
+    root = site(tmp_path)
+    (root / "pyproject.toml").write_text("[tool.translate]\nmt_prices = { bing = 3 }\n", encoding="utf-8")
     code, out = run(root, "draft", "--dry-run")
     assert code == 2 and "pyproject.toml" in out and "unknown engine 'bing'" in out

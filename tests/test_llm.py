@@ -374,9 +374,11 @@ def test_no_endpoint_says_how_to_give_one(tmp_path: Path) -> None:
     ],
 )
 def test_bad_llm_settings_name_the_file(tmp_path: Path, table: str, says: str) -> None:
-    root = site(tmp_path, f"[tool.translate.llm]\n{table}\n")
+    root = site(tmp_path)
+    (root / "pyproject.toml").write_text(f"[tool.translate.llm]\n{table}\n", encoding="utf-8")
     code, output = run(root, "draft", "--engine", "llm", "--dry-run")
     assert code == 2 and "pyproject.toml" in output and says in output
+    assert run(root, "status")[0] == 2  # every command refuses it, not only draft
 
 
 def test_dry_run_estimates_tokens_times_price_and_sends_nothing(tmp_path: Path, server: LLMServer) -> None:

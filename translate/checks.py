@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from translate import history
-from translate.errors import ConfigError, InputError
+from translate.errors import InputError
 from translate.fileio import read_text
 from translate.glossary import Glossary, apply_glossary, load_glossary
 from translate.markdown import cjk_only_emphasis, code_spans, inline_codes, parse_document
@@ -31,6 +31,7 @@ from translate.notices import (
 )
 from translate.po import load_catalog
 from translate.project import Project, Settings
+from translate.settings import checked
 from translate.visible import TEXT, describe, phrases, visible_hangul
 
 ERROR, WARNING = Severity.ERROR, Severity.WARNING
@@ -700,33 +701,12 @@ def _claims_regex(base_lang: str, extra: tuple[str, ...]) -> re.Pattern[str] | N
 
 
 def check_config(settings: Settings, path: object = "pyproject.toml") -> CheckConfig:
-    """The project's CheckConfig from its settings, validated (unknown check names, levels, shapes)."""
-    severities, disclaimers, prohibited_claims = settings.checks, settings.disclaimers, settings.prohibited_claims
-    for name, level in severities.items():
-        if name not in CHECKS:
-            raise ConfigError(
-                f"[tool.translate.checks] has an unknown check {name!r}; known checks are: {', '.join(CHECKS)}.",
-                path=path,
-            )
-        if level not in ("error", "warning", "off"):
-            raise ConfigError(f'[tool.translate.checks] {name} must be "error", "warning" or "off".', path=path)
-    texts: dict[str, dict[str, tuple[str, ...]]] = {}
-    for table, values in (("disclaimers", disclaimers), ("prohibited_claims", prohibited_claims)):
-        texts[table] = {}
-        for lang, items in values.items():
-            if isinstance(items, str):
-                items = [items]
-            if not isinstance(items, list | tuple) or not all(isinstance(i, str) and i.strip() for i in items):
-                raise ConfigError(f"[tool.translate.{table}] {lang} must be a list of texts.", path=path)
-            texts[table][lang] = tuple(items)
-    for pattern in (p for items in texts["prohibited_claims"].values() for p in items):
-        try:
-            re.compile(pattern)
-        except re.error as exc:
-            raise ConfigError(
-                f"[tool.translate.prohibited_claims] {pattern!r} is not a valid pattern ({exc}).", path=path
-            ) from None
-    return CheckConfig({k: str(v) for k, v in severities.items()}, texts["disclaimers"], texts["prohibited_claims"])
+    """The project's CheckConfig from its settings, validated by the settings table (a Settings built
+    in code is checked here as ``Project.open`` checks the file)."""
+    severities, disclaimers, prohibited_claims = (
+        checked(name, getattr(settings, name), str(path)) for name in ("checks", "disclaimers", "prohibited_claims")
+    )
+    return CheckConfig(severities, disclaimers, prohibited_claims)
 
 
 def check_translation(

@@ -37,7 +37,6 @@ from translate.checks import CHECKS, HANGUL_LANGS, check_translation
 from translate.deepl_glossary import ensure_glossary
 from translate.engines import (
     DEFAULT_PRICES,
-    ENGINE_NAMES,
     LIBRE_URL_ENV,
     Engine,
     EngineRefused,
@@ -401,40 +400,9 @@ def _default_note(name: str) -> str:
     return f"no engine is configured: using {name} at the server given; choose one with --engine or engine"
 
 
-def check_mt_settings(project: Project) -> None:
-    """Refuse machine-translation settings that would fail later (the file is named)."""
-    settings, path = project.settings, project.root / "pyproject.toml"
-
-    def bad(message: str) -> ConfigError:
-        return ConfigError(f"[tool.translate] {message}", path=path)
-
-    for name, address in settings.engine_urls.items():
-        if name not in ENGINE_NAMES:
-            raise bad(f"engine_urls names an unknown engine {name!r}; known engines: {', '.join(ENGINE_NAMES)}.")
-        if not isinstance(address, str):
-            raise bad(f"engine_urls.{name} must be a URL.")
-    for name, price in settings.mt_prices.items():
-        if name not in ENGINE_NAMES:
-            raise bad(f"mt_prices names an unknown engine {name!r}; known engines: {', '.join(ENGINE_NAMES)}.")
-        if not isinstance(price, int | float) or isinstance(price, bool) or price < 0:
-            raise bad(f"mt_prices.{name} must be a number, 0 or more (price per million characters).")
-    if not 1 <= settings.workers <= 64:
-        raise bad("workers must be between 1 and 64.")
-    if not 0 <= settings.retries <= 10:
-        raise bad("retries must be between 0 and 10.")
-    if not 0 <= settings.fuzzy_threshold <= 100:
-        raise bad("fuzzy_threshold must be between 0 and 100.")
-    if not settings.timeout > 0:
-        raise bad("timeout must be more than 0 seconds.")
-    llm_options(project)
-
-
 def llm_options(project: Project) -> LLMOptions:
-    """The llm engine's options from ``[tool.translate.llm]``, validated (the file is named)."""
-    try:
-        return LLMOptions.from_table(project.settings.llm)
-    except ValueError as exc:
-        raise ConfigError(str(exc), path=project.root / "pyproject.toml") from None
+    """The llm engine's options from ``[tool.translate.llm]`` (validated when the project opened)."""
+    return LLMOptions(**project.settings.llm)
 
 
 def cache_name(name: str, options: LLMOptions) -> str:
@@ -754,7 +722,6 @@ def draft(
     if redraft is None and refresh:
         redraft = Redraft(frozenset({State.REJECTED}))
     settings = project.settings
-    check_mt_settings(project)
     chain = engine_chain(settings, engines or ([engine_name] if engine_name else None), url)
     glossary = load_glossary(project.glossary_path, settings.source, settings.targets)
     options = llm_options(project)

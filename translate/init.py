@@ -12,7 +12,7 @@ from pathlib import Path
 
 from translate.errors import ConfigError, InputError
 from translate.fileio import atomic_write, write_bytes
-from translate.project import _LANG_RE, DEFAULT_SOURCE_DIR, find_root
+from translate.project import _LANG_RE, DEFAULT_SOURCE_DIR, find_root, load_settings
 
 IGNORED = (".translate-cache/", ".translate.lock")
 
@@ -105,6 +105,7 @@ def _settings(report: InitReport, targets: tuple[str, ...], encoding: str | None
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
         raise ConfigError(f"cannot parse pyproject.toml ({exc}); fix it, then run init again.", path=path) from None
     if isinstance(data.get("tool"), dict) and "translate" in data["tool"]:
+        load_settings(report.root)  # settings kept must be valid: nothing is written otherwise
         report.kept.append("pyproject.toml (it has [tool.translate] settings)")
         if encoding:
             report.notes.append(f'the settings were kept: add encoding = "{encoding}" to [tool.translate] yourself')

@@ -207,34 +207,6 @@ class LLMOptions:
     output_price: float = 0.0  # per million completion tokens
     deadline: float = DEFAULT_DEADLINE  # seconds for one whole answer
 
-    @classmethod
-    def from_table(cls, table: Mapping[str, Any], where: str = "[tool.translate.llm]") -> LLMOptions:
-        """Validated options; a wrong key or value is an EngineError-free ValueError message."""
-        known = {"model", "style", "batch_size", "batch_characters", "input_price", "output_price", "deadline"}
-        unknown = sorted(set(table) - known)
-        if unknown:
-            raise ValueError(f"{where} has unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}.")
-        model = table.get("model")
-        if model is not None and (not isinstance(model, str) or not model.strip()):
-            raise ValueError(f'{where} model must be the model\'s name, e.g. "gpt-4o-mini" or "qwen2.5:7b".')
-        style = table.get("style", {})
-        if not isinstance(style, Mapping) or not all(isinstance(v, str) for v in style.values()):
-            raise ValueError(f'{where} style must map a language to a note, e.g. style = {{ en = "…" }}.')
-        numbers: dict[str, Any] = {}
-        for key, low in (("batch_size", 1), ("batch_characters", 100)):
-            value = table.get(key, getattr(cls, key))
-            if not isinstance(value, int) or isinstance(value, bool) or value < low:
-                raise ValueError(f"{where} {key} must be a whole number, {low} or more.")
-            numbers[key] = value
-        for key in ("input_price", "output_price", "deadline"):
-            value = table.get(key, getattr(cls, key))
-            if not isinstance(value, int | float) or isinstance(value, bool) or value < 0:
-                raise ValueError(f"{where} {key} must be a number, 0 or more.")
-            numbers[key] = float(value)
-        if numbers["deadline"] <= 0:
-            raise ValueError(f"{where} deadline must be more than 0 seconds.")
-        return cls(model=model.strip() if model else None, style=dict(style), **numbers)
-
 
 def build_messages(batch: Batch, source: str, target: str, style: str | None) -> list[dict[str, str]]:
     """The chat messages of one request: the rules, then the batch as JSON."""

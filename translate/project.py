@@ -2,196 +2,30 @@
 
 from __future__ import annotations
 
-import codecs
 import errno
 import functools
 import os
 import re
 import time
 import tomllib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
-from urllib.parse import urlsplit
+from typing import Concatenate, ParamSpec, TypeVar
 
 from translate.errors import ConfigError, InputError
 from translate.fileio import TEMP_SUFFIX, project_lock
+from translate.settings import DEFAULT_FRONT_MATTER_KEYS as DEFAULT_FRONT_MATTER_KEYS
+from translate.settings import LANG_RE, known_encoding, settings_from_table
+from translate.settings import Settings as Settings
+from translate.settings import check_url as check_url
 
-DEFAULT_FRONT_MATTER_KEYS = ("title", "description", "summary")
-_LANG_RE = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
-# A front_matter_keys entry: a key, or a key path of keys and * (any list item or key): faq.*.question
-_KEY_PATH_RE = re.compile(r"^[^.*\s](?:[^.*]*[^.*\s])?(?:\.(?:\*|[^.*\s](?:[^.*]*[^.*\s])?))*$")
 # What a PO file's `#:` line cannot hold: line breaks (str.splitlines' too) and other control characters.
 _UNSAFE_NAME_RE = re.compile(r"[\x00-\x1f\x7f\x85\u2028\u2029]")
+_LANG_RE = LANG_RE
 LINK_HINT = "Replace the link or fix the folder settings."
 _SWEPT: dict[Path, float] = {}  # when this process last swept each project
-
-
-@dataclass(frozen=True)
-class Settings:
-    source: str = "ko"
-    targets: tuple[str, ...] = ("en",)
-    content_dir: str = "content"
-    po_dir: str = "po"
-    glossary: str = "glossary.yaml"
-    front_matter_keys: tuple[str, ...] = DEFAULT_FRONT_MATTER_KEYS
-    encoding: str | None = None  # of the source articles when they are not UTF-8 (--encoding wins)
-    # --- machine translation and memory ---
-    engine: str | None = None  # None: draft chooses (libre when a server is named, else google)
-    engine_url: str | None = None
-    timeout: float = 20.0
-    engines: tuple[str, ...] = ()  # fallback chain; empty: just `engine`
-    engine_urls: Mapping[str, str] = field(default_factory=dict)  # per engine: server or endpoint URL
-    workers: int = 16  # requests in flight at once
-    retries: int = 3  # per request, on 429, 5xx and timeouts
-    mt_prices: Mapping[str, float] = field(default_factory=dict)  # per engine: price per million characters
-    mt_currency: str = "USD"
-    auto_approve_exact: bool = False
-    fuzzy_threshold: float = 75.0
-    tm_dir: str = "tm"
-    llm: Mapping[str, Any] = field(default_factory=dict)  # [tool.translate.llm], checked by draft
-    # --- quality checks ---
-    checks: Mapping[str, str] = field(default_factory=dict)
-    disclaimers: Mapping[str, Any] = field(default_factory=dict)
-    prohibited_claims: Mapping[str, Any] = field(default_factory=dict)
-    # --- segmentation ---
-    shortcodes: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  # shortcode -> its text parameters
-    # --- sync ---
-
-
-_KEYS: dict[str, type | tuple[type, ...]] = {
-    "source": str,
-    "targets": list,
-    "content_dir": str,
-    "po_dir": str,
-    "glossary": str,
-    "front_matter_keys": list,
-    "encoding": str,
-    # --- machine translation and memory ---
-    "engine": str,
-    "engine_url": str,
-    "timeout": (int, float),
-    "engines": list,
-    "engine_urls": dict,
-    "workers": int,
-    "retries": int,
-    "mt_prices": dict,
-    "mt_currency": str,
-    "auto_approve_exact": bool,
-    "fuzzy_threshold": (int, float),
-    "tm_dir": str,
-    "llm": dict,
-    # --- quality checks ---
-    "checks": dict,
-    "disclaimers": dict,
-    "prohibited_claims": dict,
-    # --- segmentation ---
-    "shortcodes": dict,
-    # --- sync ---
-}
-
-
-def _settings_from_table(table: dict[str, Any], path: Path) -> Settings:
-    unknown = sorted(set(table) - set(_KEYS))
-    if unknown:
-        raise ConfigError(
-            f"unknown setting(s) {', '.join(unknown)} in [tool.translate]; known settings are: {', '.join(_KEYS)}.",
-            path=path,
-        )
-    for key, kind in _KEYS.items():
-        if key in table and not isinstance(table[key], kind):
-            raise ConfigError(f"[tool.translate] {key} has the wrong type.", path=path)
-    values: dict[str, Any] = dict(table)
-    for key, value in values.items():
-        if isinstance(value, list):
-            if not all(isinstance(v, str) and v for v in value):
-                raise ConfigError(f"[tool.translate] {key} must be a list of strings.", path=path)
-            values[key] = tuple(value)
-    if "shortcodes" in values:
-        values["shortcodes"] = _shortcode_settings(values["shortcodes"], path)
-    settings = Settings(**values)
-    for key in ("content_dir", "po_dir", "glossary", "tm_dir"):
-        folder = getattr(settings, key)
-        if folder.startswith(("/", "\\")) or ".." in folder.replace("\\", "/").split("/") or ":" in folder:
-            raise ConfigError(
-                f"[tool.translate] {key} = {folder!r} leads outside the project: give a path inside it, "
-                "relative to the content root.",
-                path=path,
-            )
-    for lang in (settings.source, *settings.targets):
-        if not _LANG_RE.match(lang):
-            raise ConfigError(f"[tool.translate] {lang!r} is not a language code like ko, en or zh-CN.", path=path)
-    for key in settings.front_matter_keys:
-        if not _KEY_PATH_RE.match(key):
-            raise ConfigError(
-                f"[tool.translate] front_matter_keys: {key!r} is not a key or key path. Write a key (title), or "
-                'keys joined by dots with * for any list item or key ("seo.title", "faq.*.question"); '
-                "a path cannot start with *.",
-                path=path,
-            )
-    if settings.encoding is not None and not _known_encoding(settings.encoding):
-        raise ConfigError(
-            f"[tool.translate] encoding = {settings.encoding!r} is not an encoding Python knows; for Korean legacy "
-            'files write encoding = "cp949".',
-            path=path,
-        )
-    if settings.engine_url is not None:
-        check_url(settings.engine_url, "[tool.translate] engine_url", path)
-    for name, address in settings.engine_urls.items():
-        if not isinstance(address, str):
-            raise ConfigError(f"[tool.translate] engine_urls.{name} must be a URL (a quoted string).", path=path)
-        check_url(address, f"[tool.translate] engine_urls.{name}", path)
-    if not settings.targets:
-        raise ConfigError("[tool.translate] targets is empty: name at least one language.", path=path)
-    if settings.source in settings.targets:
-        raise ConfigError(f"[tool.translate] targets includes the source language {settings.source}.", path=path)
-    return settings
-
-
-def _shortcode_settings(table: dict[str, Any], path: Path) -> dict[str, tuple[str, ...]]:
-    """[tool.translate.shortcodes]: each shortcode name -> the names of its parameters that hold text."""
-    for name, params in table.items():
-        if not isinstance(params, list) or not params or not all(isinstance(p, str) and p.strip() for p in params):
-            raise ConfigError(
-                f"[tool.translate.shortcodes] {name} must be a list of parameter names, "
-                f'e.g. {name} = ["title"] for {{{{< {name} title="…" >}}}}.',
-                path=path,
-            )
-    return {name: tuple(params) for name, params in table.items()}
-
-
-def _known_encoding(name: str) -> bool:
-    try:
-        codecs.lookup(name)
-    except LookupError:
-        return False
-    return True
-
-
-def check_url(url: str, name: str, path: Path | None = None) -> str:
-    """``url`` without surrounding white space, once it is certain to be an http(s) URL with a server
-    and a port from 1 to 65535; else a ConfigError naming the setting or option ``name``."""
-    stripped = url.strip()
-    port_rule = "the port must be a number from 1 to 65535"
-    try:
-        parts = urlsplit(stripped)
-        port = parts.port  # raises on a port that is not a number up to 65535
-    except ValueError as exc:
-        reason = port_rule if "Port" in str(exc) else str(exc)[:1].lower() + str(exc)[1:]
-    else:
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            reason = "it must start with http:// or https:// and name a server"
-        elif port == 0:
-            reason = port_rule
-        else:
-            return stripped
-    shown = f"{name} {url!r}" if name.startswith("--") else f"{name} = {url!r}"
-    raise ConfigError(
-        f"{shown} is not a valid URL ({reason}); write it as http://host:port/, for example http://127.0.0.1:5000/.",
-        path=path,
-    )
 
 
 def load_settings(root: Path) -> Settings:
@@ -214,7 +48,7 @@ def load_settings(root: Path) -> Settings:
         return Settings()
     if not isinstance(table, dict):
         raise ConfigError("[tool.translate] must be a table.", path=path)
-    return _settings_from_table(table, path)
+    return settings_from_table(table, path)
 
 
 _SETTINGS_TABLE_RE = re.compile(r"^\s*\[\s*tool\s*\.\s*translate\s*[\].]", re.MULTILINE)
@@ -274,7 +108,7 @@ class Project:
         path = Path(root).resolve()
         if not path.is_dir():
             raise ConfigError("the content root is not a folder; pass an existing folder with --root.", path=root)
-        if encoding is not None and not _known_encoding(encoding):
+        if encoding is not None and not known_encoding(encoding):
             raise ConfigError(f"unknown encoding {encoding!r}; for Korean legacy files use cp949.")
         settings = load_settings(path)
         return cls(path, settings, encoding or settings.encoding)
