@@ -24,6 +24,7 @@ from tests.helpers import (
     po_entries,
     run,
 )
+from tests.mt_server import LibreServer
 from translate.model import segment_id
 
 EDITED = """\
@@ -141,3 +142,23 @@ def test_a_renamed_and_edited_article_still_finds_its_translations(runner: CliRu
     po = po_entries(approved_site, "skin-care")
     assert next(e for e in po if e.msgid == KEPT).msgstr == CARE_TRANSLATIONS[KEPT]
     assert next(e for e in po if e.msgid == CHANGED_NEW).previous_msgid == CHANGED_OLD
+
+
+def test_sync_engine_is_repeatable_a_fallback_chain_tried_in_order(runner: CliRunner, tmp_path: Path) -> None:
+    with LibreServer() as libre, LibreServer() as google:
+        libre.fail = lambda q: 503  # every text libre is asked for fails: google, next in the chain, drafts it
+        urls = f'engine_urls = {{ libre = "{libre.url}", google = "{google.google_url}" }}'
+        root = make_project(
+            tmp_path / "site", articles={"care": CARE_ARTICLE}, settings=f"[tool.translate]\nretries = 0\n{urls}\n"
+        )
+        code, out = run(runner, root, "sync", "--engine", "libre", "--engine", "google")
+        assert code == 1, out  # drafted: waiting for review
+        assert "left untranslated" in out and " 0 left untranslated" in out
+        asked_libre = len(libre.received)
+        origins = {e.msgid: e.comment for e in po_entries(root)}
+        assert asked_libre > 0 and all("origin: mt:google" in comment for comment in origins.values())
+
+        (root / "content" / "ko" / "more.md").write_text(CARE_ARTICLE.replace("리프팅", "보습"), encoding="utf-8")
+        code, out = run(runner, root, "sync", "--engine", "google", "--engine", "libre")
+        assert code == 1 and " 0 left untranslated" in out, out
+        assert len(libre.received) == asked_libre  # google first answered everything: libre never asked

@@ -1126,7 +1126,12 @@ def sync_command(
     article: Article = None,
     lang: Lang = None,
     no_draft: Annotated[bool, typer.Option("--no-draft", help="Do not draft (no machine translation).")] = False,
-    engine: Annotated[str | None, typer.Option("--engine", "-e", help="MT engine (default: settings).")] = None,
+    engine: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--engine", "-e", help="MT engine; repeat for a fallback chain, tried in order. Default: settings."
+        ),
+    ] = None,
     url: Annotated[str | None, typer.Option("--url", help="Engine server URL.")] = None,
 ) -> None:
     """The whole loop for everything stale: extract, draft what changed, publish what is fully approved."""
@@ -1135,7 +1140,7 @@ def sync_command(
     if url is not None:
         check_url(url, "--url")
     project = _project(ctx)
-    report = run_sync(project, article, lang, drafting=not no_draft, engine=engine, url=url)
+    report = run_sync(project, article, lang, drafting=not no_draft, engines=engine, url=url)
     extracted = report.extracted
     for target, old, new in extracted.renamed:
         typer.echo(f"renamed {old} -> {new} [{target}]")
@@ -1165,7 +1170,7 @@ def sync_command(
         raise EngineError(
             f"machine translation failed for {_count(drafted.left, 'segment')}: "
             f"{str(drafted.engine_error).rstrip('.')}. Everything else was done. "
-            f"{_engine_advice(project, [engine] if engine else None, url)}; then run `translate sync` again."
+            f"{_engine_advice(project, engine, url)}; then run `translate sync` again."
         )
     if report.awaiting:
         raise typer.Exit(1)

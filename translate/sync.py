@@ -30,12 +30,13 @@ def sync(
     lang: str | None = None,
     *,
     drafting: bool = True,
-    engine: str | None = None,
+    engines: list[str] | None = None,
     url: str | None = None,
 ) -> SyncReport:
     """Extract every article (unchanged ones cost nothing), draft what is untranslated, publish what is
-    fully approved (never over a page edited by hand), and report where everything stands."""
+    fully approved (never over a page edited by hand), and report where everything stands. ``engines``
+    is the chain to draft with, tried in order (default: the settings)."""
     extracted = extract(project, article, lang)
-    drafted = draft(project, article, lang, engine_name=engine, url=url) if drafting else None
+    drafted = draft(project, article, lang, engines=engines, url=url) if drafting else None
     published = publish(project, article, lang)
     return SyncReport(extracted, drafted, published, status(project, article, lang))
