@@ -472,6 +472,42 @@ class _Job:
 
 
 @dataclass
+class DraftRun:
+    """What the steps of one draft run share: the project, the engine chain and how to reach it,
+    the glossary, the MT cache, the report being filled, and the texts queued for the engines."""
+
+    project: Project
+    chain: list[str]
+    glossary: Glossary
+    cache: MTCache
+    report: DraftReport
+    options: LLMOptions = field(default_factory=LLMOptions)
+    url: str | None = None  # --url: the first engine's address
+    redraft: Redraft | None = None
+    segments: Collection[tuple[str, str, str]] | None = None  # only these (language, article, id)
+    workers: int | None = None  # None: the setting
+    policy: RetryPolicy | None = None  # None: the setting's retries
+    on_progress: Callable[[Progress], None] | None = None
+    deepl_glossaries: dict[str, str] = field(default_factory=dict)  # target language -> DeepL glossary id
+    jobs: dict[tuple[str, str], _Job] = field(default_factory=dict)  # (language, protected text) -> job
+    articles: list[_Article] = field(default_factory=list)
+
+    @property
+    def settings(self) -> Settings:
+        return self.project.settings
+
+    @property
+    def uses(self) -> dict[str, EngineUse]:
+        """The report's line of each engine of the chain, by name."""
+        return {use.name: use for use in self.report.engines}
+
+    @property
+    def cache_names(self) -> dict[str, str]:
+        """Each engine of the chain by its name in the MT cache."""
+        return {name: cache_name(name, self.options) for name in self.chain}
+
+
+@dataclass
 class _Outcome:
     engine: str | None
     raw: str | None
@@ -738,7 +774,6 @@ def draft(
     uses = {use.name: use for use in report.engines}
     if "llm" in uses:
         uses["llm"].token_prices = (options.input_price, options.output_price)
-    names = {name: cache_name(name, options) for name in chain}
     if not (engines or engine_name or settings.engines or settings.engine):
         report.notes.append(_default_note(chain[0]))
     if model_problem is not None:
@@ -746,8 +781,21 @@ def draft(
     cache = MTCache.for_root(project.root, readonly=dry_run)
     if cache.note:
         report.notes.append(cache.note)
-    articles: list[_Article] = []
-    jobs: dict[tuple[str, str], _Job] = {}
+    run = DraftRun(
+        project,
+        chain,
+        glossary,
+        cache,
+        report,
+        options,
+        url,
+        redraft=redraft,
+        segments=segments,
+        workers=workers,
+        policy=policy,
+        on_progress=on_progress,
+    )
+    jobs = run.jobs
     per_article = PerArticle()
     files = None if segments is None else {(lang, slug) for lang, slug, _ in segments}
     try:
@@ -763,21 +811,8 @@ def draft(
                 if loaded is None:  # a PO file that cannot be read: reported at the end, the rest is drafted
                     continue
                 entry = _Article(loaded, path)
-                articles.append(entry)
-                _prepare(
-                    entry,
-                    target,
-                    memory,
-                    cache,
-                    names,
-                    uses,
-                    glossary,
-                    jobs,
-                    report,
-                    redraft=redraft,
-                    auto_approve=settings.auto_approve_exact,
-                    segments=segments,
-                )
+                run.articles.append(entry)
+                _prepare(run, entry, target, memory)
                 if not dry_run:
                     _save(project, entry, report)
         report.texts = len(jobs)
@@ -788,52 +823,26 @@ def draft(
                 job.glossary = llm_glossary([m.term for m in glossary.find(job.source)], job.lang)
         if dry_run:
             report.left = sum(len(job.users) for job in jobs.values())
-            make = _maker(project, chain, url, options)
+            make = _maker(run)
             for target in project.languages(lang):
                 for name in chain:
                     _probe(name, settings.source, target, make, uses[name])
                     if name in batching and not uses[name].down:
                         _estimate(make(name, target), [j for j in jobs.values() if j.lang == target], uses[name])
             return report
-        deepl_glossaries = _deepl_glossaries(project, chain, jobs, glossary, url, report) if "deepl" in chain else {}
-        _send(
-            project,
-            chain,
-            jobs,
-            articles,
-            uses,
-            cache,
-            glossary,
-            report,
-            url,
-            workers,
-            on_progress,
-            policy,
-            options,
-            deepl_glossaries,
-        )
+        if "deepl" in chain:
+            run.deepl_glossaries = _deepl_glossaries(run)
+        _send(run)
     finally:
         cache.close()
     per_article.raise_errors()
     return report
 
 
-def _prepare(
-    entry: _Article,
-    lang: str,
-    memory: dict[str, MemoryEntry],
-    cache: MTCache,
-    names: dict[str, str],
-    uses: dict[str, EngineUse],
-    glossary: Glossary,
-    jobs: dict[tuple[str, str], _Job],
-    report: DraftReport,
-    *,
-    redraft: Redraft | None,
-    auto_approve: bool,
-    segments: Collection[tuple[str, str, str]] | None = None,
-) -> None:
-    """Fill one catalogue's pending units from memory and cache; queue the rest as jobs."""
+def _prepare(run: DraftRun, entry: _Article, lang: str, memory: dict[str, MemoryEntry]) -> None:
+    """Fill one catalogue's pending units from memory and cache; queue the rest as the run's jobs."""
+    redraft, segments, glossary, report, uses = run.redraft, run.segments, run.glossary, run.report, run.uses
+    names = run.cache_names
     settings_source = entry.catalog.source_lang
     active = entry.catalog.active_units()
     sources = [unit.source for unit in active]
@@ -846,7 +855,7 @@ def _prepare(
         entry.pending(unit)
         found = None if redo else memory.get(" ".join(unit.source.split()))
         if found is not None:
-            approved = fill_from_memory(unit, found, lang, glossary, auto_approve)
+            approved = fill_from_memory(unit, found, lang, glossary, run.settings.auto_approve_exact)
             report.from_memory += 1
             report.approved_from_memory += approved
             report.findings += len(unit.findings)
@@ -854,7 +863,7 @@ def _prepare(
             continue
         text, codes = protect(unit.source)
         if not redo:
-            answers = ((n, cache.get(key, settings_source, lang, text)) for n, key in names.items())
+            answers = ((n, run.cache.get(key, settings_source, lang, text)) for n, key in names.items())
             # an answer cached by an older version that is not a translation is asked for again
             hit = next(((n, t) for n, t in answers if t is not None and refusal(text, t, lang) is None), None)
             if hit is not None:
@@ -865,9 +874,9 @@ def _prepare(
                 entry.done(unit)
                 continue
         report.redrafts += redo
-        job = jobs.get((lang, text))
+        job = run.jobs.get((lang, text))
         if job is None:
-            job = jobs[(lang, text)] = _Job(lang, text, source=unit.source, article=entry.catalog.article)
+            job = run.jobs[(lang, text)] = _Job(lang, text, source=unit.source, article=entry.catalog.article)
             job.context = _context(sources, position)
         job.users.append((entry, unit, codes))
         entry.waiting += 1
@@ -896,40 +905,28 @@ def _estimate(engine: Engine, jobs: list[_Job], use: EngineUse) -> None:
         use.requests += 1
 
 
-def _maker(
-    project: Project,
-    chain: list[str],
-    url: str | None,
-    options: LLMOptions | None = None,
-    deepl_glossaries: dict[str, str] | None = None,
-) -> Callable[[str, str], Engine]:
-    settings = project.settings
+def _maker(run: DraftRun) -> Callable[[str, str], Engine]:
+    """Builds the run's engine ``name`` for a target language (a new object for each call)."""
+    settings = run.settings
 
     def make(name: str, lang: str) -> Engine:
-        target_url = _url_for(name, chain, settings, url)
+        target_url = _url_for(name, run.chain, settings, run.url)
         timeout = float(settings.timeout)
-        extra = options if name == "llm" else (deepl_glossaries or {}).get(lang) if name == "deepl" else None
+        extra = run.options if name == "llm" else run.deepl_glossaries.get(lang) if name == "deepl" else None
         return create_engine(name, settings.source, lang, url=target_url, timeout=timeout, options=extra)
 
     return make
 
 
-def _deepl_glossaries(
-    project: Project,
-    chain: list[str],
-    jobs: dict[tuple[str, str], _Job],
-    glossary: Glossary,
-    url: str | None,
-    report: DraftReport,
-) -> dict[str, str]:
+def _deepl_glossaries(run: DraftRun) -> dict[str, str]:
     """DeepL glossary ids by target language, for the languages with texts to send; what was done
     (created, reused, replaced, left out) or why no glossary is used goes into the notes."""
-    settings = project.settings
+    settings, jobs, glossary, report = run.settings, run.jobs, run.glossary, run.report
     found: dict[str, str] = {}
     for lang in sorted({job.lang for job in jobs.values()}):
         try:
             made = ensure_glossary(
-                _url_for("deepl", chain, settings, url),
+                _url_for("deepl", run.chain, settings, run.url),
                 settings.source,
                 lang,
                 glossary.terms,
@@ -960,26 +957,12 @@ def _probe(name: str, source: str, lang: str, make: Callable[[str, str], Engine]
         use.down = use.down or str(exc)
 
 
-def _send(
-    project: Project,
-    chain: list[str],
-    jobs: dict[tuple[str, str], _Job],
-    articles: list[_Article],
-    uses: dict[str, EngineUse],
-    cache: MTCache,
-    glossary: Glossary,
-    report: DraftReport,
-    url: str | None,
-    workers: int | None,
-    on_progress: Callable[[Progress], None] | None,
-    policy: RetryPolicy | None,
-    options: LLMOptions,
-    deepl_glossaries: dict[str, str],
-) -> None:
-    """Send the jobs in parallel (batches of them to a batching first engine) and apply the
+def _send(run: DraftRun) -> None:
+    """Send the run's jobs in parallel (batches of them to a batching first engine) and apply the
     answers as they come back."""
-    settings = project.settings
-    make = _maker(project, chain, url, options, deepl_glossaries)
+    project, settings, chain, jobs, uses, report = run.project, run.settings, run.chain, run.jobs, run.uses, run.report
+    on_progress, options = run.on_progress, run.options
+    make = _maker(run)
     langs = sorted({job.lang for job in jobs.values()})
     states: dict[tuple[str, str], _EngineState] = {}
     for target in langs:
@@ -989,8 +972,9 @@ def _send(
             _probe(name, settings.source, target, make, states[(name, target)].use)
     progress = Progress(total=len(jobs))
     stop = threading.Event()
-    runner = _Runner(chain, settings.source, states, make, policy or RetryPolicy(retries=settings.retries), stop)
-    pool = ThreadPoolExecutor(max_workers=workers or settings.workers, thread_name_prefix="mt")
+    policy = run.policy or RetryPolicy(retries=settings.retries)
+    runner = _Runner(chain, settings.source, states, make, policy, stop)
+    pool = ThreadPoolExecutor(max_workers=run.workers or settings.workers, thread_name_prefix="mt")
     futures: dict[Future[list[_Outcome]], list[_Job]] = {}
     handled: set[Future[list[_Outcome]]] = set()
     done_jobs: set[int] = set()
@@ -1007,7 +991,7 @@ def _send(
             return  # not sent: its units wait for the next run
         done_jobs.add(id(job))
         if outcome.engine is not None and outcome.raw is not None:
-            cache.put(cache_name(outcome.engine, options), settings.source, job.lang, job.text, outcome.raw)
+            run.cache.put(cache_name(outcome.engine, options), settings.source, job.lang, job.text, outcome.raw)
             progress.characters += len(job.text)
             progress.done += 1
         else:
@@ -1015,7 +999,9 @@ def _send(
         for entry, unit, codes in job.users:
             entry.waiting -= 1
             if outcome.engine is not None and outcome.raw is not None:
-                glossary_use = apply_machine_translation(unit, outcome.raw, codes, outcome.engine, job.lang, glossary)
+                glossary_use = apply_machine_translation(
+                    unit, outcome.raw, codes, outcome.engine, job.lang, run.glossary
+                )
                 uses[outcome.engine].count_glossary(glossary_use)
                 report.from_engine += 1
                 report.findings += len(unit.findings)
@@ -1041,7 +1027,7 @@ def _send(
     except KeyboardInterrupt:
         report.interrupted = True
         stop.set()
-        for article_entry in articles:
+        for article_entry in run.articles:
             _save(project, article_entry, report)  # what arrived so far, before waiting for anything
         pool.shutdown(wait=True, cancel_futures=True)
         for future in futures:
@@ -1050,7 +1036,7 @@ def _send(
     finally:
         stop.set()
         pool.shutdown(wait=False, cancel_futures=True)
-        for article_entry in articles:
+        for article_entry in run.articles:
             _save(project, article_entry, report)
         _summarise(states, uses, chain, jobs, done_jobs, report)
 
