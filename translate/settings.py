@@ -305,7 +305,6 @@ class Settings:
         'front_matter_keys = ["title", "description", "summary"]   # translated; other keys are copied (see below)',
         _key_paths,
     )
-    # of the source articles when they are not UTF-8 (--encoding wins)
     encoding: str | None = _setting(
         None,
         str,
