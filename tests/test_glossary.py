@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from translate import glossary as glossary_module
 from translate.errors import GlossaryError
 from translate.glossary import (
     Glossary,
@@ -22,6 +21,7 @@ from translate.glossary import (
     parse_glossary,
     target_contains,
 )
+from translate.glossary import loader as glossary_module
 from translate.model import Severity
 
 REPO = Path(__file__).resolve().parents[1]

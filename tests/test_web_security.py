@@ -23,10 +23,10 @@ from tests.helpers import (
     reviewer_client,
     version_in,
 )
-from translate import glossary as glossary_module
 from translate import history
 from translate.cli import app as cli_app
 from translate.extract import extract
+from translate.glossary import loader as glossary_module
 from translate.project import Project
 from translate.review import approve, queue
 from translate.reviewers import REVIEWERS_FILE

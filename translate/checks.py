@@ -20,6 +20,7 @@ from translate import history
 from translate.errors import InputError
 from translate.fileio import read_text
 from translate.glossary import Glossary, apply_glossary, load_glossary
+from translate.languages import primary_subtag
 from translate.markdown import cjk_only_emphasis, code_spans, inline_codes, parse_document
 from translate.model import Finding, Severity, State, normalize_text, text_hash
 from translate.notices import (
@@ -133,10 +134,6 @@ class CheckConfig:
 DEFAULT_CONFIG = CheckConfig()
 
 
-def _base(lang: str) -> str:
-    return lang.split("-")[0].lower()
-
-
 @functools.lru_cache(maxsize=1024)  # every check of a segment reads the same two texts
 def _prose(text: str) -> str:
     """text without inline codes and URLs, where Hangul and numbers may legitimately stay."""
@@ -147,7 +144,7 @@ def _prose(text: str) -> str:
 
 def check_untranslated(target: str, lang: str) -> list[Finding]:
     """Hangul left in a language that does not use it (the "Its 특징 is" failure)."""
-    if _base(lang) in HANGUL_LANGS or not _HANGUL_RE.search(target):
+    if primary_subtag(lang) in HANGUL_LANGS or not _HANGUL_RE.search(target):
         return []
     words = _HANGUL_RE.findall(_prose(target))
     if not words:
@@ -614,12 +611,12 @@ def check_form(source: str, target: str, lang: str) -> list[Finding]:
         return [Finding("empty", "the translation is empty", ERROR)]
     findings = []
     if (
-        _base(lang) not in HANGUL_LANGS
+        primary_subtag(lang) not in HANGUL_LANGS
         and normalize_text(target) == normalize_text(source)
         and _HANGUL_RE.search(source)
     ):
         findings.append(Finding("same-as-source", "the translation is the Korean source itself", WARNING))
-    space_before = _SPACE_BEFORE_PUNCT_RE.get(_base(lang), _SPACE_BEFORE_PUNCT_RE[""])
+    space_before = _SPACE_BEFORE_PUNCT_RE.get(primary_subtag(lang), _SPACE_BEFORE_PUNCT_RE[""])
     if target != target.strip() or "  " in _masked(target) or "\n" in target:
         findings.append(Finding("whitespace", "leading, trailing, doubled spaces or line breaks in the translation"))
     elif space_before.search(_BARE_URL_RE.sub("", target)) and not space_before.search(_BARE_URL_RE.sub("", source)):
@@ -641,7 +638,7 @@ def check_form(source: str, target: str, lang: str) -> list[Finding]:
         )  # fmt: skip
     source_length = _prose_length(source)
     if source_length >= MIN_LENGTH_FOR_RATIO:
-        minimum = MIN_LENGTH_RATIO.get(_base(lang), DEFAULT_MIN_LENGTH_RATIO)
+        minimum = MIN_LENGTH_RATIO.get(primary_subtag(lang), DEFAULT_MIN_LENGTH_RATIO)
         if (target_length := _prose_length(target)) < minimum * source_length:
             findings.append(
                 Finding("length-ratio", f"the translation is much shorter than the source "
@@ -678,11 +675,11 @@ def _denied(text: str, start: int) -> bool:
 def check_claims(target: str, lang: str, config: CheckConfig = DEFAULT_CONFIG) -> list[Finding]:
     """Advertising claims a reviewer must confirm (guarantees, "painless", "the best"...); in English,
     a claim the sentence denies ("not permanent", "no procedure guarantees") is none."""
-    regex = _claims_regex(_base(lang), config.prohibited_claims.get(lang, ()))
+    regex = _claims_regex(primary_subtag(lang), config.prohibited_claims.get(lang, ()))
     if regex is None or not regex.search(target):
         return []
     prose = _prose(target)
-    english = _base(lang) == "en"
+    english = primary_subtag(lang) == "en"
     found = dict.fromkeys(m.group(0) for m in regex.finditer(prose) if not (english and _denied(prose, m.start())))
     if not found:
         return []
@@ -768,7 +765,7 @@ def check_page_segments(
     shortcode parameter or a front-matter value left in Korean is an error on its line.
     """
     results: list[PageFinding] = []
-    if _base(lang) not in HANGUL_LANGS:
+    if primary_subtag(lang) not in HANGUL_LANGS:
         results.extend(_untranslated_on_page(text, path, config))
     for line, segment in segments:
         for finding in config.apply(check_claims(segment, lang, config)):
