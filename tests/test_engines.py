@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import socket
+import subprocess
+import sys
 import threading
 import time
 import traceback
@@ -31,6 +33,7 @@ from translate.engines import (
     create_engine,
     translate_with_retries,
 )
+from translate.engines.transport import error_detail
 from translate.errors import EngineError
 
 KEY = "s3cret-Key/+="
@@ -178,6 +181,23 @@ def test_request_errors_are_scrubbed(server: LibreServer, monkeypatch: pytest.Mo
     monkeypatch.setattr(requests.Session, "request", fail)
     error = failure("libre", server.url)
     assert "Exceeded redirects" in str(error)
+
+
+@pytest.mark.parametrize(
+    ("answer", "detail"),
+    [
+        ({"error": "Invalid request: unsupported language"}, "Invalid request: unsupported language"),  # LibreTranslate
+        ({"error": {"message": "Incorrect API key provided", "code": "x"}}, "Incorrect API key provided"),  # OpenAI
+        ({"message": "Quota exceeded"}, "Quota exceeded"),  # DeepL, vLLM
+        ({"errorMessage": "Authentication failed", "errorCode": "024"}, "Authentication failed"),  # Papago
+        ({"error": {"code": 500}}, None),
+        ({"error": " "}, None),
+        (["error"], None),
+        (None, None),
+    ],
+)
+def test_the_servers_own_words_are_read_from_an_error_answer(answer: object, detail: str | None) -> None:
+    assert error_detail(answer) == detail
 
 
 def test_blank_text_is_not_sent(server: LibreServer) -> None:
@@ -481,7 +501,20 @@ def test_timeout_must_be_positive() -> None:
         create_engine("libre", "ko", "en", url="http://127.0.0.1:9/", timeout=0)
 
 
+def test_importing_the_engines_changes_nothing_in_deep_translator() -> None:
+    code = (
+        "import requests, translate.engines\n"
+        "from deep_translator import google, libre\n"
+        "assert libre.requests is requests and google.requests is requests\n"
+        "translate.engines.create_engine('google', 'ko', 'en')\n"
+        "assert libre.requests is not requests and google.requests is not requests\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+
+
 def test_timeout_is_added_only_inside_deep_translator(monkeypatch: pytest.MonkeyPatch) -> None:
+    create_engine("libre", "ko", "en", url="http://127.0.0.1:9/")  # building an engine installs it
     assert dt_libre.requests is not requests
     assert requests.post.__module__ == "requests.api"  # the global module is untouched
     seen: list[object] = []

@@ -18,7 +18,8 @@ from typing import Any
 
 import requests
 
-from translate.engines import DEEPL_KEY_ENV, _by_status, _checked_url, _display_url, _os_reason, _with_slash
+from translate.engines.providers import DEEPL_KEY_ENV
+from translate.engines.transport import _by_status, _checked_url, _display_url, _os_reason, _with_slash
 from translate.errors import EngineError
 
 NAME_PREFIX = "translate "

@@ -32,13 +32,14 @@ from typing import Any
 import requests
 from urllib3.exceptions import ReadTimeoutError
 
-from translate.engines import (
+from translate.engines.transport import (
     _STATUS_NOTES,
     EngineUnreachable,
     _by_status,
     _checked_url,
     _display_url,
     _os_reason,
+    error_detail,
 )
 from translate.errors import EngineError
 
@@ -460,10 +461,8 @@ class LLMEngine:
             data = json.loads(response.raw.read(65536, decode_content=True) or b"null")
         except (ValueError, OSError, requests.RequestException):
             data = None
-        detail = data.get("error") if isinstance(data, dict) else None
-        if isinstance(detail, dict):
-            detail = detail.get("message")
-        if isinstance(detail, str) and detail.strip():
+        detail = error_detail(data)
+        if detail:
             message += f": {self._scrub(detail)}"
         return message
 

@@ -1,19 +1,9 @@
-"""Machine-translation engines: thin wrappers over deep-translator's own code paths.
+"""The six providers deep-translator reaches, each a thin wrapper over its own code path.
 
-``create_engine(name, source, target)`` gives an object with ``translate(text) -> str``. The
-wrappers add what deep-translator lacks: a timeout on every request, language codes mapped to
-what each provider expects, credentials from environment variables only, and one-line
-:class:`EngineError` messages that never contain a key. The error classes tell the caller what
-to do next: :class:`EngineBusy` (429, 5xx) and a timed-out :class:`EngineUnreachable` are worth
-retrying (:func:`translate_with_retries`); :class:`EngineRefused` (bad or missing key, quota used
-up) and a refused connection mean the engine is of no use for the rest of the run.
-
-Timeouts: deep-translator calls the module-level ``requests.get/post`` of its own modules with no
-timeout. Each module we use has its ``requests`` name replaced by :class:`_TimeoutRequests`, which
-adds the timeout of the engine call in progress (held in a context variable, so one per thread),
-sends through a keep-alive session of the calling thread, and keeps the answer so that errors can
-state its HTTP status (deep-translator's exceptions lose it). The global ``requests`` module is
-left alone.
+The wrappers add what deep-translator lacks: a timeout on every request (through
+:mod:`translate.engines.transport`), language codes mapped to what each provider expects,
+credentials from environment variables only, and one-line :class:`EngineError` messages that
+never contain a key.
 
 Adapters where deep-translator 1.11.4 is wrong for us, each kept to the request it builds:
 
@@ -32,16 +22,9 @@ Adapters where deep-translator 1.11.4 is wrong for us, each kept to the request 
 from __future__ import annotations
 
 import os
-import random
 import re
-import threading
-import time
-from collections.abc import Callable
-from contextvars import ContextVar
-from dataclasses import dataclass
-from email.utils import parsedate_to_datetime
-from typing import Any, Protocol, TypeVar
-from urllib.parse import quote_plus, urlsplit
+from typing import Any
+from urllib.parse import quote_plus
 
 import requests
 from deep_translator import (
@@ -52,12 +35,6 @@ from deep_translator import (
     MyMemoryTranslator,
     PapagoTranslator,
 )
-from deep_translator import deepl as _dt_deepl
-from deep_translator import google as _dt_google
-from deep_translator import libre as _dt_libre
-from deep_translator import microsoft as _dt_microsoft
-from deep_translator import mymemory as _dt_mymemory
-from deep_translator import papago as _dt_papago
 from deep_translator.constants import (
     BASE_URLS,
     GOOGLE_LANGUAGES_TO_CODES,
@@ -66,9 +43,24 @@ from deep_translator.constants import (
 )
 from deep_translator.exceptions import NotValidLength
 
+from translate.engines.transport import (
+    _DEEPL_EXTRA,
+    _EXCHANGE,
+    _STATUS_NOTES,
+    DEFAULT_TIMEOUT,
+    EngineRefused,
+    EngineUnreachable,
+    _by_status,
+    _checked_url,
+    _display_url,
+    _Exchange,
+    _os_reason,
+    _with_slash,
+    error_detail,
+    patch_deep_translator,
+)
 from translate.errors import EngineError
 
-DEFAULT_TIMEOUT = 20.0
 LIBRE_URL_ENV = "LIBRETRANSLATE_URL"
 LIBRE_KEY_ENV = "LIBRETRANSLATE_API_KEY"
 DEEPL_KEY_ENV = "DEEPL_API_KEY"
@@ -78,134 +70,6 @@ PAPAGO_ID_ENV = "PAPAGO_CLIENT_ID"
 PAPAGO_SECRET_ENV = "PAPAGO_CLIENT_SECRET"
 MYMEMORY_EMAIL_ENV = "MYMEMORY_EMAIL"
 PAPAGO_URL = "https://papago.apigw.ntruss.com/nmt/v1/translation"
-T = TypeVar("T")
-
-# Price per million characters (USD list prices, 2025) used by `draft --dry-run` unless the
-# project sets its own in `mt_prices`. Free services are 0: they cost quota, not money.
-# The llm engine is billed by tokens instead: [tool.translate.llm] input_price / output_price.
-DEFAULT_PRICES = {
-    "libre": 0.0,
-    "google": 0.0,
-    "mymemory": 0.0,
-    "deepl": 25.0,
-    "microsoft": 10.0,
-    "papago": 14.0,
-    "llm": 0.0,
-}
-
-
-class Engine(Protocol):
-    """A machine-translation engine for one language pair."""
-
-    name: str
-
-    def translate(self, text: str) -> str: ...
-
-
-class EngineUnreachable(EngineError):
-    """The engine's server could not be reached: connection refused, DNS failure or timeout."""
-
-    def __init__(self, message: str, *, timed_out: bool = False) -> None:
-        super().__init__(message)
-        self.timed_out = timed_out
-
-
-class EngineBusy(EngineError):
-    """The server is overloaded or rate-limits us (HTTP 429, 5xx): worth retrying later."""
-
-    def __init__(self, message: str, *, retry_after: float | None = None) -> None:
-        super().__init__(message)
-        self.retry_after = retry_after
-
-
-class EngineRefused(EngineError):
-    """The engine cannot be used this run: missing or refused key, quota used up."""
-
-
-class Stopped(Exception):
-    """The run is being interrupted: a worker gives up waiting."""
-
-
-@dataclass
-class _Exchange:
-    """What one engine call lends to, and learns from, the requests deep-translator makes."""
-
-    timeout: float
-    response: requests.Response | None = None
-    error: BaseException | None = None
-
-
-_EXCHANGE: ContextVar[_Exchange | None] = ContextVar("_EXCHANGE", default=None)
-
-
-_LOCAL = threading.local()
-
-
-def _session() -> requests.Session:
-    """This thread's session: connections are kept alive between requests (no new TCP and TLS
-    handshake per segment); one per thread, as sessions are not thread-safe."""
-    session: requests.Session | None = getattr(_LOCAL, "session", None)
-    if session is None:
-        session = _LOCAL.session = requests.Session()
-    return session
-
-
-class _TimeoutRequests:
-    """Stands in for ``requests`` inside a deep_translator module: adds a default timeout."""
-
-    exceptions = requests.exceptions  # microsoft.py catches requests.exceptions.RequestException
-
-    def get(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._send("GET", url, kwargs)
-
-    def post(self, url: str, **kwargs: Any) -> requests.Response:
-        return self._send("POST", url, kwargs)
-
-    @staticmethod
-    def _send(method: str, url: str, kwargs: dict[str, Any]) -> requests.Response:
-        exchange = _EXCHANGE.get()
-        kwargs.setdefault("timeout", exchange.timeout if exchange else DEFAULT_TIMEOUT)
-        try:
-            response = _session().request(method, url, **kwargs)
-        except requests.RequestException as exc:
-            if exchange is not None:
-                exchange.error = exc  # some translators swallow it and fail later on None
-            raise
-        if exchange is not None:
-            exchange.response = response
-        return response
-
-
-_DEEPL_EXTRA: ContextVar[dict[str, str] | None] = ContextVar("_DEEPL_EXTRA", default=None)
-
-
-class _DeeplRequests(_TimeoutRequests):
-    """DeepL takes POST /translate with the key in a header, no longer GET with ``auth_key``;
-    the engine's extra parameters (tag handling, glossary) are added."""
-
-    def get(self, url: str, **kwargs: Any) -> requests.Response:
-        params = {**dict(kwargs.pop("params", None) or {}), **(_DEEPL_EXTRA.get() or {})}
-        headers = dict(kwargs.pop("headers", None) or {})
-        key = params.pop("auth_key", None)
-        if key:
-            headers["Authorization"] = f"DeepL-Auth-Key {key}"
-        return self._send("POST", url, {**kwargs, "data": params, "headers": headers})
-
-
-class _PapagoRequests(_TimeoutRequests):
-    """NAVER Cloud's Papago Translation: the same form, its own names for the key headers."""
-
-    def post(self, url: str, **kwargs: Any) -> requests.Response:
-        headers = dict(kwargs.pop("headers", None) or {})
-        headers["X-NCP-APIGW-API-KEY-ID"] = headers.pop("X-Naver-Client-Id", "")
-        headers["X-NCP-APIGW-API-KEY"] = headers.pop("X-Naver-Client-Secret", "")
-        return self._send("POST", url, {**kwargs, "headers": headers})
-
-
-for _module in (_dt_libre, _dt_google, _dt_microsoft, _dt_mymemory):
-    _module.requests = _TimeoutRequests()
-_dt_deepl.requests = _DeeplRequests()
-_dt_papago.requests = _PapagoRequests()
 
 
 class _ProviderStatus(Exception):
@@ -225,6 +89,7 @@ class _DeepTranslatorEngine:
     def __init__(self, translator: Any, url: str, timeout: float, secret: str | tuple[str, ...] = "") -> None:
         if not timeout > 0:
             raise EngineError(f"{self.name}: the timeout must be positive, got {timeout}")
+        patch_deep_translator()  # the translators make no request before translate()
         self._translator = translator
         self._secrets = tuple(s for s in ((secret,) if isinstance(secret, str) else secret) if s)
         self.url = url
@@ -284,13 +149,10 @@ class _DeepTranslatorEngine:
         message = f"the server answered HTTP {status}"
         message += _STATUS_NOTES.get(status, "")
         try:
-            data = response.json()
-            detail = data.get("error") or data.get("message") or data.get("errorMessage")
-        except (ValueError, AttributeError):
+            detail = error_detail(response.json())
+        except ValueError:
             detail = None
-        if isinstance(detail, dict):
-            detail = detail.get("message")
-        if isinstance(detail, str) and detail.strip():
+        if detail:
             message += f": {self._scrub(detail)}"
         return message
 
@@ -301,40 +163,6 @@ class _DeepTranslatorEngine:
             text = text.replace(secret, "***").replace(quote_plus(secret), "***")
         text = " ".join(text.split())
         return text if len(text) <= 200 else text[:199] + "…"
-
-
-_STATUS_NOTES = {
-    401: " (the key was refused)",
-    403: " (the key was refused)",
-    429: " (too many requests)",
-    456: " (the quota is used up)",
-}
-
-
-def _by_status(status: int, message: str, response: requests.Response | None) -> EngineError:
-    """The error class a status calls for: busy (retry), refused (stop using it) or plain."""
-    if status == 429 or status >= 500:
-        retry_after = _retry_after(response.headers.get("Retry-After")) if response is not None else None
-        return EngineBusy(message, retry_after=retry_after)
-    if status in (401, 403, 456):
-        return EngineRefused(message)
-    return EngineError(message)
-
-
-def _retry_after(value: str | None) -> float | None:
-    """Seconds to wait from a Retry-After header (seconds or an HTTP date); None if absent."""
-    if not value:
-        return None
-    value = value.strip()
-    try:
-        return max(0.0, float(value))
-    except ValueError:
-        pass
-    try:
-        when = parsedate_to_datetime(value)
-    except (TypeError, ValueError):
-        return None
-    return max(0.0, float(when.timestamp()) - time.time())
 
 
 class LibreEngine(_DeepTranslatorEngine):
@@ -540,140 +368,6 @@ class PapagoEngine(_DeepTranslatorEngine):
         super().__init__(translator, translator._base_url, timeout, secret=(secret, client))
 
 
-class _EngineFactory(Protocol):
-    def __call__(self, source: str, target: str, *, url: str | None, timeout: float) -> Engine: ...
-
-
-_ENGINES: dict[str, _EngineFactory] = {
-    "libre": LibreEngine,
-    "google": GoogleEngine,
-    "mymemory": MyMemoryEngine,
-    "deepl": DeeplEngine,
-    "microsoft": MicrosoftEngine,
-    "papago": PapagoEngine,
-}
-ENGINE_NAMES: tuple[str, ...] = (*_ENGINES, "llm")  # llm: translate/llm.py, built in create_engine
-
-
-def check_engine_name(name: str) -> str:
-    """``name`` if it is a known engine, else an EngineError listing the known ones."""
-    if name not in ENGINE_NAMES:
-        raise EngineError(f"unknown engine {name!r}: choose one of {', '.join(ENGINE_NAMES)}")
-    return name
-
-
-def create_engine(
-    name: str,
-    source: str,
-    target: str,
-    *,
-    url: str | None = None,
-    timeout: float = DEFAULT_TIMEOUT,
-    options: Any = None,
-) -> Engine:
-    """The engine ``name`` translating from ``source`` to ``target`` (our codes: ko, en, ja,
-    zh-CN); ``url`` overrides the server, ``timeout`` (seconds) bounds every request; ``options``
-    are the llm engine's :class:`translate.llm.LLMOptions`, or deepl's glossary id. No request is
-    made here."""
-    if check_engine_name(name) == "llm":
-        from translate.llm import LLMEngine
-
-        return LLMEngine(source, target, url=url, timeout=timeout, options=options)
-    if name == "deepl" and options:
-        return DeeplEngine(source, target, url=url, timeout=timeout, glossary_id=str(options))
-    return _ENGINES[name](source, target, url=url, timeout=timeout)
-
-
-# --- retries ---------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class RetryPolicy:
-    """How often and how long to retry a busy or timed-out engine."""
-
-    retries: int = 3
-    base: float = 0.5  # seconds before the first retry (then doubled each time)
-    cap: float = 30.0  # longest backoff
-    max_wait: float = 120.0  # a Retry-After longer than this makes the engine unusable this run
-
-    def backoff(self, attempt: int) -> float:
-        """Exponential backoff with jitter: between half and all of base * 2**attempt."""
-        ceiling = min(self.cap, self.base * 2.0**attempt)
-        return ceiling / 2 + random.uniform(0, ceiling / 2)
-
-
-class Gate:
-    """Shared by all workers of one engine: after a Retry-After, nobody sends until it passed."""
-
-    def __init__(self) -> None:
-        self._until = 0.0
-        self._lock = threading.Lock()
-
-    def hold(self, seconds: float) -> None:
-        with self._lock:
-            self._until = max(self._until, time.monotonic() + seconds)
-
-    def wait(self, stop: threading.Event) -> None:
-        """Return when the gate is open; raise :class:`Stopped` if the run is interrupted first."""
-        while (delay := self._until - time.monotonic()) > 0:
-            if stop.wait(delay):
-                raise Stopped
-        if stop.is_set():
-            raise Stopped
-
-
-def translate_with_retries(
-    engine: Engine,
-    text: str,
-    policy: RetryPolicy,
-    *,
-    gate: Gate | None = None,
-    stop: threading.Event | None = None,
-    on_attempt: Callable[[], None] | None = None,
-) -> str:
-    """``engine.translate(text)``, retried on 429, 5xx and timeouts with backoff and jitter,
-    honouring Retry-After; other errors are raised at once."""
-    return with_retries(lambda: engine.translate(text), policy, gate=gate, stop=stop, on_attempt=on_attempt)
-
-
-def with_retries(
-    call: Callable[[], T],
-    policy: RetryPolicy,
-    *,
-    gate: Gate | None = None,
-    stop: threading.Event | None = None,
-    on_attempt: Callable[[], None] | None = None,
-) -> T:
-    """``call()`` with the retry rules of :func:`translate_with_retries`."""
-    gate = gate or Gate()
-    stop = stop or threading.Event()
-    for attempt in range(policy.retries + 1):
-        gate.wait(stop)
-        if on_attempt is not None:
-            on_attempt()
-        try:
-            return call()
-        except (EngineBusy, EngineUnreachable) as exc:
-            retry_after = exc.retry_after if isinstance(exc, EngineBusy) else None
-            if isinstance(exc, EngineUnreachable) and not exc.timed_out:
-                raise
-            if retry_after is not None and retry_after > policy.max_wait:
-                raise EngineRefused(f"{exc} (it asks to wait {retry_after:.0f} s)") from None
-            if attempt == policy.retries:
-                raise
-            if retry_after is not None:
-                gate.hold(retry_after)
-                delay = retry_after + random.uniform(0, policy.base / 2)
-            else:
-                delay = policy.backoff(attempt)
-            if stop.wait(delay):
-                raise Stopped from None
-    raise AssertionError("unreachable")  # pragma: no cover
-
-
-# --- helpers ---------------------------------------------------------------------------------
-
-
 def _codes(engine: str, source: str, target: str, known: dict[str, str], aliases: dict[str, str]) -> tuple[str, str]:
     """Our language codes as the provider's deep-translator class spells them."""
     mapped = []
@@ -694,47 +388,3 @@ def _regional(code: str, known: Any) -> str:
         return code
     variants = sorted(v for v in values if v.split("-")[0].lower() == code.lower())
     return variants[0] if len(variants) == 1 else code
-
-
-def _checked_url(engine: str, url: str) -> str:
-    try:
-        parts = urlsplit(url.strip())
-        valid = parts.scheme in ("http", "https") and bool(parts.hostname) and parts.port != 0
-    except ValueError:  # an unclosed [ or a port that is not a number up to 65535 ($LIBRETRANSLATE_URL)
-        valid = False
-    if not valid:
-        raise EngineError(
-            f"{engine}: the server URL must start with http:// or https:// and name a server, with a port "
-            "from 1 to 65535 if it gives one"
-        )
-    return url.strip()
-
-
-def _with_slash(url: str) -> str:
-    return url if url.endswith("/") else url + "/"
-
-
-def _display_url(url: str) -> str:
-    """``url`` without user name, password, query or fragment."""
-    parts = urlsplit(url)
-    host = parts.hostname or ""
-    if ":" in host:
-        host = f"[{host}]"
-    port = f":{parts.port}" if parts.port else ""
-    return f"{parts.scheme}://{host}{port}{parts.path}"
-
-
-def _os_reason(exc: BaseException) -> str:
-    """The operating system's reason for a failed connection, found in the exception chain."""
-    seen: set[int] = set()
-    pending: list[BaseException] = [exc]
-    while pending:
-        current = pending.pop()
-        if id(current) in seen:
-            continue
-        seen.add(id(current))
-        if isinstance(current, OSError) and current.strerror:
-            return current.strerror
-        linked = (current.__cause__, current.__context__, getattr(current, "reason", None))
-        pending.extend(e for e in (*linked, *current.args) if isinstance(e, BaseException))
-    return type(exc).__name__
