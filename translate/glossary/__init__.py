@@ -10,12 +10,8 @@
 
 from __future__ import annotations
 
-from translate.glossary.korean import _LIGHT_VERB as _LIGHT_VERB
-from translate.glossary.korean import _is_particles as _is_particles
 from translate.glossary.loader import cached_glossary, load_glossary, parse_glossary
 from translate.glossary.matcher import Glossary, Term, TermMatch
-from translate.glossary.matcher import _fold as _fold
-from translate.glossary.matcher import _match_key as _match_key
 from translate.glossary.repair import apply_glossary
 from translate.glossary.target import target_contains
 
