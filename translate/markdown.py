@@ -249,15 +249,20 @@ def _mask_shortcodes(text: str) -> str:
     return _SHORTCODE_RE.sub(lambda m: re.sub(r"[^\n]", MASK, m.group()), text)
 
 
+def _read_cjk_friendly(parser: MarkdownIt) -> None:
+    """The parser's inline stage made to read delimiter runs by the CJK-friendly rule."""
+    inline = _CjkFriendlyInline()
+    inline.ruler, inline.ruler2 = parser.inline.ruler, parser.inline.ruler2
+    parser.inline = inline
+
+
 @functools.cache
 def _parser_without(rules: tuple[str, ...], *, cjk_friendly: bool = True) -> MarkdownIt:
     """CommonMark with tables and strikethrough, our inline stage, and these block rules off;
     delimiter runs next to Korean read the CJK-friendly way unless ``cjk_friendly`` is False."""
     parser = _Parser("commonmark").enable(["table", "strikethrough"])
     if cjk_friendly:
-        inline = _CjkFriendlyInline()
-        inline.ruler, inline.ruler2 = parser.inline.ruler, parser.inline.ruler2
-        parser.inline = inline
+        _read_cjk_friendly(parser)
     # Footnotes as Hugo (goldmark) writes them: [^1] references, [^1]: definitions left in place.
     parser.use(footnote_plugin, inline=False, move_to_end=False, always_match_refs=True)
     parser.use(deflist_plugin)  # term / : definition, Hugo's definition lists
@@ -267,6 +272,18 @@ def _parser_without(rules: tuple[str, ...], *, cjk_friendly: bool = True) -> Mar
 
 _MD = _parser_without(())
 _COMMONMARK = _parser_without((), cjk_friendly=False)  # as a renderer without CJK support reads it
+
+
+@functools.cache
+def preview_parser() -> MarkdownIt:
+    """A renderer reading Markdown as translate reads it (CommonMark with tables, strikethrough,
+    footnotes and definition lists; emphasis next to Korean the CJK-friendly way), raw HTML shown as
+    text: the review page's preview of an article."""
+    parser = MarkdownIt("commonmark", {"html": False}).enable(["table", "strikethrough"])
+    _read_cjk_friendly(parser)
+    parser.use(footnote_plugin)  # the notes at the end, as Hugo shows them
+    parser.use(deflist_plugin)
+    return parser
 
 
 def _block_parser(text: str) -> MarkdownIt:

@@ -10,12 +10,12 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from markdown_it import MarkdownIt
 from markupsafe import Markup, escape
 
 from translate import worddiff
 from translate.frontmatter import find_block
 from translate.glossary import Glossary, target_contains
+from translate.markdown import preview_parser
 from translate.model import Span
 
 # Private-use characters that mark the current segment in Markdown until it is rendered.
@@ -86,13 +86,11 @@ def diff_words(old: str, new: str) -> Markup:
     return Markup(" ").join(_DIFF_HTML[kind].format(words) for kind, words in worddiff.diff(old, new))
 
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False}).enable("table")
-
-
 def render_markdown(text: str, marks: Sequence[Span] = ()) -> Markup:
     """A Markdown page as HTML with the text of ``marks`` highlighted.
 
-    Raw HTML in the page is shown as text, never run; the front matter is shown as it is.
+    Read as translate reads Markdown (emphasis next to Korean included: :func:`translate.markdown.preview_parser`);
+    raw HTML in the page is shown as text, never run; the front matter is shown as it is.
     """
     for span in sorted(marks, key=lambda s: s.start, reverse=True):
         text = text[: span.start] + _OPEN + text[span.start : span.end] + _CLOSE + text[span.end :]
@@ -101,7 +99,7 @@ def render_markdown(text: str, marks: Sequence[Span] = ()) -> Markup:
     if front:
         head = Markup('<pre class="front-matter">{}</pre>').format(text[: front.end].rstrip("\n"))
         text = text[front.end :]
-    html = str(head) + _MARKDOWN.render(text)
+    html = str(head) + preview_parser().render(text)
     # A mark that fell inside a tag (alt text, link title) is dropped; the others become <mark>.
     html = _TAG_RE.sub(lambda m: m.group(0).replace(_OPEN, "").replace(_CLOSE, ""), html)
     return Markup(html.replace(_OPEN, '<mark class="current">').replace(_CLOSE, "</mark>"))
