@@ -1,7 +1,11 @@
 """The segment index: every segment of every PO file in one SQLite table, so the review page holds a big site.
 
 ``.translate-cache/segments.sqlite3`` under the content root holds, per segment, its article, language,
-position, state, translation, findings (counts and check names) and text, and per PO file its stamp
+position, state, translation, open findings (counts and check names: a finding a person dismissed or
+overrode on the current text is not counted, as :func:`translate.approval.open_findings`) and text; a
+copy of each segment per check it has an open finding of (a one-check filter is a range of that table);
+per distinct text and state, how many segments hold it (the counts of a search in most texts are a sum
+over the matching texts, not a pass over their segments); and per PO file its stamp
 (:func:`translate.cache.file_stamp`) and counts. :meth:`SegmentIndex.refresh` reads again only the PO
 files whose stamp changed, within a time budget when asked (a page stays quick while ``draft`` writes:
 the rest is read on the next call); the queue's pages, filters, counts and text search are queries.
@@ -21,9 +25,9 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from translate import __version__, history
 from translate.cache import CACHE_DIR, CACHE_HINT
@@ -35,7 +39,7 @@ from translate.project import Project, inside_root
 INDEX_FILE = "segments.sqlite3"
 COMMON_TEXTS = 2000  # a search in more distinct texts than this tests every segment (one pass)
 FULL_SCAN_EVERY = 2.0  # seconds: between two, a refresh stats the PO files only when a folder of them changed
-SCHEMA = 5
+SCHEMA = 6
 # What the queue's "state" filter may be: the states it shows ("review" also shows approved
 # translations that publish refuses).
 STATE_FILTERS: dict[str, tuple[State, ...]] = {
@@ -69,9 +73,39 @@ CREATE INDEX IF NOT EXISTS seg_all ON seg (err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_todo ON seg (todo, err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_state ON seg (state, err_open DESC, article, lang, pos);
 CREATE INDEX IF NOT EXISTS seg_id ON seg (lang, id);
-CREATE INDEX IF NOT EXISTS seg_tid ON seg (tid, state, todo, clean, errors, warnings, lang);
+CREATE INDEX IF NOT EXISTS seg_tid ON seg (tid, state, todo, clean, errors, warnings, lang, article);
 CREATE INDEX IF NOT EXISTS seg_findings ON seg (errors, warnings, state, todo, clean, checks, lang, article);
 CREATE VIEW IF NOT EXISTS segv AS SELECT seg.*, texts.source, texts.target FROM seg JOIN texts USING (tid);
+CREATE TABLE IF NOT EXISTS seg_check (
+    check_name TEXT NOT NULL, article TEXT NOT NULL, lang TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL,
+    tid INTEGER NOT NULL, state TEXT NOT NULL, needs_editing INTEGER NOT NULL,
+    origin TEXT, err_open INTEGER NOT NULL, errors INTEGER NOT NULL, warnings INTEGER NOT NULL,
+    checks TEXT NOT NULL, todo INTEGER NOT NULL, clean INTEGER NOT NULL, comments INTEGER NOT NULL,
+    PRIMARY KEY (article, lang, pos, check_name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS segc_all ON seg_check (check_name, err_open DESC, article, lang, pos);
+CREATE INDEX IF NOT EXISTS segc_todo ON seg_check (check_name, todo, err_open DESC, article, lang, pos);
+CREATE INDEX IF NOT EXISTS segc_state ON seg_check (check_name, state, err_open DESC, article, lang, pos);
+CREATE VIEW IF NOT EXISTS segcv AS SELECT seg_check.*, texts.source, texts.target FROM seg_check JOIN texts USING (tid);
+CREATE TABLE IF NOT EXISTS file_checks (
+    lang TEXT NOT NULL, article TEXT NOT NULL, check_name TEXT NOT NULL,
+    untranslated INTEGER NOT NULL, draft INTEGER NOT NULL, approved INTEGER NOT NULL, rejected INTEGER NOT NULL,
+    todo INTEGER NOT NULL, clean INTEGER NOT NULL, errors INTEGER NOT NULL,
+    PRIMARY KEY (lang, article, check_name)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS file_checks_name ON file_checks (check_name, article, lang);
+CREATE TABLE IF NOT EXISTS text_counts (
+    tid INTEGER NOT NULL, lang TEXT NOT NULL, state TEXT NOT NULL, todo INTEGER NOT NULL, clean INTEGER NOT NULL,
+    n INTEGER NOT NULL, PRIMARY KEY (tid, lang, state, todo, clean)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS seg_counted AFTER INSERT ON seg BEGIN
+    INSERT INTO text_counts VALUES (new.tid, new.lang, new.state, new.todo, new.clean, 1)
+    ON CONFLICT DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS seg_uncounted AFTER DELETE ON seg BEGIN
+    UPDATE text_counts SET n = n - 1
+    WHERE tid = old.tid AND lang = old.lang AND state = old.state AND todo = old.todo AND clean = old.clean;
+END;
 CREATE TABLE IF NOT EXISTS obsolete (
     article TEXT NOT NULL, lang TEXT NOT NULL, source TEXT NOT NULL, target TEXT NOT NULL
 );
@@ -79,6 +113,7 @@ CREATE INDEX IF NOT EXISTS obsolete_file ON obsolete (article, lang);
 """
 _COLUMNS = "article, lang, pos, id, source, target, state, needs_editing, origin, errors, warnings, checks, comments"
 _TEXT_MATCH = "SELECT tid FROM texts WHERE source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\'"
+_TEXT_MISS = "SELECT tid FROM texts WHERE NOT (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 _ORDER = "err_open DESC, article, lang, pos"
 Key = tuple[str, str, str]  # (lang, article, segment id)
 _SegRow = tuple[str, str, int, str, str, str, str, int, str | None, int, int, int, str, int, int, int]
@@ -96,9 +131,10 @@ class Query:
     check: str = ""  # "" | error | warning | clean | a check's name
     text: str = ""  # found in the source or the translation (letter case aside, for Latin letters)
 
-    def where(self, *, state: bool = True, common: bool = False) -> tuple[str, list[Any]]:
+    def where(self, *, state: bool = True, common: bool = False, holding: bool = True) -> tuple[str, list[Any]]:
         """The SQL condition and its parameters (``state``: with the state filter; ``common``: the text
-        is in many texts, so every segment is tested rather than each text's segments looked up)."""
+        is in many texts, so every segment is tested rather than each text's segments looked up;
+        ``holding`` False: the segments the text is not in, looked up through their texts)."""
         terms: list[str] = []
         params: list[Any] = []
         if self.article:  # the article's own rows (the primary key), not an index over the whole site
@@ -120,14 +156,15 @@ class Query:
             terms.append("warnings > 0")
         elif self.check == "clean":
             terms.append("errors = 0 AND warnings = 0")
-        elif self.check:
-            terms.append("instr(checks, ?) > 0")
-            params.append(f" {self.check} ")
+        elif self.check:  # the table holds the segments with an open finding of this check only
+            terms.append("check_name = ?")
+            params.append(self.check)
         text = search_text(self.text)
         if text:
             pattern = "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
             # each distinct text is searched once, however many articles hold it
-            terms.append(f"{'+' if common else ''}tid IN ({_TEXT_MATCH})")
+            match = _TEXT_MATCH if holding else _TEXT_MISS
+            terms.append(f"{'+' if common and holding else ''}tid IN ({match})")
             params += [pattern, pattern]
         return (" AND ".join(terms) or "1"), params
 
@@ -135,6 +172,21 @@ class Query:
     def by_file(self) -> bool:
         """Whether the counts can come from the per-file table (no finding or text filter)."""
         return not self.check and not search_text(self.text)
+
+    @property
+    def one_check(self) -> bool:
+        """Whether the findings filter names one check (its segments are a range of ``seg_check``)."""
+        return self.check not in ("", "error", "warning", "clean")
+
+    @property
+    def table(self) -> str:
+        """The table the query's condition is on: ``seg``, or ``seg_check`` for one check."""
+        return "seg_check" if self.one_check else "seg"
+
+    @property
+    def view(self) -> str:
+        """That table with the texts joined."""
+        return "segcv" if self.one_check else "segv"
 
 
 def search_text(text: str) -> str:
@@ -227,6 +279,7 @@ class SegmentIndex:
         self._stamps: dict[tuple[str, str], str] | None = None  # the stamps of the indexed files
         self._seen_folders: list[str] = []  # the stamps of the PO folders at the last full scan
         self._scanned = -FULL_SCAN_EVERY
+        self._memo: dict[tuple[str, ...], tuple[int, float, list[Any]]] = {}
         self._db = self._connect()
 
     @classmethod
@@ -272,8 +325,8 @@ class SegmentIndex:
         found = db.execute("SELECT value FROM meta WHERE key = 'context'").fetchone()
         if found is None or found[0] != context:  # other settings (check severities...): everything again
             with db:
-                db.execute("DELETE FROM seg")
-                db.execute("DELETE FROM files")
+                for table in ("seg", "seg_check", "text_counts", "files", "file_checks"):
+                    db.execute(f"DELETE FROM {table}")
                 db.execute("INSERT OR REPLACE INTO meta VALUES ('context', ?)", (context,))
         return db
 
@@ -330,6 +383,7 @@ class SegmentIndex:
                 self._store(results)
                 with self._db:  # texts no segment holds any more (translations since edited)
                     self._db.execute("DELETE FROM texts WHERE tid NOT IN (SELECT tid FROM seg)")
+                    self._db.execute("DELETE FROM text_counts WHERE n = 0")
                 if not wanted:
                     self.pending = 0
                 return self.pending
@@ -368,6 +422,8 @@ class SegmentIndex:
 
     def _forget(self, lang: str, slug: str) -> None:
         self._db.execute("DELETE FROM seg WHERE article = ? AND lang = ?", (slug, lang))
+        self._db.execute("DELETE FROM seg_check WHERE article = ? AND lang = ?", (slug, lang))
+        self._db.execute("DELETE FROM file_checks WHERE lang = ? AND article = ?", (lang, slug))
         self._db.execute("DELETE FROM obsolete WHERE article = ? AND lang = ?", (slug, lang))
         self._db.execute("DELETE FROM files WHERE lang = ? AND article = ?", (lang, slug))
 
@@ -403,6 +459,14 @@ class SegmentIndex:
                 stored = [(*row[:4], self._text_id(row[4], row[5], ids), *row[6:]) for row in rows]
                 self._db.executemany("INSERT INTO seg VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", stored)
                 self._db.executemany(
+                    "INSERT INTO seg_check VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(check, *row) for row in stored if row[11] for check in row[11].split()],
+                )
+                self._db.executemany(
+                    "INSERT INTO file_checks VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(lang, slug, name, *tally) for name, tally in _check_tallies(rows).items()],
+                )
+                self._db.executemany(
                     "INSERT INTO obsolete VALUES (?, ?, ?, ?)", [(slug, lang, src, tgt) for src, tgt in memory]
                 )
         self.generation += 1
@@ -421,7 +485,7 @@ class SegmentIndex:
         """The segments the query shows, drafts with errors first, from ``offset``."""
         where, params = query.where(common=self._common(query))
         found = self._all(
-            f"SELECT {_COLUMNS} FROM segv WHERE {where} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
+            f"SELECT {_COLUMNS} FROM {query.view} WHERE {where} ORDER BY {_ORDER} LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
         return [_row(values) for values in found]
@@ -451,54 +515,114 @@ class SegmentIndex:
                 )
             ]
             return summary
+        if not search_text(query.text):  # a findings filter: the per-file counts of each filter
+            terms = [t for t, v in (("article = ?", query.article), ("lang = ?", query.lang)) if v]
+            where = " AND ".join(["check_name = ?", *terms])
+            [row] = self._all(
+                "SELECT total(untranslated), total(draft), total(approved), total(rejected), total(todo), total(clean) "
+                f"FROM file_checks WHERE {where}",
+                [query.check, *(v for v in (query.article, query.lang) if v)],
+            )
+            for kind, n in zip((State.UNTRANSLATED, State.DRAFT, State.APPROVED, State.REJECTED), row[:4], strict=True):
+                summary.states[kind.value] = int(n)
+            summary.todo, summary.clean = int(row[4]), int(row[5])
+            return summary
         where, params = query.where(state=False)  # found through the texts (seg_tid covers the counts)
-        for state, todo, clean, n in self._all(
-            f"SELECT state, todo, clean, count(*) FROM seg WHERE {where} GROUP BY state, todo, clean", params
-        ):
-            summary.states[state] += n
+        sql = f"SELECT state, todo, clean, count(*) FROM {query.table} WHERE {where} GROUP BY state, todo, clean"
+        found = self._all(sql, params) if query.check or query.article else self._text_tally(query)
+        for value, todo, clean, n in found:
+            summary.states[value] += n
             summary.todo += n if todo else 0
             summary.clean += n if clean else 0
         return summary
 
+    def _remembered(self, key: tuple[str, ...], sql: str, params: list[Any]) -> list[Any]:
+        """The rows of a query about texts, asked again within the same second and index generation
+        (a page asks the same several times)."""
+        now = time.monotonic()
+        found = self._memo.get(key)
+        if found is None or found[0] != self.generation or now - found[1] > 1.0:
+            if len(self._memo) > 16:
+                self._memo.clear()
+            found = self._memo[key] = (self.generation, now, self._all(sql, params))
+        return found[2]
+
     def _common(self, query: Query) -> bool:
         """Whether the query's text is in more than COMMON_TEXTS distinct texts."""
-        if not search_text(query.text):
+        text = search_text(query.text)
+        if not text:
             return False
-        _, params = Query(text=query.text, state="all").where()
+        _, params = Query(text=text, state="all").where()
         sql = f"SELECT count(*) FROM ({_TEXT_MATCH} LIMIT {COMMON_TEXTS + 1})"
-        return int(self._all(sql, params)[0][0]) > COMMON_TEXTS
+        return int(self._remembered(("common", text), sql, params)[0][0]) > COMMON_TEXTS
 
-    def article_counts(self, lang: str = "", limit: int = 40) -> tuple[list[ArticleCount], int]:
-        """The articles with the most to do (errors first), at most ``limit``; and how many articles there are."""
-        where, params = ("lang = ?", [lang]) if lang else ("1", [])
-        rows = self._all(
-            "SELECT article, sum(untranslated), sum(draft), sum(approved), sum(rejected), sum(errors), "
-            f"sum(todo) FROM files WHERE {where} GROUP BY article "
-            "ORDER BY sum(errors) > 0 DESC, sum(todo) + sum(untranslated) > 0 DESC, article LIMIT ?",
-            [*params, limit],
-        )
-        articles = []
-        for article, untranslated, draft, approved, rejected, errors, _ in rows:
-            count = ArticleCount(article, errors=errors)
-            count.counts.update(untranslated=untranslated, draft=draft, approved=approved, rejected=rejected)
-            articles.append(count)
-        total = self._all(f"SELECT count(DISTINCT article) FROM files WHERE {where}", params)[0][0]
-        return articles, int(total)
+    def _text_tally(self, query: Query) -> list[tuple[str, int, int, int]]:
+        """(state, todo, clean, segments) of the segments holding the query's text, in its language if any:
+        a sum over the matching texts' counts."""
+        where, params = Query(lang=query.lang, state="all", text=query.text).where()
+        sql = f"SELECT state, todo, clean, sum(n) FROM text_counts WHERE {where} GROUP BY state, todo, clean"
+        return self._remembered(("tally", query.lang, search_text(query.text)), sql, params)
 
-    def article_count(self, article: str, lang: str = "") -> ArticleCount:
-        """One article's counts."""
-        found, _ = self._counts_of(article, lang)
-        return found
+    def article_counts(self, query: Query | None = None, limit: int = 40) -> tuple[list[ArticleCount], int]:
+        """The articles with the most to do (errors first), at most ``limit``, each counting the segments the
+        query's language, findings and text filters show (its article and state aside); and how many
+        articles hold any such segment."""
+        query = replace(query or Query(), article="", state="all")
+        lang, params = ("lang = ?", [query.lang]) if query.lang else ("1", [])
+        columns = "article, total(untranslated), total(draft), total(approved), total(rejected), total(errors), "
+        columns += "total(todo)"
+        if not search_text(query.text):  # the per-file counts, of each findings filter
+            table, where = ("files", lang) if query.by_file else ("file_checks", f"check_name = ? AND {lang}")
+            params = params if query.by_file else [query.check, *params]
+            found = self._all(
+                f"SELECT {columns} FROM {table} WHERE {where} GROUP BY article "
+                "ORDER BY total(errors) > 0 DESC, total(todo) + total(untranslated) > 0 DESC, article LIMIT ?",
+                [*params, limit],
+            )
+            total = self._all(f"SELECT count(DISTINCT article) FROM {table} WHERE {where}", params)[0][0]
+            return [_article_count(*row[:6]) for row in found], int(total)
+        if not query.check and self._mostly(query):  # every segment but those without the text: fewer
+            without = {row[0]: row for row in self._grouped(query, "GROUP BY article", holding=False)}
+            found = []
+            for row in self._all(f"SELECT {columns} FROM files WHERE {lang} GROUP BY article", params):
+                less = without.get(row[0])
+                found.append((row[0], *(a - b for a, b in zip(row[1:], less[1:], strict=True))) if less else row)
+        else:
+            found = self._grouped(query, "GROUP BY article")
+        counted = [_ArticleRow(str(r[0]), *(int(n) for n in r[1:])) for r in found if any(r[1:5])]
+        counted.sort(key=lambda r: (r.errors == 0, r.todo + r.untranslated == 0, r.article))
+        return [_article_count(*row[:6]) for row in counted[:limit]], len(counted)
 
-    def _counts_of(self, article: str, lang: str) -> tuple[ArticleCount, int]:
+    def _mostly(self, query: Query) -> bool:
+        """Whether the query's text is in more than half of the segments of its language(s)."""
+        if not self._common(query):
+            return False
+        holding = sum(row[3] for row in self._text_tally(query))
+        lang, more = ("lang = ?", [query.lang]) if query.lang else ("1", [])
+        return bool(holding > self._all(f"SELECT total(total) FROM files WHERE {lang}", more)[0][0] / 2)
+
+    def article_count(self, article: str, lang: str = "", query: Query | None = None) -> ArticleCount:
+        """One article's counts (of the segments the query's findings and text filters show, when given)."""
+        if query is not None and not query.by_file:
+            found = self._grouped(replace(query, article=article, lang=lang, state="all"), "")
+            return _article_count(article, *found[0][1:6])
         where, params = ("article = ? AND lang = ?", [article, lang]) if lang else ("article = ?", [article])
         [row] = self._all(
             f"SELECT sum(untranslated), sum(draft), sum(approved), sum(rejected), sum(errors) FROM files WHERE {where}",
             params,
         )
-        count = ArticleCount(article, errors=row[4] or 0)
-        count.counts.update(untranslated=row[0] or 0, draft=row[1] or 0, approved=row[2] or 0, rejected=row[3] or 0)
-        return count, 1
+        return _article_count(article, *row)
+
+    def _grouped(self, query: Query, group: str, *, holding: bool = True) -> list[tuple[Any, ...]]:
+        """Per group of the segments the query shows (``holding`` False: those its text is not in): article,
+        untranslated, draft, approved, rejected, with errors, to review (0, not None, in an empty group)."""
+        where, params = query.where(common=self._common(query), holding=holding)
+        found = self._all(
+            "SELECT max(article), total(state = 'untranslated'), total(state = 'draft'), total(state = 'approved'), "
+            f"total(state = 'rejected'), total(errors > 0), total(todo) FROM {query.table} WHERE {where} {group}",
+            params,
+        )
+        return [(row[0], *(int(n) for n in row[1:])) for row in found]
 
     def checks(self) -> list[str]:
         """The names of the checks with a finding anywhere."""
@@ -536,26 +660,27 @@ class SegmentIndex:
             return None
         where, params = query.where()
         shown = self._all(
-            f"SELECT 1 FROM seg WHERE {where} AND article = ? AND lang = ? AND pos = ?",
+            f"SELECT 1 FROM {query.table} WHERE {where} AND article = ? AND lang = ? AND pos = ?",
             [*params, place[1], place[2], place[3]],
         )
         if not shown:
             return None
         before, more = _before(place)
-        return int(self._all(f"SELECT count(*) FROM seg WHERE {where} AND ({before})", [*params, *more])[0][0])
+        sql = f"SELECT count(*) FROM {query.table} WHERE {where} AND ({before})"
+        return int(self._all(sql, [*params, *more])[0][0])
 
     def after(self, query: Query, place: tuple[int, str, str, int]) -> Row | None:
         """The first segment the query shows after the place ``place`` had in the order (else the first one)."""
         where, params = query.where()
         before, more = _before(place)
         found = self._all(
-            f"SELECT {_COLUMNS} FROM segv WHERE {where} AND NOT ({before}) AND NOT "
+            f"SELECT {_COLUMNS} FROM {query.view} WHERE {where} AND NOT ({before}) AND NOT "
             "(err_open = ? AND article = ? AND lang = ? AND pos = ?) "
             f"ORDER BY {_ORDER} LIMIT 1",
             [*params, *more, *place],
         )
         if not found:
-            found = self._all(f"SELECT {_COLUMNS} FROM segv WHERE {where} ORDER BY {_ORDER} LIMIT 1", params)
+            found = self._all(f"SELECT {_COLUMNS} FROM {query.view} WHERE {where} ORDER BY {_ORDER} LIMIT 1", params)
         return _row(found[0]) if found else None
 
     def keys(self, query: Query, *, state: State | None = None, clean: bool = False) -> list[Key]:
@@ -567,7 +692,7 @@ class SegmentIndex:
         if clean:
             where += " AND clean = 1"
         return [(lang, article, ident) for article, lang, ident in self._all(
-            f"SELECT article, lang, id FROM seg WHERE {where} ORDER BY {_ORDER}", params
+            f"SELECT article, lang, id FROM {query.table} WHERE {where} ORDER BY {_ORDER}", params
         )]  # fmt: skip
 
     def sharing(self, lang: str, ident: str, limit: int = -1) -> list[Row]:
@@ -612,6 +737,49 @@ def _before(place: tuple[int, str, str, int]) -> tuple[str, list[Any]]:
     )
 
 
+def _check_tallies(rows: Sequence[_SegRow]) -> dict[str, list[int]]:
+    """Per findings filter (each check's name, and error, warning, clean): how many of the rows it shows are
+    untranslated, draft, approved, rejected, to review, clean, with errors."""
+    states = {s.value: n for n, s in enumerate((State.UNTRANSLATED, State.DRAFT, State.APPROVED, State.REJECTED))}
+    tallies: dict[str, list[int]] = {}
+    for row in rows:
+        names = row[12].split()
+        if row[10]:
+            names.append("error")
+        if row[11]:
+            names.append("warning")
+        if not row[10] and not row[11]:
+            names.append("clean")
+        for name in names:
+            tally = tallies.setdefault(name, [0] * 7)
+            tally[states[row[6]]] += 1
+            tally[4] += row[13]
+            tally[5] += row[14]
+            tally[6] += row[10] > 0
+    return tallies
+
+
+class _ArticleRow(NamedTuple):
+    article: str
+    untranslated: int
+    draft: int
+    approved: int
+    rejected: int
+    errors: int  # segments with an open error
+    todo: int
+
+
+def _article_count(*row: Any) -> ArticleCount:
+    """An ArticleCount from (article, untranslated, draft, approved, rejected, errors); a None count is 0."""
+    article, untranslated, draft, approved, rejected, errors = row
+    count = ArticleCount(article, errors=int(errors or 0))
+    count.counts.update(
+        untranslated=int(untranslated or 0), draft=int(draft or 0), approved=int(approved or 0),
+        rejected=int(rejected or 0),
+    )  # fmt: skip
+    return count
+
+
 def _row(values: Sequence[Any]) -> Row:
     article, lang, pos, ident, source, target, state, needs, origin, errors, warnings, checks, comments = values
     return Row(
@@ -646,8 +814,7 @@ def _file_rows(checker: Any, lang: str, slug: str, stamp: str) -> _FileResult:
         return lang, slug, stamp, str(exc), [], []
     rows: list[_SegRow] = []
     for pos, unit in enumerate(catalog.active_units()):
-        findings = unit.findings
-        unsettled = open_findings(unit)
+        findings = unsettled = open_findings(unit)  # what a person dismissed or overrode is not counted
         errors = sum(1 for f in findings if f.severity is Severity.ERROR)
         checks = f" {' '.join(sorted({f.check for f in findings}))} " if findings else ""
         todo = unit.state in (State.DRAFT, State.REJECTED) or bool(blocking(unit))

@@ -350,9 +350,9 @@ class ReviewSite:
                 rows = index.page(query, page * PAGE_SIZE, PAGE_SIZE)
         if key is None and rows:
             key = Key.of(rows[0])
-        articles, article_total = index.article_counts(filters.lang)
+        articles, article_total = index.article_counts(query)  # counting what the filters show
         if filters.article and all(a.article != filters.article for a in articles):
-            articles.insert(0, index.article_count(filters.article, filters.lang))
+            articles.insert(0, index.article_count(filters.article, filters.lang, query))
         return {
             "filters": filters,
             "rows": rows,
