@@ -883,6 +883,29 @@ def review_dismiss(
         typer.echo(f"dismissed: {check.strip().lower()} on {item.id} {item.article} [{item.lang}] ({item.unit.label})")
 
 
+@review_app.command("comment")
+def review_comment(
+    ctx: typer.Context,
+    segment: Annotated[str, typer.Argument(help="Segment id (or a unique prefix of 4+ characters).")],
+    text: Annotated[str, typer.Argument(help="The comment, for the next reader: kept in the PO file.")],
+    lang: Lang = None,
+    article: Article = None,
+    reviewer: Reviewer = None,
+) -> None:
+    """Comment on a segment, as the review page does: kept in its PO file, shown by `review list` and the page."""
+    from translate.review import comment
+
+    decisions = comment(_project(ctx), segment, text, lang=lang, article=article, reviewer=reviewer)
+    for item in decisions.done:
+        typer.echo(f"commented: {item.id} {item.article} [{item.lang}] ({item.unit.label})")
+    if len({item.article for item in decisions.done}) > 1:
+        typer.echo(
+            f"The sentence is in {len({item.article for item in decisions.done})} articles: each has the comment "
+            "(give --article SLUG to comment on one).",
+            err=True,
+        )
+
+
 @app.command("check")
 def check_command(
     ctx: typer.Context,
