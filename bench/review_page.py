@@ -116,6 +116,8 @@ def measure(site: Path, repeat: int = 5) -> dict[str, Any]:
         "state: untranslated": {"state": "untranslated"},
         "findings: errors": {"check": "error"},
         "findings: numbers": {"check": "numbers"},
+        "findings: glossary (most segments)": {"check": "glossary"},
+        "findings: warnings": {"check": "warning"},
         "findings: none": {"check": "clean"},
         "one article": {"article": "article-05000"},
         "page 100": {"page": "100"},

@@ -27,7 +27,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from translate import __version__, history
 from translate.cache import CACHE_DIR, CACHE_HINT
@@ -69,12 +69,11 @@ CREATE TABLE IF NOT EXISTS seg (
     checks TEXT NOT NULL, todo INTEGER NOT NULL, clean INTEGER NOT NULL, comments INTEGER NOT NULL,
     PRIMARY KEY (article, lang, pos)
 ) WITHOUT ROWID;
-CREATE INDEX IF NOT EXISTS seg_all ON seg (err_open DESC, article, lang, pos);
-CREATE INDEX IF NOT EXISTS seg_todo ON seg (todo, err_open DESC, article, lang, pos);
-CREATE INDEX IF NOT EXISTS seg_state ON seg (state, err_open DESC, article, lang, pos);
+CREATE INDEX IF NOT EXISTS seg_all ON seg (err_open DESC, article, lang, pos, errors, warnings);
+CREATE INDEX IF NOT EXISTS seg_todo ON seg (todo, err_open DESC, article, lang, pos, errors, warnings);
+CREATE INDEX IF NOT EXISTS seg_state ON seg (state, err_open DESC, article, lang, pos, errors, warnings);
 CREATE INDEX IF NOT EXISTS seg_id ON seg (lang, id);
 CREATE INDEX IF NOT EXISTS seg_tid ON seg (tid, state, todo, clean, errors, warnings, lang, article);
-CREATE INDEX IF NOT EXISTS seg_findings ON seg (errors, warnings, state, todo, clean, checks, lang, article);
 CREATE VIEW IF NOT EXISTS segv AS SELECT seg.*, texts.source, texts.target FROM seg JOIN texts USING (tid);
 CREATE TABLE IF NOT EXISTS seg_check (
     check_name TEXT NOT NULL, article TEXT NOT NULL, lang TEXT NOT NULL, pos INTEGER NOT NULL, id TEXT NOT NULL,
@@ -115,6 +114,12 @@ _COLUMNS = "article, lang, pos, id, source, target, state, needs_editing, origin
 _TEXT_MATCH = "SELECT tid FROM texts WHERE source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\'"
 _TEXT_MISS = "SELECT tid FROM texts WHERE NOT (source LIKE ? ESCAPE '\\' OR target LIKE ? ESCAPE '\\')"
 _ORDER = "err_open DESC, article, lang, pos"
+# an article's counts of segments, as the per-file table has them: untranslated, draft, approved, rejected,
+# with open errors, to review
+_COUNTS = (
+    "total(state = 'untranslated') AS u, total(state = 'draft') AS d, total(state = 'approved') AS a, "
+    "total(state = 'rejected') AS r, total(errors > 0) AS e, total(todo) AS t"
+)
 Key = tuple[str, str, str]  # (lang, article, segment id)
 _SegRow = tuple[str, str, int, str, str, str, str, int, str | None, int, int, int, str, int, int, int]
 # lang, article, stamp, error, rows, approved obsolete entries (source, translation: still memory)
@@ -150,12 +155,12 @@ class Query:
         elif state and self.state != "all":
             terms.append(f"{plus}state = ?")
             params.append(STATE_FILTERS[self.state][0].value)
-        if self.check == "error":
-            terms.append("errors > 0")
+        if self.check == "error":  # err_open: some open error (the order's first column, so a range of it)
+            terms.append(f"{plus}err_open = 1")
         elif self.check == "warning":
             terms.append("warnings > 0")
         elif self.check == "clean":
-            terms.append("errors = 0 AND warnings = 0")
+            terms.append(f"{plus}err_open = 0 AND warnings = 0")
         elif self.check:  # the table holds the segments with an open finding of this check only
             terms.append("check_name = ?")
             params.append(self.check)
@@ -278,6 +283,7 @@ class SegmentIndex:
         self._articles: tuple[float, list[str]] | None = None
         self._stamps: dict[tuple[str, str], str] | None = None  # the stamps of the indexed files
         self._seen_folders: list[str] = []  # the stamps of the PO folders at the last full scan
+        self._folder_paths: tuple[list[tuple[str, str]], list[str]] = ([], [])  # PO files, and their folders
         self._scanned = -FULL_SCAN_EVERY
         self._memo: dict[tuple[str, ...], tuple[int, float, list[Any]]] = {}
         self._db = self._connect()
@@ -417,8 +423,10 @@ class SegmentIndex:
 
     def _folders(self, files: list[tuple[str, str]]) -> list[str]:
         """The stamps of the folders holding the PO files (a file written atomically changes its folder's)."""
-        folders = sorted({os.path.dirname(self.project.po_file(lang, slug)) for lang, slug in files})
-        return [_stamp(folder) for folder in folders]
+        if files != self._folder_paths[0]:  # the same files as last time (the usual case): the same folders
+            folders = sorted({os.path.dirname(self.project.po_file(lang, slug)) for lang, slug in files})
+            self._folder_paths = (files, folders)
+        return [_stamp(folder) for folder in self._folder_paths[1]]
 
     def _forget(self, lang: str, slug: str) -> None:
         self._db.execute("DELETE FROM seg WHERE article = ? AND lang = ?", (slug, lang))
@@ -569,8 +577,8 @@ class SegmentIndex:
         articles hold any such segment."""
         query = replace(query or Query(), article="", state="all")
         lang, params = ("lang = ?", [query.lang]) if query.lang else ("1", [])
-        columns = "article, total(untranslated), total(draft), total(approved), total(rejected), total(errors), "
-        columns += "total(todo)"
+        columns = "article, total(untranslated) AS u, total(draft) AS d, total(approved) AS a, total(rejected) AS r, "
+        columns += "total(errors) AS e, total(todo) AS t"
         if not search_text(query.text):  # the per-file counts, of each findings filter
             table, where = ("files", lang) if query.by_file else ("file_checks", f"check_name = ? AND {lang}")
             params = params if query.by_file else [query.check, *params]
@@ -582,16 +590,24 @@ class SegmentIndex:
             total = self._all(f"SELECT count(DISTINCT article) FROM {table} WHERE {where}", params)[0][0]
             return [_article_count(*row[:6]) for row in found], int(total)
         if not query.check and self._mostly(query):  # every segment but those without the text: fewer
-            without = {row[0]: row for row in self._grouped(query, "GROUP BY article", holding=False)}
-            found = []
-            for row in self._all(f"SELECT {columns} FROM files WHERE {lang} GROUP BY article", params):
-                less = without.get(row[0])
-                found.append((row[0], *(a - b for a, b in zip(row[1:], less[1:], strict=True))) if less else row)
+            where, params2 = query.where(holding=False)
+            counted = (
+                f"WITH f AS (SELECT {columns} FROM files WHERE {lang} GROUP BY article), "
+                f"w AS (SELECT article, {_COUNTS} FROM seg WHERE {where} GROUP BY article), "
+                "x AS (SELECT f.article, f.u - coalesce(w.u, 0) AS u, f.d - coalesce(w.d, 0) AS d, "
+                "f.a - coalesce(w.a, 0) AS a, f.r - coalesce(w.r, 0) AS r, f.e - coalesce(w.e, 0) AS e, "
+                "f.t - coalesce(w.t, 0) AS t FROM f LEFT JOIN w USING (article))"
+            )
+            params = [*params, *params2]
         else:
-            found = self._grouped(query, "GROUP BY article")
-        counted = [_ArticleRow(str(r[0]), *(int(n) for n in r[1:])) for r in found if any(r[1:5])]
-        counted.sort(key=lambda r: (r.errors == 0, r.todo + r.untranslated == 0, r.article))
-        return [_article_count(*row[:6]) for row in counted[:limit]], len(counted)
+            where, params = query.where(common=self._common(query))
+            counted = f"WITH x AS (SELECT article, {_COUNTS} FROM {query.table} WHERE {where} GROUP BY article)"
+        found = self._all(
+            f"{counted} SELECT article, u, d, a, r, e, count(*) OVER () FROM x WHERE u + d + a + r > 0 "
+            "ORDER BY e > 0 DESC, t + u > 0 DESC, article LIMIT ?",
+            [*params, limit],
+        )
+        return [_article_count(*row[:6]) for row in found], int(found[0][6]) if found else 0
 
     def _mostly(self, query: Query) -> bool:
         """Whether the query's text is in more than half of the segments of its language(s)."""
@@ -613,15 +629,11 @@ class SegmentIndex:
         )
         return _article_count(article, *row)
 
-    def _grouped(self, query: Query, group: str, *, holding: bool = True) -> list[tuple[Any, ...]]:
-        """Per group of the segments the query shows (``holding`` False: those its text is not in): article,
-        untranslated, draft, approved, rejected, with errors, to review (0, not None, in an empty group)."""
-        where, params = query.where(common=self._common(query), holding=holding)
-        found = self._all(
-            "SELECT max(article), total(state = 'untranslated'), total(state = 'draft'), total(state = 'approved'), "
-            f"total(state = 'rejected'), total(errors > 0), total(todo) FROM {query.table} WHERE {where} {group}",
-            params,
-        )
+    def _grouped(self, query: Query, group: str) -> list[tuple[Any, ...]]:
+        """Per group of the segments the query shows: article, untranslated, draft, approved, rejected, with
+        errors, to review (0, not None, in an empty group)."""
+        where, params = query.where(common=self._common(query))
+        found = self._all(f"SELECT max(article), {_COUNTS} FROM {query.table} WHERE {where} {group}", params)
         return [(row[0], *(int(n) for n in row[1:])) for row in found]
 
     def checks(self) -> list[str]:
@@ -757,16 +769,6 @@ def _check_tallies(rows: Sequence[_SegRow]) -> dict[str, list[int]]:
             tally[5] += row[14]
             tally[6] += row[10] > 0
     return tallies
-
-
-class _ArticleRow(NamedTuple):
-    article: str
-    untranslated: int
-    draft: int
-    approved: int
-    rejected: int
-    errors: int  # segments with an open error
-    todo: int
 
 
 def _article_count(*row: Any) -> ArticleCount:
