@@ -6,7 +6,8 @@ overrode on the current text is not counted, as :func:`translate.approval.open_f
 copy of each segment per check it has an open finding of (a one-check filter is a range of that table);
 per distinct text and state, how many segments hold it (the counts of a search in most texts are a sum
 over the matching texts, not a pass over their segments); and per PO file its stamp
-(:func:`translate.cache.file_stamp`) and counts. :meth:`SegmentIndex.refresh` reads again only the PO
+(:func:`translate.cache.file_stamp`) and counts, of all its segments and of those each findings filter
+shows. :meth:`SegmentIndex.refresh` reads again only the PO
 files whose stamp changed, within a time budget when asked (a page stays quick while ``draft`` writes:
 the rest is read on the next call); the queue's pages, filters, counts and text search are queries.
 
