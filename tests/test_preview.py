@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_project
-from tests.test_web import client
+from tests.helpers import client, make_project
 from translate import markdown
 from translate.extract import extract
 from translate.markdown import cjk_only_emphasis

@@ -8,13 +8,31 @@ from pathlib import Path
 
 from typer.testing import CliRunner
 
-from tests.e2e.project import SLUG, make_review_project
-from tests.test_review_page import shared_project
-from tests.test_web import client, entry, item_id
+from tests.helpers import REVIEW_SLUG as SLUG
+from tests.helpers import client, item_id, make_project, make_review_project, review_entry
 from translate.cli import app
+from translate.extract import extract
 from translate.model import State
+from translate.po import load_catalog, save_catalog
 from translate.project import Project
 from translate.review import queue
+
+SHARED = "예약은 전화로 해 주세요."
+
+
+def shared_project(root: Path) -> Project:
+    """Two articles holding the same sentence, every segment drafted."""
+    make_project(root, articles={"a": f"첫 번째 글입니다.\n\n{SHARED}\n", "b": f"두 번째 글입니다.\n\n{SHARED}\n"})
+    project = Project.open(root)
+    extract(project)
+    for slug in ("a", "b"):
+        path = project.po_path("en", slug)
+        catalog = load_catalog(path, article=slug, lang="en", source_lang="ko")
+        for unit in catalog.units:
+            unit.target = "Please book by phone." if unit.source == SHARED else f"Article {slug}."
+            unit.state, unit.origin = State.DRAFT, "mt:test"
+        save_catalog(catalog, path)
+    return project
 
 
 def comment(project: Project, *args: str) -> tuple[int, str, str]:
@@ -31,7 +49,7 @@ def test_a_comment_is_written_as_the_page_writes_it_and_shown_everywhere(tmp_pat
     )
     assert code == 0
     assert out == f"commented: {ident} {SLUG} [en] (draft)\n"
-    last = entry(project, "피부과").tcomment.splitlines()[-1]
+    last = review_entry(project, "피부과").tcomment.splitlines()[-1]
     assert re.fullmatch(r"commented by Lee on \S+Z: Dr\. Kim is the clinic's dermatologist\.", last)
     [item] = [i for i in queue(project, suggest=False) if i.id == ident]
     assert item.unit.state is State.DRAFT  # a comment decides nothing

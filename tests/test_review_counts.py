@@ -11,8 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import make_project
-from tests.test_web import csrf_of
+from tests.helpers import client, csrf_of, make_project
 from translate import index as index_module
 from translate.approval import open_findings
 from translate.checks import check_config, check_translation
@@ -147,8 +146,6 @@ def test_rows_show_open_findings_only(tmp_path: Path) -> None:
 
 def test_the_page_counts_a_dismissed_error_no_more(tmp_path: Path) -> None:
     """Dismissing on the page: the badge, the errors filter and the article's error count drop with it."""
-    from tests.test_web import client
-
     project = counts_project(tmp_path / "site")
     web = client(project)
     token = csrf_of(web.get("/").text)
@@ -183,8 +180,6 @@ def article_row(html: str, slug: str) -> list[str]:
 
 
 def test_the_article_table_follows_the_search_and_findings_filters(tmp_path: Path) -> None:
-    from tests.test_web import client
-
     project = counts_project(tmp_path / "site")
     web = client(project)
     whole = web.get("/").text
