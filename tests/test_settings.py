@@ -75,6 +75,7 @@ def commands(root: Path, outside: Path) -> dict[tuple[str, ...], list[str]]:
         ("review", "edit"): [segment, "--text", "Skin care guide."],
         ("review", "reject"): [segment, "--reason", "no"],
         ("review", "dismiss"): [segment, "numbers", "--reason", "no"],
+        ("review", "comment"): [segment, "A remark."],
         ("tm", "export"): [str(root / "out.tmx")],
         ("tm", "import"): [str(outside / "memory.tmx")],
         ("glossary", "export"): [str(root / "out.csv")],
