@@ -191,6 +191,19 @@ def test_article_slugs_are_validated(project: Project) -> None:
     assert web.get("/", params={"lang": "xx"}).status_code == 400
 
 
+def test_a_missing_article_is_404_and_a_bad_slug_400_on_every_route(project: Project) -> None:
+    web, _ = reviewer_client(project)
+    page = web.get("/article/nope", params={"lang": "en"})
+    assert page.status_code == 404 and "no source article &#39;nope&#39;" in page.text
+    assert web.get("/", params={"article": "nope"}).status_code == 404
+    asked = web.get("/panel", params={"in": "nope", "to": "en", "id": "x"}, headers={"x-requested-with": "fetch"})
+    assert asked.status_code == 404 and asked.text.startswith("no source article 'nope'")
+    published = web.post("/publish", data={"article": "nope", "lang": "en", "csrf": csrf_of(web.get("/").text)})
+    assert published.status_code == 404
+    assert web.get("/", params={"article": "/etc/passwd"}).status_code == 400  # a bad slug is not a missing one
+    assert web.get(f"/article/{SLUG}", params={"lang": "xx"}).status_code == 400
+
+
 def test_the_article_view_marks_the_current_segment_and_publishes_when_all_are_approved(project: Project) -> None:
     web, token = reviewer_client(project)
     segment = item_id(project, "엠페이스는")

@@ -33,6 +33,10 @@ class ConfigError(TranslateError):
     """A setting in pyproject.toml or a command-line option is wrong."""
 
 
+class NotFoundError(ConfigError):
+    """A named article (or segment) does not exist; the review page answers 404."""
+
+
 class InputError(TranslateError):
     """A source article, PO file or published page cannot be read or parsed."""
 

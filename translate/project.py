@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Concatenate, ParamSpec, TypeVar
 
-from translate.errors import ConfigError, InputError
+from translate.errors import ConfigError, InputError, NotFoundError
 from translate.fileio import TEMP_SUFFIX, project_lock
 from translate.settings import DEFAULT_FRONT_MATTER_KEYS as DEFAULT_FRONT_MATTER_KEYS
 from translate.settings import LANG_RE, known_encoding, settings_from_table
@@ -203,7 +203,7 @@ class Project:
         if article is not None:
             slug = self.check_slug(article)
             if not self.source_path(slug).is_file():
-                raise ConfigError(f"no source article {slug!r}: expected {self.source_path(slug)}.")
+                raise NotFoundError(f"no source article {slug!r}: expected {self.source_path(slug)}.")
             return [slug]
         if not self.source_dir.is_dir():
             return []

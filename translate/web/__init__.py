@@ -36,7 +36,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from translate.approval import open_findings, settled
-from translate.errors import ConfigError, LockError, ReviewError, TranslateError
+from translate.errors import ConfigError, LockError, NotFoundError, ReviewError, TranslateError
 from translate.glossary import Glossary, cached_glossary
 from translate.history import reviewer_name
 from translate.index import STATE_FILTERS, Query, Row, SegmentIndex
@@ -864,7 +864,7 @@ def create_app(project: Project, *, token: str | None = None, allowed_hosts: set
             except _Forbidden as exc:
                 return PlainTextResponse(f"403: {exc}", 403)
             except TranslateError as exc:
-                code = 404 if isinstance(exc, ConfigError) and "no source article" in str(exc) else 400
+                code = 404 if isinstance(exc, NotFoundError) else 400
                 if is_fetch(request):
                     return PlainTextResponse(str(exc), code)
                 return render(request, "error.html", {"message": str(exc)}, code)
