@@ -86,7 +86,7 @@ def test_the_minimum_is_said_and_a_strong_token_is_printed_url_encoded(
 
 def test_wrong_tokens_are_limited_per_client_address(project: Project, monkeypatch: pytest.MonkeyPatch) -> None:
     clock = [1000.0]
-    monkeypatch.setattr("translate.web.time.monotonic", lambda: clock[0])
+    monkeypatch.setattr("translate.web.security.time.monotonic", lambda: clock[0])
     app = create_app(project, token=SHARED)
     guesser = TestClient(app, base_url=REMOTE, client=("198.51.100.7", 50000))
     for attempt in range(FAILED_TOKENS_ALLOWED - 1):
