@@ -44,6 +44,14 @@
     }
   }
 
+  function post(form, data) {
+    return fetch(form.getAttribute("action"), {
+      method: "POST",
+      body: data,
+      headers: { ...headers, "X-CSRF-Token": csrf() },
+    });
+  }
+
   async function submit(form, submitter) {
     const data = new FormData(form);
     if (submitter && submitter.name) data.set(submitter.name, submitter.value);
@@ -51,11 +59,7 @@
     panel.classList.add("busy");
     latest++;
     try {
-      const response = await fetch(form.getAttribute("action"), {
-        method: "POST",
-        body: data,
-        headers: { ...headers, "X-CSRF-Token": csrf() },
-      });
+      const response = await post(form, data);
       const text = await response.text();
       if (response.headers.get("x-swap") === "workspace") {
         $("#workspace").innerHTML = text;
@@ -107,11 +111,7 @@
   async function startJob(form) {
     const data = new FormData(form);
     try {
-      const response = await fetch(form.getAttribute("action"), {
-        method: "POST",
-        body: data,
-        headers: { ...headers, "X-CSRF-Token": csrf() },
-      });
+      const response = await post(form, data);
       const text = await response.text();
       if (!response.ok) {
         showError(text);
