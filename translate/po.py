@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from bisect import bisect_right
+from collections.abc import Iterator
 from pathlib import Path
 
 import polib
@@ -54,7 +54,7 @@ def po_language(lang: str) -> str:
     return lang.replace("-", "_")
 
 
-def _unit_from_entry(entry: polib.POEntry) -> Unit:
+def _unit_from_entry(entry: _Entry) -> Unit:
     notes: list[str] = []
     findings: list[Finding] = []
     origin = None
@@ -89,28 +89,81 @@ def _unit_from_entry(entry: polib.POEntry) -> Unit:
         previous_source=entry.previous_msgid or None,
         obsolete=bool(entry.obsolete),
         checked=checked,
-        po_line=getattr(entry, "linenum", None),
+        po_line=entry.linenum,
     )
 
 
 def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Catalog:
-    """Read a PO file; a missing file is an empty catalogue."""
+    """Read a PO file; a missing file is an empty catalogue.
+
+    The entries are read as polib reads them (:func:`_entries`), each made a unit as it is read."""
     if not path.exists():
         return Catalog(article=article, lang=lang, source_lang=source_lang)
     text, _, _ = read_text(path)
-    _check_syntax(text, path)
+    active: set[str] = set()  # the msgids seen, by kind: a msgid twice in one kind is an error
+    obsolete: set[str] = set()
+    with_context: set[tuple[str, str, bool]] = set()
+    duplicate: _Entry | None = None
+    units: list[Unit] = []
+    others: list[_Entry] = []
+    headers: list[_Header] = []  # the active entries without msgid
+    waiting: list[int] = []  # the entries (by line) whose end is the start of the next one
+    following: dict[int, tuple[int, int]] = {}  # an entry's line -> the next entry's line and offset
+    skipped: list[_Entry] = []  # obsolete fuzzy entries without a msgid: polib lists them again, last
     try:
-        pofile = polib.pofile(_Lines(text), wrapwidth=WRAP_WIDTH)
-    except (OSError, ValueError) as exc:
-        line_match = re.search(r"line (\d+)", str(exc))
-        line = int(line_match.group(1)) if line_match else None
-        detail = re.sub(r"\s*\(line \d+\)", "", str(exc))
+        for entry in _entries(text, path):
+            if entry.linenum:
+                for number in waiting:
+                    following[number] = (entry.linenum, entry.offset)
+                waiting.clear()
+            plain = entry.msgctxt is None and not entry.msgid_plural
+            if not entry.msgid and not entry.obsolete:  # polib's metadata entry is one of these: see below
+                waiting.append(entry.linenum)
+                place: list[Unit] | list[_Entry] | None = None if "fuzzy" in entry.flags else units if plain else others
+                headers.append((entry, place, len(place) if place is not None else 0))
+                if place is units:
+                    units.append(_unit_from_entry(entry))
+                elif place is others:
+                    others.append(entry)
+                continue
+            if not entry.msgid and "fuzzy" in entry.flags:
+                if entry.obsolete:
+                    skipped.append(entry)
+                continue
+            if plain:
+                units.append(_unit_from_entry(entry))
+            else:
+                waiting.append(entry.linenum)
+                others.append(entry)
+            if entry.msgctxt is None:
+                seen = obsolete if entry.obsolete else active
+                if entry.msgid in seen:
+                    duplicate = duplicate or entry
+                seen.add(entry.msgid)
+            else:
+                key = (entry.msgctxt, entry.msgid, bool(entry.obsolete))
+                if key in with_context:
+                    duplicate = duplicate or entry
+                with_context.add(key)
+    except _ParseError as exc:
         raise InputError(
-            f"cannot parse the PO file ({detail}). Fix it by hand, or restore it from version control.",
+            f"cannot parse the PO file ({exc}). Fix it by hand, or restore it from version control.",
             path=path,
-            line=line,
+            line=exc.line,
         ) from None
-    plural_forms = pofile.metadata.get("Plural-Forms")
+    metadata: dict[str, str] = {}
+    header = _header(headers)
+    if header is not None:
+        metadata = _metadata(header[0][0].msgstr)
+        removed, place, index = header[1]
+        if place is not None:
+            place.pop(index)
+        headers.remove(header[1])
+        after = following.get(removed.linenum, (0, len(text)))
+        for number, (next_number, _) in list(following.items()):
+            if next_number == removed.linenum:  # the entry before the header ends where the header ends
+                following[number] = after
+    plural_forms = metadata.get("Plural-Forms")
     if plural_forms is not None and not _PLURAL_FORMS_RE.match(plural_forms):
         line = next((n for n, text_line in enumerate(text.split("\n"), 1) if "Plural-Forms:" in text_line), None)
         raise InputError(
@@ -119,71 +172,352 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
             path=path,
             line=line,
         )
-    seen: set[tuple[str | None, str, bool]] = set()
-    units = []
-    others: list[polib.POEntry] = []
-    for entry in pofile:
-        if "fuzzy" in entry.flags and not entry.msgid:
-            continue
-        key = (entry.msgctxt, entry.msgid, bool(entry.obsolete))
-        if key in seen:
-            raise InputError(
-                f"the PO file has the entry {entry.msgid[:40]!r} twice; delete one of them.",
-                path=path,
-                line=getattr(entry, "linenum", None),
-            )
-        seen.add(key)
-        if entry.msgctxt is not None or entry.msgid_plural:
-            others.append(entry)
-        else:
-            units.append(_unit_from_entry(entry))
-    for entry in pofile.obsolete_entries():
-        if (entry.msgctxt, entry.msgid, True) not in seen:
+    contexts: set[str | None] = set()
+    for entry, place, _ in headers:  # the other entries without msgid: a duplicate is one of them twice
+        if place is not None:
+            if entry.msgctxt in contexts:
+                if duplicate is None or entry.linenum < duplicate.linenum:
+                    duplicate = entry
+                break
+            contexts.add(entry.msgctxt)
+    if duplicate is not None:
+        raise InputError(
+            f"the PO file has the entry {duplicate.msgid[:40]!r} twice; delete one of them.",
+            path=path,
+            line=duplicate.linenum,
+        )
+    for entry in skipped:
+        key = (entry.msgctxt or "", entry.msgid, True)
+        if entry.msgid not in obsolete if entry.msgctxt is None else key not in with_context:
             units.append(_unit_from_entry(entry))
     return Catalog(
         article=article,
         lang=lang,
         source_lang=source_lang,
         units=units,
-        metadata=dict(pofile.metadata),
-        kept=_kept(others, pofile, text) if others else [],
+        metadata=metadata,
+        kept=[_kept(entry, text, following.get(entry.linenum, (0, len(text)))[1]) for entry in others],
     )
 
 
-def _kept(entries: list[polib.POEntry], pofile: polib.POFile, text: str) -> list[KeptEntry]:
-    """The entries translate does not manage, each as the lines it has in the file: from its first
-    line (polib's ``linenum``) to the first line of the next entry, blank lines at the end left out."""
-    starts = sorted(entry.linenum for entry in pofile if entry.linenum)
-    lines = text.split("\n")
-    kept = []
-    for entry in entries:
-        start = entry.linenum
-        if start:
-            at = bisect_right(starts, start)
-            block = lines[start - 1 : starts[at] - 1 if at < len(starts) else len(lines)]
-            while block and not block[-1].strip():
-                block.pop()
-            raw = "\n".join(block)
-        else:  # not read from a file: as polib writes it
-            raw = entry.__unicode__(WRAP_WIDTH).rstrip("\n")
-        plural = entry.msgid_plural or None
-        kept.append(KeptEntry(raw, entry.msgid, entry.msgctxt, plural, bool(entry.obsolete), start))
-    return kept
+_Header = tuple["_Entry", "list[Unit] | list[_Entry] | None", int]  # an entry, its list and place in it
 
 
-class _Lines(str):
-    """PO text whose lines end at LF only, as in gettext: polib splits its input with str.splitlines,
-    which also ends lines at U+2028, U+2029, U+0085, \\x1c-\\x1e (kept as they are inside strings)."""
+def _header(
+    headers: list[_Header],
+) -> tuple[_Header, _Header] | None:
+    """polib's metadata entry among the active entries without msgid (its ``find("")``: the last one
+    without a context, else the first), and the entry polib removes for it (the first equal to it)."""
+    if not headers:
+        return None
+    found = next((h for h in reversed(headers) if not h[0].msgctxt), headers[0]) if len(headers) > 1 else headers[0]
+    removed = next(h for h in headers if _polib_equal(h[0], found[0]))
+    return found, removed
 
-    __slots__ = ()
 
-    def splitlines(self, keepends: bool = False) -> list[str]:
-        lines = self.split("\n")
-        if keepends:
-            lines = [line + "\n" for line in lines[:-1]] + ([lines[-1]] if lines[-1] else [])
-        elif lines and not lines[-1]:
-            lines.pop()
-        return lines
+def _polib_equal(one: _Entry, other: _Entry) -> bool:
+    """polib's entry equality (its ``__cmp__``)."""
+    return (
+        one.obsolete == other.obsolete
+        and sorted(one.occurrences) == sorted(other.occurrences)
+        and (one.msgctxt or "0") == (other.msgctxt or "0")
+        and (one.msgid_plural or "0") == (other.msgid_plural or "0")
+        and list(one.msgstr_plural.values()) == list(other.msgstr_plural.values())
+        and one.msgid == other.msgid
+        and one.msgstr == other.msgstr
+    )
+
+
+def _metadata(msgstr: str) -> dict[str, str]:
+    """The headers of a PO file's metadata entry, as polib reads them."""
+    metadata: dict[str, str] = {}
+    key = None
+    for line in msgstr.splitlines():
+        try:
+            key, value = line.split(":", 1)
+            metadata[key] = value.strip()
+        except ValueError:
+            if key is not None:
+                metadata[key] += "\n" + line.strip()
+    return metadata
+
+
+def _kept(entry: _Entry, text: str, end: int) -> KeptEntry:
+    """An entry translate does not manage, as the lines it has in the file: from its first line to
+    the first line of the next entry (``end``), blank lines at the end left out."""
+    if entry.linenum:
+        block = text[entry.offset : end].split("\n")
+        while block and not block[-1].strip():
+            block.pop()
+        raw = "\n".join(block)
+    else:  # the first entry of the file (polib gives it no line): as polib writes it
+        raw = entry.as_polib().__unicode__(WRAP_WIDTH).rstrip("\n")
+    plural = entry.msgid_plural or None
+    return KeptEntry(raw, entry.msgid, entry.msgctxt, plural, bool(entry.obsolete), entry.linenum)
+
+
+class _Entry:
+    """One PO entry as polib's parser reads it (the fields polib's ``POEntry`` would hold), without
+    polib's objects: :func:`_entries` makes one at a time, so a whole file's entries never exist at once."""
+
+    __slots__ = (
+        "comment", "flags", "linenum", "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "obsolete",
+        "occurrences", "offset", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "tcomment",
+    )  # fmt: skip
+
+    def __init__(self, linenum: int, offset: int) -> None:
+        self.msgid = ""
+        self.msgstr = ""
+        self.msgid_plural = ""
+        self.msgstr_plural: dict[int, str] = {}
+        self.msgctxt: str | None = None
+        self.comment = ""
+        self.tcomment = ""
+        self.occurrences: list[tuple[str, str]] = []
+        self.flags: list[str] = []
+        self.previous_msgid: str | None = None
+        self.previous_msgid_plural: str | None = None
+        self.previous_msgctxt: str | None = None
+        self.obsolete = 0
+        self.linenum = linenum  # the entry's first line (0 for the first entry of a file, as polib counts)
+        self.offset = offset  # where that line starts in the text
+
+    def as_polib(self) -> polib.POEntry:
+        """The same entry as polib's object (for polib's writer)."""
+        entry = polib.POEntry(
+            msgid=self.msgid, msgstr=self.msgstr, msgid_plural=self.msgid_plural, msgctxt=self.msgctxt,
+            comment=self.comment, tcomment=self.tcomment, occurrences=self.occurrences, flags=self.flags,
+            previous_msgid=self.previous_msgid, previous_msgid_plural=self.previous_msgid_plural,
+            previous_msgctxt=self.previous_msgctxt, obsolete=self.obsolete, linenum=self.linenum,
+        )  # fmt: skip
+        entry.msgstr_plural = dict(self.msgstr_plural)
+        return entry
+
+
+class _ParseError(Exception):
+    """What polib's parser raises, with its line."""
+
+    def __init__(self, line: int, detail: str = "") -> None:
+        super().__init__(f"Syntax error in po file{detail}")
+        self.line = line
+
+
+# polib's state machine: (symbol, state) -> next state; a pair not listed is a syntax error.
+_ALL_STATES = ("st", "he", "gc", "oc", "fl", "ct", "pc", "pm", "pp", "tc", "ms", "mp", "mx", "mi")
+_TRANSITIONS: dict[tuple[str, str], str] = {}
+for _symbol, _states, _next in (
+    ("tc", ("st", "he"), "he"),
+    ("tc", ("gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mp", "mx", "mi"), "tc"),
+    ("gc", _ALL_STATES, "gc"),
+    ("oc", _ALL_STATES, "oc"),
+    ("fl", _ALL_STATES, "fl"),
+    ("pc", _ALL_STATES, "pc"),
+    ("pm", _ALL_STATES, "pm"),
+    ("pp", _ALL_STATES, "pp"),
+    ("ct", ("st", "he", "gc", "oc", "fl", "tc", "pc", "pm", "pp", "ms", "mx"), "ct"),
+    ("mi", ("st", "he", "gc", "oc", "fl", "ct", "tc", "pc", "pm", "pp", "ms", "mx"), "mi"),
+    ("mp", ("tc", "gc", "pc", "pm", "pp", "mi"), "mp"),
+    ("ms", ("mi", "mp", "tc"), "ms"),
+    ("mx", ("mi", "mx", "mp", "tc"), "mx"),
+    ("mc", ("ct", "mi", "mp", "ms", "mx", "pm", "pp", "pc"), "mc"),
+):
+    for _state in _states:
+        _TRANSITIONS[(_symbol, _state)] = _next
+_KEYWORDS = {"msgctxt": "ct", "msgid": "mi", "msgstr": "ms", "msgid_plural": "mp"}
+_PREVIOUS_KEYWORDS = {"msgid_plural": "pp", "msgid": "pm", "msgctxt": "pc"}
+_UNESCAPED_QUOTE_RE = re.compile(r'([^\\]|^)"')
+
+
+def _unescape(text: str) -> str:
+    return polib.unescape(text) if "\\" in text else text
+
+
+def _lines(text: str) -> Iterator[tuple[int, str]]:
+    """Each line of text (ended at LF only) with the offset where it starts: ``text.split("\\n")``
+    without a list of every line."""
+    start = 0
+    find = text.find
+    while (end := find("\n", start)) >= 0:
+        yield start, text[start:end]
+        start = end + 1
+    yield start, text[start:]
+
+
+def _syntax_error(path: Path, number: int) -> InputError:
+    return InputError(
+        "this line is not valid PO syntax (a keyword with a quoted string, or a quoted "
+        "continuation line). Fix it by hand, or restore the file from version control.",
+        path=path,
+        line=number,
+    )
+
+
+def _entries(text: str, path: Path) -> Iterator[_Entry]:
+    """The entries of PO text, one at a time, exactly as polib's parser reads them (its state machine,
+    ported), in file order; polib's metadata entry among them.
+
+    Every line is also checked for what polib silently accepts (an unterminated string loses text):
+    the first such line is the error, else the first error polib's parser would raise."""
+    number = 0
+    state = "st"
+    entry = _Entry(0, 0)
+    tokens: list[str] = []
+    failed: _ParseError | None = None
+    plural_index = 0
+    match_line = _PO_LINE_RE.match
+    for offset, raw in _lines(text):
+        number += 1
+        line = raw.strip()
+        if not line:
+            continue
+        # the syntax check (on every line, even after polib's parser would have stopped)
+        checked = line
+        if checked[0] == "#":
+            if checked.startswith("#~") and not checked.startswith("#~|"):
+                checked = checked[2:].strip()
+                if checked and checked[0] != "#" and not match_line(checked):
+                    raise _syntax_error(path, number)
+        elif not match_line(checked):
+            raise _syntax_error(path, number)
+        if failed is not None:
+            continue
+        # polib's parser
+        if number == 1 and raw.startswith("\ufeff"):
+            line = raw[1:].strip()
+            if not line:
+                continue
+        tokens = line.split(None, 2)
+        first = tokens[0]
+        if first == "#~|":
+            continue
+        count = len(tokens)
+        if first == "#~" and count > 1:
+            line = line[3:].strip()
+            tokens = tokens[1:]
+            first = tokens[0]
+            count -= 1
+            obsolete = 1
+        else:
+            obsolete = 0
+        symbol = ""
+        if first in _KEYWORDS and count > 1:
+            line = line[len(first) :].lstrip()
+            if '"' in line[1:-1] and _UNESCAPED_QUOTE_RE.search(line[1:-1]):
+                failed = _ParseError(number, ": unescaped double quote found")
+                continue
+            symbol = _KEYWORDS[first]
+        elif first == "#:":
+            if count <= 1:
+                continue
+            symbol = "oc"
+        elif line[:1] == '"':
+            if '"' in line[1:-1] and _UNESCAPED_QUOTE_RE.search(line[1:-1]):
+                failed = _ParseError(number, ": unescaped double quote found")
+                continue
+            symbol = "mc"
+        elif line[:7] == "msgstr[":
+            symbol = "mx"
+        elif first == "#,":
+            if count <= 1:
+                continue
+            symbol = "fl"
+        elif first == "#" or first.startswith("##"):
+            if line == "#":
+                line += " "
+            symbol = "tc"
+        elif first == "#.":
+            if count <= 1:
+                continue
+            symbol = "gc"
+        elif first == "#|":
+            if count <= 1:
+                failed = _ParseError(number)
+                continue
+            line = line[2:].lstrip()
+            if tokens[1].startswith('"'):
+                symbol = "mc"
+            elif count == 2:
+                failed = _ParseError(number, ": invalid continuation line")
+                continue
+            elif tokens[1] not in _PREVIOUS_KEYWORDS:
+                failed = _ParseError(number, f": unknown keyword {tokens[1]}")
+                continue
+            else:
+                line = line[len(tokens[1]) :].lstrip()
+                symbol = _PREVIOUS_KEYWORDS[tokens[1]]
+        else:
+            failed = _ParseError(number)
+            continue
+        following = _TRANSITIONS.get((symbol, state))
+        if following is None:
+            failed = _ParseError(number)
+            continue
+        try:
+            if symbol == "mc":
+                token = _unescape(line[1:-1])
+                if state == "ct":
+                    entry.msgctxt = (entry.msgctxt or "") + token
+                elif state == "mi":
+                    entry.msgid += token
+                elif state == "mp":
+                    entry.msgid_plural += token
+                elif state == "ms":
+                    entry.msgstr += token
+                elif state == "mx":
+                    entry.msgstr_plural[plural_index] += token
+                elif state == "pp":
+                    entry.previous_msgid_plural = (entry.previous_msgid_plural or "") + token
+                elif state == "pm":
+                    entry.previous_msgid = (entry.previous_msgid or "") + token
+                elif state == "pc":
+                    entry.previous_msgctxt = (entry.previous_msgctxt or "") + token
+                continue  # a continuation keeps the state
+            if state in ("ms", "mx") and symbol not in ("mp", "ms", "mx"):  # a new entry starts
+                yield entry
+                entry = _Entry(number, offset)
+            if following == "he":
+                pass  # a comment before the first entry: the file's header, which translate does not keep
+            elif symbol == "tc":
+                comment = line.lstrip("#")
+                if comment.startswith(" "):
+                    comment = comment[1:]
+                entry.tcomment = entry.tcomment + "\n" + comment if entry.tcomment != "" else comment
+            elif symbol == "gc":
+                entry.comment = entry.comment + "\n" + line[3:] if entry.comment != "" else line[3:]
+            elif symbol == "oc":
+                for occurrence in line[3:].split():
+                    place, colon, at = occurrence.rpartition(":")
+                    if not colon or not at.isdigit():
+                        place, at = occurrence, ""
+                    entry.occurrences.append((place, at))
+            elif symbol == "fl":
+                entry.flags += [flag.strip() for flag in line[3:].split(",")]
+            elif symbol == "pp":
+                entry.previous_msgid_plural = _unescape(line[1:-1])
+            elif symbol == "pm":
+                entry.previous_msgid = _unescape(line[1:-1])
+            elif symbol == "pc":
+                entry.previous_msgctxt = _unescape(line[1:-1])
+            elif symbol == "ct":
+                entry.msgctxt = _unescape(line[1:-1])
+            elif symbol == "mi":
+                entry.obsolete = obsolete
+                entry.msgid = _unescape(line[1:-1])
+            elif symbol == "mp":
+                entry.msgid_plural = _unescape(line[1:-1])
+            elif symbol == "ms":
+                entry.msgstr = _unescape(line[1:-1])
+            else:  # mx
+                plural_index = int(line[7])
+                entry.msgstr_plural[plural_index] = _unescape(line[line.find('"') + 1 : -1])
+        except (ValueError, IndexError, KeyError):
+            failed = _ParseError(number)
+            continue
+        state = following
+    if failed is not None:
+        raise failed
+    if tokens and not tokens[0].startswith("#"):  # the last entry (a file ending in comments drops them)
+        yield entry
 
 
 def _check_syntax(text: str, path: Path) -> None:
