@@ -17,7 +17,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
@@ -764,6 +764,24 @@ def _report(decisions: Decisions, verb: str = "done") -> None:
         typer.echo(f"refused: {item.id} {item.article} [{item.lang}]: {reason}", err=True)
 
 
+def _echo_json_list(rows: Iterable[object], piece: int = 1 << 16) -> None:
+    """Print rows as ``json.dumps(list(rows), ensure_ascii=False, indent=2)`` prints them, written
+    row by row: the list of a 50 MB article is never one string (nor its encoder's pieces) in memory."""
+    pending: list[str] = []
+    size = 0
+    started = False
+    for row in rows:
+        text = json.dumps(row, ensure_ascii=False, indent=2).replace("\n", "\n  ")  # one level deeper
+        pending.append((",\n  " if started else "[\n  ") + text)
+        started = True
+        size += len(text)
+        if size >= piece:
+            typer.echo("".join(pending), nl=False)
+            pending.clear()
+            size = 0
+    typer.echo("".join(pending) + ("\n]" if started else "[]"))
+
+
 @review_app.command("list")
 def review_list(
     ctx: typer.Context,
@@ -782,8 +800,7 @@ def review_list(
     states = state or (tuple(State) if all_states or search else QUEUE_STATES)  # a search: a concordance
     items = queue(_project(ctx), lang, article, states, search=search or "")
     if as_json:
-        rows = [{**i.as_json(), "previous_source": i.unit.previous_source} for i in items]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        _echo_json_list({**i.as_json(), "previous_source": i.unit.previous_source} for i in items)
         return
     for item in items:
         _show(item)

@@ -38,12 +38,38 @@ def encode(text: str, *, newline: str = "\n", bom: bool = False) -> bytes:
 
 def write_bytes(path: Path, payload: bytes, *, sync_folder: bool = True) -> None:
     """:func:`atomic_write` for bytes already encoded."""
+    _write_pieces(path, (payload,), sync_folder=sync_folder)
+
+
+def atomic_write_pieces(path: Path, pieces: Iterable[str], *, sync_folder: bool = True) -> None:
+    """:func:`atomic_write` of a UTF-8 text with LF line ends made in pieces, each written as it comes:
+    the text is never whole in memory."""
+    _write_pieces(path, _encoded(pieces), sync_folder=sync_folder)
+
+
+def _encoded(pieces: Iterable[str], size: int = 1 << 16) -> Iterator[bytes]:
+    """The pieces encoded as UTF-8, a few together (about ``size`` characters at a time)."""
+    pending: list[str] = []
+    count = 0
+    for piece in pieces:
+        pending.append(piece)
+        count += len(piece)
+        if count >= size:
+            yield "".join(pending).encode("utf-8")
+            pending.clear()
+            count = 0
+    if pending:
+        yield "".join(pending).encode("utf-8")
+
+
+def _write_pieces(path: Path, payload: Iterable[bytes], *, sync_folder: bool = True) -> None:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = _create_temp(path)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(payload)
+                for piece in payload:
+                    handle.write(piece)
                 handle.flush()
                 os.fsync(handle.fileno())
             os.replace(tmp, path)
@@ -136,6 +162,44 @@ def write_if_changed(
         batch.write_bytes(path, payload)
     else:
         write_bytes(path, payload)
+    return True
+
+
+def write_pieces_if_changed(path: Path, pieces: Iterable[str]) -> bool:
+    """Atomically write a UTF-8 text with LF line ends, made in pieces, unless the file already holds
+    exactly it (read as ``Path.read_text`` reads it); return whether it writes. Neither the text nor
+    the file is ever whole in memory: the pieces are compared with the file as they come, and from
+    the first difference on written after the part that was the same."""
+    pieces = iter(pieces)
+    matched = 0
+    try:
+        handle = open(path, encoding="utf-8", errors="surrogateescape")  # noqa: SIM115 - closed below
+    except OSError:
+        atomic_write_pieces(path, pieces)
+        return True
+    with handle:
+        for piece in pieces:
+            if handle.read(len(piece)) != piece:
+                break
+            matched += len(piece)
+        else:
+            if not handle.read(1):
+                return False
+            piece = ""
+
+    def text() -> Iterator[str]:
+        with open(path, encoding="utf-8", errors="surrogateescape") as same:  # the part that was the same
+            left = matched
+            while left:
+                block = same.read(min(left, 1 << 16))
+                if not block:
+                    raise OSError(f"the file changed while it was read ({path})")
+                yield block
+                left -= len(block)
+        yield piece
+        yield from pieces
+
+    atomic_write_pieces(path, text())
     return True
 
 

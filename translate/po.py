@@ -26,7 +26,7 @@ import polib
 
 from translate import __version__
 from translate.errors import InputError
-from translate.fileio import WriteBatch, atomic_write, read_text
+from translate.fileio import WriteBatch, atomic_write, read_text, write_pieces_if_changed
 from translate.history import comment_lines, rejects
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 
@@ -541,6 +541,11 @@ def render_catalog(catalog: Catalog) -> str:
 
     Byte for byte what polib writes for the same entries (with comments one record per line,
     never wrapped), rendered here directly because polib's writer was a fifth of an extract."""
+    return "".join(render_pieces(catalog))
+
+
+def render_pieces(catalog: Catalog) -> Iterator[str]:
+    """:func:`render_catalog`'s text in pieces, made one entry at a time."""
     pofile = polib.POFile(wrapwidth=WRAP_WIDTH)
     language = catalog.lang.split("-")[0]
     metadata = {
@@ -556,11 +561,17 @@ def render_catalog(catalog: Catalog) -> str:
     for key, value in catalog.metadata.items():
         metadata.setdefault(key, value)
     pofile.metadata = metadata
-    parts = [str(pofile)]
+    yield str(pofile)
     for obsolete in (False, True):
-        parts.extend(_render_unit(unit) for unit in catalog.units if bool(unit.obsolete) is obsolete)
-        parts.extend(entry.text + "\n" for entry in catalog.kept if entry.obsolete is obsolete)
-    return "\n".join(parts) + "\n"
+        for unit in catalog.units:
+            if bool(unit.obsolete) is obsolete:
+                yield "\n"
+                yield _render_unit(unit)
+        for entry in catalog.kept:
+            if entry.obsolete is obsolete:
+                yield "\n"
+                yield entry.text + "\n"
+    yield "\n"
 
 
 _SPECIAL_RE = re.compile('[\\\\\t\r\n\v\b\f"]')
@@ -647,9 +658,16 @@ def _wrap(text: str, width: int) -> list[str]:
     return lines
 
 
+# Entries: a catalogue with this many or more is compared with its file and written a piece at a
+# time, its whole text never made (it is then written at once, not queued on a batch).
+STREAMED_ENTRIES = 20_000
+
+
 def save_catalog(catalog: Catalog, path: Path, batch: WriteBatch | None = None) -> bool:
     """Write the catalogue atomically (queued on ``batch`` when given); return False (and touch
     nothing) when the file is unchanged."""
+    if len(catalog.units) + len(catalog.kept) >= STREAMED_ENTRIES:
+        return write_pieces_if_changed(path, render_pieces(catalog))
     text = render_catalog(catalog)
     try:
         if path.read_text(encoding="utf-8") == text:

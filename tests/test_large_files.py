@@ -1,0 +1,113 @@
+"""Large articles (issue 17): what is written in pieces is what was written whole.
+
+A PO file of a large catalogue is compared with the file on disk and written piece by piece, and
+``review list --json`` prints its list row by row; the bytes are those of the whole-text writers.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from typer.testing import CliRunner
+
+from tests.conftest import make_project
+from tests.test_cli import run
+from translate import po
+from translate.fileio import write_pieces_if_changed
+from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
+from translate.po import render_catalog, render_pieces, save_catalog
+
+OLD_TEXTS = st.one_of(
+    st.none(),
+    st.text(alphabet=st.sampled_from("ab\n\r가"), max_size=30).map(lambda text: text.encode("utf-8")),
+    st.binary(max_size=20),
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(old=OLD_TEXTS, pieces=st.lists(st.text(alphabet=st.sampled_from("ab\n가"), max_size=6), max_size=8))
+def test_a_text_in_pieces_is_written_unless_the_file_holds_it(
+    tmp_path: Path, old: bytes | None, pieces: list[str]
+) -> None:
+    path = tmp_path / "a.po"
+    if old is None:
+        path.unlink(missing_ok=True)
+    else:
+        path.write_bytes(old)
+    text = "".join(pieces)
+    try:
+        same = path.read_text(encoding="utf-8") == text  # what a whole-text writer compares
+    except (OSError, UnicodeDecodeError):
+        same = False
+    assert write_pieces_if_changed(path, pieces) is not same
+    assert path.read_bytes() == (old if same and old is not None else text.encode("utf-8"))
+    assert [p.name for p in tmp_path.iterdir()] == ["a.po"]  # no temporary file left
+
+
+def big_catalog(count: int) -> Catalog:
+    units = []
+    for n in range(count):
+        state = (State.APPROVED, State.DRAFT, State.UNTRANSLATED, State.REJECTED)[n % 4]
+        units.append(
+            Unit(
+                source=f"피부 관리 {n}번째 문장입니다. " * (1 + n % 5),
+                target=f"Skin care sentence number {n}, " * (1 + n % 7) if state is not State.UNTRANSLATED else "",
+                state=state,
+                locations=[("content/ko/big.md", n + 1)],
+                findings=[Finding("numbers", f"number {n} missing", Severity.ERROR)] if n % 9 == 0 else [],
+                notes=["glossary: 피부 -> skin"] if n % 3 == 0 else [],
+                history=[f"approved by Kim on 2026-11-0{1 + n % 9}"] if state is State.APPROVED else [],
+                obsolete=n % 11 == 0,
+            )
+        )
+    kept = [KeptEntry('msgctxt "menu"\nmsgid "메뉴"\nmsgstr "Menu"', "메뉴", "menu")]
+    return Catalog("big", "en", "ko", units, {"X-Source-Hash": "abc"}, kept)
+
+
+@pytest.mark.parametrize("where", ["none", "start", "middle", "end", "longer", "shorter", "crlf"])
+def test_a_large_catalogue_is_written_piece_by_piece_as_it_was_written_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, where: str
+) -> None:
+    monkeypatch.setattr(po, "STREAMED_ENTRIES", 100)
+    catalog = big_catalog(300)
+    text = render_catalog(catalog)
+    assert "".join(render_pieces(catalog)) == text
+    path = tmp_path / "big.po"
+    old = {
+        "none": None,
+        "start": "#" + text,
+        "middle": text[: len(text) // 2] + "x" + text[len(text) // 2 + 1 :],
+        "end": text[:-2] + "\n",
+        "longer": text + "\n",
+        "shorter": text[: len(text) // 3],
+        "crlf": text.replace("\n", "\r\n"),  # read as text, it is the same: left as it is, as before
+    }[where]
+    if old is not None:
+        path.write_bytes(old.encode("utf-8"))
+        os.utime(path, ns=(1, 1))
+    written = save_catalog(catalog, path)
+    assert written is (where != "crlf")
+    assert path.read_bytes() == (text.replace("\n", "\r\n") if where == "crlf" else text).encode("utf-8")
+    assert save_catalog(catalog, path) is False  # the same text again: the file is not touched
+    if where == "crlf":
+        assert path.stat().st_mtime_ns == 1
+
+
+def test_review_list_json_prints_the_list_json_prints(runner: CliRunner, tmp_path: Path) -> None:
+    sentences = [f"피부 관리 {n}회 안내입니다." for n in range(400)]
+    root = make_project(tmp_path, articles={"care": "\n\n".join(sentences) + "\n"})
+    assert run(runner, root, "extract")[0] == 0
+    code, out = run(runner, root, "review", "list", "--json")
+    assert code == 0
+    rows = json.loads(out)
+    assert len(rows) == 400 and rows[0]["source"] == sentences[0] and rows[0]["state"] == "untranslated"
+    assert out == json.dumps(rows, ensure_ascii=False, indent=2) + "\n"  # as one json.dumps of the list
+    assert len(out) > 1 << 16  # long enough to be printed in several pieces
+    (root / "po" / "en" / "care.po").unlink()
+    code, out = run(runner, root, "review", "list", "--json")
+    assert (code, out) == (0, "[]\n")
