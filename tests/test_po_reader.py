@@ -2,7 +2,8 @@
 
 translate reads PO files with a reader of its own (``translate.po._entries``: polib's state machine,
 ported, one entry at a time, so a whole file's polib objects never exist at once). The reference is
-the reading as it was done with polib's own parser (kept here as ``polib_load``): on every PO file
+the reading as it was done with polib's own parser (kept here as ``polib_load``). Read whole
+(``load_catalog``) or one unit at a time (``read_units``, as a large file is read): on every PO file
 of the project and its tests, on the bad-input corpus and on generated files, both give the same
 catalogue (units, their lines, headers, entries kept as they are) or the same error at the same line.
 """
@@ -12,6 +13,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_right
 from pathlib import Path
+from unittest.mock import patch
 
 import polib
 import pytest
@@ -19,6 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.bad_input.cases import CASES
+from translate import po
 from translate.errors import InputError
 from translate.fileio import read_text
 from translate.model import Catalog, KeptEntry, Unit
@@ -29,6 +32,7 @@ from translate.po import (
     _check_syntax,
     _unit_from_entry,
     load_catalog,
+    read_units,
     render_catalog,
 )
 
@@ -90,10 +94,10 @@ def polib_load(path: Path) -> Catalog:
         if entry.msgctxt is not None or entry.msgid_plural:
             others.append(entry)
         else:
-            units.append(_unit_from_entry(entry))
+            units.append(_unit_from_entry(entry, {}))
     for entry in pofile.obsolete_entries():
         if (entry.msgctxt, entry.msgid, True) not in seen:
-            units.append(_unit_from_entry(entry))
+            units.append(_unit_from_entry(entry, {}))
     starts = sorted(entry.linenum for entry in pofile if entry.linenum)
     lines = text.split("\n")
     kept = []
@@ -130,8 +134,18 @@ def ours(path: Path) -> Catalog:
     return load_catalog(path, article="a", lang="en", source_lang="ko")
 
 
+def streamed(path: Path) -> Catalog:
+    """read_units on a file it reads one unit at a time (as it reads a large one)."""
+    catalog, units = read_units(path, article="a", lang="en", source_lang="ko")
+    with patch.object(po, "STREAMED_TEXT", 0):
+        catalog.units = list(units)
+    return catalog
+
+
 def assert_same_reading(path: Path) -> None:
-    assert outcome(ours, path) == outcome(polib_load, path)
+    expected = outcome(polib_load, path)
+    assert outcome(ours, path) == expected
+    assert outcome(streamed, path) == expected
 
 
 def corpus() -> list[tuple[str, str | bytes]]:

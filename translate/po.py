@@ -54,7 +54,7 @@ def po_language(lang: str) -> str:
     return lang.replace("-", "_")
 
 
-def _unit_from_entry(entry: _Entry) -> Unit:
+def _unit_from_entry(entry: _Entry, places: dict[str, str]) -> Unit:
     notes: list[str] = []
     findings: list[Finding] = []
     origin = None
@@ -76,7 +76,7 @@ def _unit_from_entry(entry: _Entry) -> Unit:
         state = State.REJECTED if rejects(history) else State.DRAFT
     else:
         state = State.APPROVED
-    locations = [(path, int(line)) for path, line in entry.occurrences if str(line).isdigit()]
+    locations = [(places.setdefault(path, path), int(line)) for path, line in entry.occurrences if line.isdigit()]
     return Unit(
         source=entry.msgid,
         target=entry.msgstr,
@@ -97,44 +97,98 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     """Read a PO file; a missing file is an empty catalogue.
 
     The entries are read as polib reads them (:func:`_entries`), each made a unit as it is read."""
+    catalog = Catalog(article=article, lang=lang, source_lang=source_lang)
+    if path.exists():
+        catalog.units = _all_units(read_text(path)[0], path, catalog)
+    return catalog
+
+
+# Characters of PO text: a file this large or larger is read by read_units one unit at a time.
+STREAMED_TEXT = 4_000_000
+
+
+def read_units(path: Path, *, article: str, lang: str, source_lang: str) -> tuple[Catalog, Iterator[Unit]]:
+    """A PO file's units one at a time, in :func:`load_catalog`'s order, for a command that looks at
+    each unit once: the units of a large file are never all in memory. The catalogue (without units)
+    has the file's headers and the entries translate keeps once every unit was read. A file that
+    cannot be read raises its error as the units are read (after some units, or at the end)."""
+    catalog = Catalog(article=article, lang=lang, source_lang=source_lang)
+    return catalog, _read_units(path, catalog)
+
+
+def _read_units(path: Path, catalog: Catalog) -> Iterator[Unit]:
     if not path.exists():
-        return Catalog(article=article, lang=lang, source_lang=source_lang)
-    text, _, _ = read_text(path)
+        return
+    text = read_text(path)[0]
+    if len(text) < STREAMED_TEXT:
+        yield from _all_units(text, path, catalog)
+    else:  # which entry is the header must be known before the first unit goes out
+        yield from _units(text, path, catalog, _header_line(text, path))
+
+
+def _all_units(text: str, path: Path, catalog: Catalog) -> list[Unit]:
+    try:
+        return list(_units(text, path, catalog, _FIRST))
+    except _Ambiguous:  # several entries could be the header: find which one polib takes
+        return list(_units(text, path, catalog, _header_line(text, path)))
+
+
+_FIRST = -1  # the first active entry without msgid is the header (unless there are several: _Ambiguous)
+
+
+class _Ambiguous(Exception):
+    """A second active entry without msgid: which one is the header is known only at the end."""
+
+
+def _header_line(text: str, path: Path) -> int | None:
+    """The line (polib's ``linenum``) of the entry polib takes as the file's header and removes: the
+    active entries without msgid are looked at (its ``find("")``, then ``remove``)."""
+    try:
+        candidates = [entry for entry in _entries(text, path) if not entry.msgid and not entry.obsolete]
+    except _ParseError as exc:
+        raise _input_error(exc, path) from None
+    if not candidates:
+        return None
+    found = candidates[0]
+    if len(candidates) > 1:  # the last one without a context, else the first
+        found = next((entry for entry in reversed(candidates) if not entry.msgctxt), candidates[0])
+    return next(entry for entry in candidates if _polib_equal(entry, found)).linenum
+
+
+def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> Iterator[Unit]:
+    """The units of PO text, as load_catalog lists them; ``catalog`` gets the headers (of the entry at
+    ``header_line``, or of the first one without msgid with ``_FIRST``) and the kept entries."""
     active: set[str] = set()  # the msgids seen, by kind: a msgid twice in one kind is an error
     obsolete: set[str] = set()
     with_context: set[tuple[str, str, bool]] = set()
     duplicate: _Entry | None = None
-    units: list[Unit] = []
+    header: _Entry | None = None
     others: list[_Entry] = []
-    headers: list[_Header] = []  # the active entries without msgid
-    waiting: list[int] = []  # the entries (by line) whose end is the start of the next one
-    following: dict[int, tuple[int, int]] = {}  # an entry's line -> the next entry's line and offset
+    waiting: list[int] = []  # the kept entries (by line) whose end is the start of the next entry
+    following: dict[int, int] = {}  # a kept entry's line -> the offset where the next entry starts
     skipped: list[_Entry] = []  # obsolete fuzzy entries without a msgid: polib lists them again, last
+    places: dict[str, str] = {}  # one string for each file named in locations
     try:
         for entry in _entries(text, path):
+            if not entry.msgid and not entry.obsolete and header is None:
+                if header_line == _FIRST or entry.linenum == header_line:
+                    header = entry  # polib's metadata entry, not a unit; an entry before it ends after it
+                    continue
+            elif not entry.msgid and not entry.obsolete and header_line == _FIRST:
+                raise _Ambiguous
             if entry.linenum:
                 for number in waiting:
-                    following[number] = (entry.linenum, entry.offset)
+                    following[number] = entry.offset
                 waiting.clear()
-            plain = entry.msgctxt is None and not entry.msgid_plural
-            if not entry.msgid and not entry.obsolete:  # polib's metadata entry is one of these: see below
-                waiting.append(entry.linenum)
-                place: list[Unit] | list[_Entry] | None = None if "fuzzy" in entry.flags else units if plain else others
-                headers.append((entry, place, len(place) if place is not None else 0))
-                if place is units:
-                    units.append(_unit_from_entry(entry))
-                elif place is others:
-                    others.append(entry)
-                continue
             if not entry.msgid and "fuzzy" in entry.flags:
                 if entry.obsolete:
                     skipped.append(entry)
                 continue
-            if plain:
-                units.append(_unit_from_entry(entry))
-            else:
+            if entry.msgctxt is not None or entry.msgid_plural:
                 waiting.append(entry.linenum)
                 others.append(entry)
+            else:
+                yield _unit_from_entry(entry, places)
             if entry.msgctxt is None:
                 seen = obsolete if entry.obsolete else active
                 if entry.msgid in seen:
@@ -146,23 +200,8 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
                     duplicate = duplicate or entry
                 with_context.add(key)
     except _ParseError as exc:
-        raise InputError(
-            f"cannot parse the PO file ({exc}). Fix it by hand, or restore it from version control.",
-            path=path,
-            line=exc.line,
-        ) from None
-    metadata: dict[str, str] = {}
-    header = _header(headers)
-    if header is not None:
-        metadata = _metadata(header[0][0].msgstr)
-        removed, place, index = header[1]
-        if place is not None:
-            place.pop(index)
-        headers.remove(header[1])
-        after = following.get(removed.linenum, (0, len(text)))
-        for number, (next_number, _) in list(following.items()):
-            if next_number == removed.linenum:  # the entry before the header ends where the header ends
-                following[number] = after
+        raise _input_error(exc, path) from None
+    metadata = _metadata(header.msgstr) if header is not None else {}
     plural_forms = metadata.get("Plural-Forms")
     if plural_forms is not None and not _PLURAL_FORMS_RE.match(plural_forms):
         line = next((n for n, text_line in enumerate(text.split("\n"), 1) if "Plural-Forms:" in text_line), None)
@@ -172,14 +211,6 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
             path=path,
             line=line,
         )
-    contexts: set[str | None] = set()
-    for entry, place, _ in headers:  # the other entries without msgid: a duplicate is one of them twice
-        if place is not None:
-            if entry.msgctxt in contexts:
-                if duplicate is None or entry.linenum < duplicate.linenum:
-                    duplicate = entry
-                break
-            contexts.add(entry.msgctxt)
     if duplicate is not None:
         raise InputError(
             f"the PO file has the entry {duplicate.msgid[:40]!r} twice; delete one of them.",
@@ -189,30 +220,17 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     for entry in skipped:
         key = (entry.msgctxt or "", entry.msgid, True)
         if entry.msgid not in obsolete if entry.msgctxt is None else key not in with_context:
-            units.append(_unit_from_entry(entry))
-    return Catalog(
-        article=article,
-        lang=lang,
-        source_lang=source_lang,
-        units=units,
-        metadata=metadata,
-        kept=[_kept(entry, text, following.get(entry.linenum, (0, len(text)))[1]) for entry in others],
+            yield _unit_from_entry(entry, places)
+    catalog.metadata = metadata
+    catalog.kept = [_kept(entry, text, following.get(entry.linenum, len(text))) for entry in others]
+
+
+def _input_error(exc: _ParseError, path: Path) -> InputError:
+    return InputError(
+        f"cannot parse the PO file ({exc}). Fix it by hand, or restore it from version control.",
+        path=path,
+        line=exc.line,
     )
-
-
-_Header = tuple["_Entry", "list[Unit] | list[_Entry] | None", int]  # an entry, its list and place in it
-
-
-def _header(
-    headers: list[_Header],
-) -> tuple[_Header, _Header] | None:
-    """polib's metadata entry among the active entries without msgid (its ``find("")``: the last one
-    without a context, else the first), and the entry polib removes for it (the first equal to it)."""
-    if not headers:
-        return None
-    found = next((h for h in reversed(headers) if not h[0].msgctxt), headers[0]) if len(headers) > 1 else headers[0]
-    removed = next(h for h in headers if _polib_equal(h[0], found[0]))
-    return found, removed
 
 
 def _polib_equal(one: _Entry, other: _Entry) -> bool:
