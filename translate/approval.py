@@ -61,20 +61,27 @@ def refresh(catalog: Catalog, checker: Checker, when: str) -> bool:
     changed (so that a caller that writes the file keeps it)."""
     changed = False
     for unit in catalog.active_units():
-        if unit.state is State.UNTRANSLATED or not unit.target:
-            unit.checked = None
-            continue
-        current = text_hash(unit.target)
-        seen = unit.checked  # the text translate last wrote (None: never written with a hash)
-        if unit.checked != current:
-            unit.findings = checker.check(unit, catalog.lang)
-            unit.checked = current
-            changed = True
-        elif unit.findings:
-            unit.findings = checker.config.apply(unit.findings)
-        if unit.state is State.APPROVED and not _approved_as_is(unit.history, current, seen):
-            unit.history.append(history.outside(current, when))
-            changed = True
+        changed = refresh_unit(unit, catalog.lang, checker, when) or changed
+    return changed
+
+
+def refresh_unit(unit: Unit, lang: str, checker: Checker, when: str) -> bool:
+    """:func:`refresh` of one active unit (for a command that reads a file's units one at a time)."""
+    if unit.state is State.UNTRANSLATED or not unit.target:
+        unit.checked = None
+        return False
+    changed = False
+    current = text_hash(unit.target)
+    seen = unit.checked  # the text translate last wrote (None: never written with a hash)
+    if unit.checked != current:
+        unit.findings = checker.check(unit, lang)
+        unit.checked = current
+        changed = True
+    elif unit.findings:
+        unit.findings = checker.config.apply(unit.findings)
+    if unit.state is State.APPROVED and not _approved_as_is(unit.history, current, seen):
+        unit.history.append(history.outside(current, when))
+        changed = True
     return changed
 
 

@@ -30,7 +30,7 @@ from translate.notices import (
     unchecked_languages,
     unchecked_message,
 )
-from translate.po import load_catalog
+from translate.po import read_units
 from translate.project import Project, Settings
 from translate.settings import checked
 from translate.visible import TEXT, describe, phrases, visible_hangul
@@ -896,9 +896,9 @@ def check_project(project: Project, paths: Sequence[Path] = (), lang: str | None
         project.inside(path)  # a link in a folder may lead elsewhere: nothing outside the project is read
         file_lang = lang or _language_of(project, path)
         if path.suffix == ".po":
-            catalog = load_catalog(path, article=path.stem, lang=file_lang, source_lang=project.settings.source)
-            for unit in catalog.active_units():
-                if unit.state is State.UNTRANSLATED:
+            _, units = read_units(path, article=path.stem, lang=file_lang, source_lang=project.settings.source)
+            for unit in units:  # one at a time: a large file's units are never all in memory
+                if unit.state is State.UNTRANSLATED or unit.obsolete:
                     continue
                 findings = check_translation(unit.source, unit.target, file_lang, glossary, config)
                 done = history.settled(unit.history, text_hash(unit.target)) if findings and unit.history else {}

@@ -7,7 +7,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from translate.approval import Checker, blocking, checks_of, file_time, refresh
+from translate.approval import Checker, blocking, checks_of, file_time, refresh_unit
 from translate.checks import CheckConfig, check_config, check_page_segments
 from translate.errors import ARTICLE_ERRORS, PerArticle, TranslateError
 from translate.fileio import WriteBatch, read_text, write_if_changed
@@ -23,7 +23,7 @@ from translate.pages import (
     stamp,
 )
 from translate.parallel import map_chunks
-from translate.po import load_catalog
+from translate.po import read_units
 from translate.project import Project
 from translate.render import render_with_spans, shortcode_pipe_errors
 
@@ -130,26 +130,38 @@ def _publish_article(
     not approved, or approved with an error finding on its text that no person overrode on that text."""
     doc = load_source(project, slug)
     checker = checker or Checker(project)
+    sources = {s.source: s.source for s in doc.segments}
     for target in project.languages(lang):
         po_path = project.po_path(target, slug)
-        catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
-        refresh(catalog, checker, file_time(po_path))
-        units = catalog.by_source()
+        # The units are read one at a time: of each, only what publishing needs is kept.
+        _, units = read_units(po_path, article=slug, lang=target, source_lang=project.settings.source)
+        when = file_time(po_path)
+        translations: dict[str, str] = {}
+        states: dict[str, tuple[State, str]] = {}  # the units not approved: state and id
+        refusals: dict[str, tuple[str, list[str]]] = {}
+        for unit in units:
+            source = sources.get(unit.source)
+            if unit.obsolete or source is None:
+                continue
+            refresh_unit(unit, target, checker, when)
+            if unit.state is not State.APPROVED:
+                states[source] = (unit.state, unit.id)
+            elif found := blocking(unit):
+                refusals[source] = (unit.id, checks_of(found))
+            translations[source] = unit.target
         counts: Counter[str] = Counter()
         pending: list[str] = []
         refused: list[tuple[str, list[str]]] = []
-        for source in dict.fromkeys(s.source for s in doc.segments):
-            unit = units.get(source)
-            state = unit.state.value if unit else "not extracted"
-            if unit is None or unit.state is not State.APPROVED:
-                counts[state] += 1
-                pending.append(unit.id if unit else "")
-            elif found := blocking(unit):
-                refused.append((unit.id, checks_of(found)))
+        for source in sources:  # in the article's order
+            if source not in translations or source in states:
+                state, unit_id = states.get(source, (None, ""))
+                counts[state.value if state else "not extracted"] += 1
+                pending.append(unit_id)
+            elif source in refusals:
+                refused.append(refusals[source])
         if counts or refused:
             report.blocked.append(Blocked(slug, target, counts, [i for i in pending if i][:5], findings=refused))
             continue
-        translations = {source: unit.target for source, unit in units.items()}
         extra = {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: source_hash(doc.text)}
         text, spans = render_with_spans(doc, translations, extra)
         path = project.content_path(target, slug)

@@ -146,7 +146,7 @@ def _status_chunk(state: _StatusState, slugs: list[str]) -> list[tuple[list[Arti
 
 
 def _article_status(project: Project, slug: str, lang: str | None, checker: Checker) -> list[ArticleStatus]:
-    from translate.approval import blocking, file_time, refresh
+    from translate.approval import blocking, file_time, refresh_unit
     from translate.fileio import read_text
     from translate.pages import (
         PAGE_HASH_FIELD,
@@ -157,26 +157,39 @@ def _article_status(project: Project, slug: str, lang: str | None, checker: Chec
         page_field,
         source_hash,
     )
-    from translate.po import load_catalog
+    from translate.po import read_units
     from translate.render import render
 
     rows = []
     doc = load_source(project, slug)
     current_hash = source_hash(doc.text)
-    sources = list(dict.fromkeys(s.source for s in doc.segments))
+    sources = {s.source: s.source for s in doc.segments}
     for target in project.languages(lang):
         po_path = project.po_path(target, slug)
-        catalog = load_catalog(po_path, article=slug, lang=target, source_lang=project.settings.source)
-        refresh(catalog, checker, file_time(po_path))
-        units = catalog.by_source()
-        counts = Counter(units[s].state.value if s in units else State.UNTRANSLATED.value for s in sources)
-        blocked = sum(1 for s in sources if s in units and blocking(units[s]))
+        # The units are read one at a time: only what the row needs of each is kept.
+        catalog, units = read_units(po_path, article=slug, lang=target, source_lang=project.settings.source)
+        when = file_time(po_path)
+        counts: Counter[str] = Counter()
+        blocked = 0
+        translations: dict[str, str] | None = {}  # while every unit so far is approved
+        for unit in units:
+            source = sources.get(unit.source)
+            if unit.obsolete or source is None:
+                continue
+            refresh_unit(unit, target, checker, when)
+            counts[unit.state.value] += 1
+            blocked += bool(blocking(unit))
+            if translations is not None:
+                translations = translations if unit.state is State.APPROVED else None
+            if translations is not None:
+                translations[source] = unit.target
+        if missing := len(sources) - sum(counts.values()):  # not in the PO file: untranslated
+            counts[State.UNTRANSLATED.value] += missing
         extracted = po_path.exists() and catalog.metadata.get(SOURCE_HASH_KEY) == current_hash
         page_path = project.content_path(target, slug)
         complete = counts[State.APPROVED.value] == len(sources) and not blocked
         expected = None
-        if complete:
-            translations = {s: units[s].target for s in sources}
+        if complete and translations is not None:
             expected = render(doc, translations, {TRANSLATION_KEY: slug, SOURCE_HASH_FIELD: current_hash})
         page_text = read_text(page_path)[0] if page_path.is_file() else None
         page = page_status(page_text, expected, current_hash)
