@@ -17,10 +17,12 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.test_cli import run
-from translate import po
+from translate import po, review
 from translate.fileio import write_pieces_if_changed
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 from translate.po import render_catalog, render_pieces, save_catalog
+from translate.project import Project
+from translate.review import queue, queue_stream
 
 OLD_TEXTS = st.one_of(
     st.none(),
@@ -111,3 +113,61 @@ def test_review_list_json_prints_the_list_json_prints(runner: CliRunner, tmp_pat
     (root / "po" / "en" / "care.po").unlink()
     code, out = run(runner, root, "review", "list", "--json")
     assert (code, out) == (0, "[]\n")
+
+
+KEPT = """
+msgctxt "button"
+msgid "{source}"
+msgstr "Sunscreen!"
+"""
+
+
+def review_site(tmp_path: Path, runner: CliRunner) -> Project:
+    """Two articles in two languages: untranslated, drafts with and without errors, an approved unit
+    with an error (publish refuses it), an entry with a context next to a unit with the same msgid."""
+    articles = {
+        slug: "\n\n".join(f"{slug} 피부 관리 {n}회 안내입니다." for n in range(12)) + "\n"
+        for slug in ("b-care", "a-care")
+    }
+    settings = '[tool.translate]\nsource = "ko"\ntargets = ["en", "ja"]\n'
+    root = make_project(tmp_path, articles=articles, settings=settings)
+    assert run(runner, root, "extract")[0] == 0
+    project = Project.open(root)
+    for lang in ("en", "ja"):
+        for slug in articles:
+            path = project.po_path(lang, slug)
+            catalog = po.load_catalog(path, article=slug, lang=lang, source_lang="ko")
+            for n, unit in enumerate(catalog.units):
+                if n % 3 == 1:  # a draft, half of them missing the number (an error)
+                    unit.target, unit.state = f"Skin care guide, {n if n % 2 else 'no'} times.", State.DRAFT
+                elif n % 6 == 2:  # approved with an error
+                    unit.target, unit.state = "Skin care guide.", State.APPROVED
+            save_catalog(catalog, path)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(KEPT.format(source=catalog.units[1].source))
+    return project
+
+
+@pytest.mark.parametrize(
+    "options",
+    [{}, {"states": tuple(State)}, {"lang": "ja"}, {"article": "b-care"}, {"search": "관리 1", "states": tuple(State)}],
+    ids=["queue", "all", "one-language", "one-article", "search"],
+)
+def test_review_list_streamed_lists_what_the_queue_lists(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch, options: dict[str, object]
+) -> None:
+    project = review_site(tmp_path, runner)
+    expected = [item.as_json() for item in queue(project, **options)]  # type: ignore[arg-type]
+    assert len(expected) > 4 and any(row["kept"] for row in expected)
+    errors = [any(f["severity"] == "error" for f in row["findings"]) for row in expected]  # type: ignore[attr-defined]
+    assert True in errors and False in errors  # listed errors first
+    monkeypatch.setattr(review, "SPOOL_BATCH", 2)  # many batches in the temporary file
+    assert [item.as_json() for item in queue_stream(project, **options)] == expected  # type: ignore[arg-type]
+
+
+def test_review_list_streamed_fails_on_a_broken_file_before_listing_anything(tmp_path: Path, runner: CliRunner) -> None:
+    project = review_site(tmp_path, runner)
+    path = project.po_path("ja", "b-care")
+    path.write_text(path.read_text(encoding="utf-8") + 'msgid "broken\n', encoding="utf-8")
+    code, out = run(runner, project.root, "review", "list", "--json")
+    assert code == 2 and "b-care.po" in out and not out.startswith("[")

@@ -795,16 +795,18 @@ def review_list(
     ] = None,
 ) -> None:
     """List what awaits review (drafts with findings first)."""
-    from translate.review import QUEUE_STATES, queue
+    from translate.review import QUEUE_STATES, queue_stream
 
     states = state or (tuple(State) if all_states or search else QUEUE_STATES)  # a search: a concordance
-    items = queue(_project(ctx), lang, article, states, search=search or "")
+    items = queue_stream(_project(ctx), lang, article, states, search=search or "")
     if as_json:
         _echo_json_list({**i.as_json(), "previous_source": i.unit.previous_source} for i in items)
         return
+    count = 0
     for item in items:
         _show(item)
-    typer.echo(f"\n{_count(len(items), 'segment')}.")
+        count += 1
+    typer.echo(f"\n{_count(count, 'segment')}.")
 
 
 @review_app.command("approve")

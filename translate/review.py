@@ -4,22 +4,36 @@ from __future__ import annotations
 
 import getpass
 import hashlib
+import os
+import pickle
 import subprocess
+import tempfile
 from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 from translate import history
-from translate.approval import Checker, blocking, checks_of, file_time, open_findings, refresh, settled
+from translate.approval import (
+    Checker,
+    blocking,
+    checks_of,
+    file_time,
+    open_findings,
+    refresh,
+    refresh_unit,
+    settled,
+)
 from translate.errors import ConfigError, PerArticle, ReviewError
 from translate.markdown import collapse_spaces
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit, text_hash
-from translate.po import load_catalog, save_catalog
+from translate.po import load_catalog, read_units, save_catalog
 from translate.project import Project
-from translate.tm import Suggestion, attach_suggestions
+from translate.tm import Suggester, Suggestion, attach_suggestions
 from translate.worddiff import word_diff
 
 QUEUE_STATES = (State.DRAFT, State.REJECTED, State.UNTRANSLATED)
+SPOOL_BATCH = 1000  # queue items written to queue_stream's temporary file at a time
 
 
 @dataclass
@@ -148,14 +162,7 @@ def queue(
 
     wanted = set(states)
     per_article = PerArticle()
-    files = None
-    if search:  # only the PO files the index finds it in are read
-        from translate.index import Query, SegmentIndex
-
-        with SegmentIndex.open(project) as index:
-            index.refresh()
-            query = Query(article=article or "", lang=lang or "", state="all", text=search)
-            files = sorted({(k[0], k[1]) for k in index.keys(query)})
+    files = _files(project, lang, article, search) if search else None  # only the PO files the index finds it in
     items = [
         QueueItem(c.article, c.lang, u, kept=kept.get(u.source, []))
         for c, _ in _catalogs(project, lang, article, per_article, files)
@@ -167,6 +174,80 @@ def queue(
     if suggest:
         attach_suggestions(project, items)
     return sorted(items, key=lambda i: (not _has_error(open_findings(i.unit)), i.article, i.lang))
+
+
+def queue_stream(
+    project: Project,
+    lang: str | None = None,
+    article: str | None = None,
+    states: Iterable[State] = QUEUE_STATES,
+    *,
+    search: str = "",
+) -> Iterator[QueueItem]:
+    """:func:`queue`'s items (with their suggestions) in its order, for a listing of any size: each PO
+    file is read one unit at a time and the items wait in a temporary file, not in memory, until every
+    file was read (a file that cannot be read fails the listing before any item is given)."""
+    from translate.index import matches
+
+    wanted = set(states)
+    per_article = PerArticle()
+    checker = Checker(project)
+    suggester = Suggester(project)
+    kept: dict[tuple[str, str], dict[str, list[KeptEntry]]] = {}
+    places: dict[tuple[bool, str, str], list[int]] = {}  # (no error, article, lang) -> where its batches are
+    with tempfile.TemporaryFile() as spool:
+        for target, slug in _files(project, lang, article, search):
+            path = project.po_path(target, slug)
+            if not path.exists():
+                continue
+            with per_article.article():
+                catalog, units = read_units(path, article=slug, lang=target, source_lang=project.settings.source)
+                when = file_time(path)
+                batches: dict[bool, list[QueueItem]] = {True: [], False: []}
+                for unit in units:
+                    if unit.obsolete:
+                        continue
+                    refresh_unit(unit, target, checker, when)
+                    listed = unit.state in wanted or blocking(unit)
+                    if listed and (not search or matches(search, unit.source, unit.target)):
+                        item = QueueItem(slug, target, unit)
+                        suggester.attach([item])
+                        batch = batches[not _has_error(open_findings(unit))]
+                        batch.append(item)
+                        if len(batch) >= SPOOL_BATCH:
+                            _spool(spool, batch, places.setdefault((batch is batches[True], slug, target), []))
+                for no_error, batch in batches.items():
+                    _spool(spool, batch, places.setdefault((no_error, slug, target), []))
+                if catalog.kept:
+                    kept[(slug, target)] = _kept_by_source(catalog)
+        per_article.raise_errors()
+        for key in sorted(places):
+            for offset in places[key]:
+                spool.seek(offset)
+                for item in pickle.load(spool):
+                    item.kept = kept.get((item.article, item.lang), {}).get(item.unit.source, [])
+                    yield item
+
+
+def _spool(spool: IO[bytes], items: list[QueueItem], offsets: list[int]) -> None:
+    """Write items at the end of the spool file, noting where."""
+    if items:
+        spool.seek(0, os.SEEK_END)
+        offsets.append(spool.tell())
+        pickle.dump(items, spool, protocol=pickle.HIGHEST_PROTOCOL)
+        items.clear()
+
+
+def _files(project: Project, lang: str | None, article: str | None, search: str) -> list[tuple[str, str]]:
+    """The (language, article) PO files a queue reads: with a search, only those the index finds it in."""
+    if not search:
+        return [(target, slug) for target in project.languages(lang) for slug in project.articles(article)]
+    from translate.index import Query, SegmentIndex
+
+    with SegmentIndex.open(project) as index:
+        index.refresh()
+        query = Query(article=article or "", lang=lang or "", state="all", text=search)
+        return sorted({(k[0], k[1]) for k in index.keys(query)})
 
 
 def _kept_by_source(catalog: Catalog) -> dict[str, list[KeptEntry]]:

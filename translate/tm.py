@@ -23,7 +23,7 @@ from translate import __version__
 from translate.errors import InputError
 from translate.fileio import atomic_write, open_regular
 from translate.model import State, Unit, normalize_text, segment_id
-from translate.po import load_catalog
+from translate.po import read_units
 from translate.project import Project, locked
 from translate.worddiff import word_diff
 
@@ -46,15 +46,12 @@ def approved_entries(project: Project, lang: str) -> Iterator[MemoryEntry]:
     """Approved translations anywhere in the project (obsolete entries too), article by article.
     A PO file that cannot be read adds nothing here; the command that works on it reports it."""
     for slug in project.articles():
-        try:
-            catalog = load_catalog(
-                project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source
-            )
+        _, units = read_units(project.po_path(lang, slug), article=slug, lang=lang, source_lang=project.settings.source)
+        try:  # the units of a large file are read one at a time; a file with an error adds nothing
+            entries = [MemoryEntry(u.source, u.target) for u in units if u.state is State.APPROVED and u.target]
         except InputError:
             continue
-        for unit in catalog.units:
-            if unit.state is State.APPROVED and unit.target:
-                yield MemoryEntry(unit.source, unit.target)
+        yield from entries
 
 
 def tm_folder(project: Project) -> Path:
@@ -312,10 +309,23 @@ class _HasSuggestions(Protocol):
 
 def attach_suggestions(project: Project, items: Sequence[_HasSuggestions]) -> None:
     """Give every queue item that is not approved its fuzzy memory matches."""
-    indexes: dict[str, FuzzyIndex] = {}
-    for item in items:
-        if item.unit.state is State.APPROVED:
-            continue
-        if item.lang not in indexes:
-            indexes[item.lang] = FuzzyIndex(memory_entries(project, item.lang), project.settings.fuzzy_threshold)
-        item.suggestions = indexes[item.lang].suggest(item.unit)
+    Suggester(project).attach(items)
+
+
+class Suggester:
+    """Gives queue items their fuzzy memory matches, each language's memory read on first use (so
+    items may come a few at a time)."""
+
+    def __init__(self, project: Project) -> None:
+        self.project = project
+        self._indexes: dict[str, FuzzyIndex] = {}
+
+    def attach(self, items: Iterable[_HasSuggestions]) -> None:
+        """Give every item that is not approved its fuzzy memory matches."""
+        for item in items:
+            if item.unit.state is State.APPROVED:
+                continue
+            if item.lang not in self._indexes:
+                memory = memory_entries(self.project, item.lang)
+                self._indexes[item.lang] = FuzzyIndex(memory, self.project.settings.fuzzy_threshold)
+            item.suggestions = self._indexes[item.lang].suggest(item.unit)
