@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from unittest.mock import patch
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,8 +18,9 @@ from typer.testing import CliRunner
 
 from tests.conftest import make_project
 from tests.test_cli import run
-from translate import po, review
-from translate.fileio import write_pieces_if_changed
+from translate import fileio, po, review
+from translate.errors import InputError
+from translate.fileio import read_lines, read_text, write_pieces_if_changed
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 from translate.po import render_catalog, render_pieces, save_catalog
 from translate.project import Project
@@ -171,3 +173,34 @@ def test_review_list_streamed_fails_on_a_broken_file_before_listing_anything(tmp
     path.write_text(path.read_text(encoding="utf-8") + 'msgid "broken\n', encoding="utf-8")
     code, out = run(runner, project.root, "review", "list", "--json")
     assert code == 2 and "b-care.po" in out and not out.startswith("[")
+
+
+FILE_BYTES = st.one_of(
+    st.lists(st.sampled_from(["a", "\n", "\r\n", "\r", "가", "\ufeff", "\u2028", " "]), max_size=20).map(
+        lambda pieces: "".join(pieces).encode("utf-8")
+    ),
+    st.lists(
+        st.sampled_from(
+            [b"a", b"\n", b"\xef\xbb\xbf", b"\xea\xb0\x80", b"\xea", b"\xb0", b"\x00", b"\xff\xfe", b"\xb0\xa1"]
+        ),
+        max_size=12,
+    ).map(b"".join),
+)
+
+
+def read_outcome(read: object, path: Path) -> object:
+    try:
+        return list(read(path))  # type: ignore[operator]
+    except InputError as exc:
+        return ("error", str(exc), exc.line)
+
+
+@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(content=FILE_BYTES, block=st.integers(1, 5))
+def test_a_large_file_read_line_by_line_reads_as_read_text(tmp_path: Path, content: bytes, block: int) -> None:
+    path = tmp_path / "a.po"
+    path.write_bytes(content)
+    expected = read_outcome(lambda p: read_text(p)[0].split("\n"), path)
+    assert read_outcome(read_lines, path) == expected  # a small file: read whole
+    with patch.object(fileio, "WHOLE_FILE", 0), patch.object(fileio, "READ_BLOCK", block):
+        assert read_outcome(read_lines, path) == expected  # as a large one: in blocks of a few bytes

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.bad_input.cases import CASES
-from translate import po
+from translate import fileio, po
 from translate.errors import InputError
 from translate.fileio import read_text
 from translate.model import Catalog, KeptEntry, Unit
@@ -135,9 +135,13 @@ def ours(path: Path) -> Catalog:
 
 
 def streamed(path: Path) -> Catalog:
-    """read_units on a file it reads one unit at a time (as it reads a large one)."""
+    """read_units on a file it reads one unit at a time, line by line (as it reads a large one)."""
     catalog, units = read_units(path, article="a", lang="en", source_lang="ko")
-    with patch.object(po, "STREAMED_TEXT", 0):
+    with (
+        patch.object(po, "STREAMED_BYTES", 0),
+        patch.object(fileio, "WHOLE_FILE", 0),
+        patch.object(fileio, "READ_BLOCK", 7),
+    ):
         catalog.units = list(units)
     return catalog
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import fcntl
 import itertools
@@ -271,6 +272,99 @@ def read_text(path: Path, encoding: str | None = None) -> tuple[str, str, bool]:
         raise InputError(f"the file is not valid UTF-8.{hint}", path=path, line=line) from None
     newline = "\r\n" if "\r\n" in text else "\n"
     return text.replace("\r\n", "\n"), newline, bom
+
+
+# Bytes: a larger file is read by read_lines a block at a time, never whole in memory.
+WHOLE_FILE = 1 << 20
+READ_BLOCK = 1 << 20
+
+
+def read_lines(path: Path) -> Iterable[str]:
+    """The lines of a UTF-8 text file, ``read_text(path)[0].split("\\n")`` (that list, for a small
+    file), with read_text's errors (raised before the first line). A large file is checked in one pass
+    over its bytes, then read again line by line: its text is never whole in memory."""
+    with open_regular(path) as handle:
+        size = os.fstat(handle.fileno()).st_size
+    if size < WHOLE_FILE:
+        return read_text(path)[0].split("\n")
+    _check_utf8(path)
+    return _utf8_lines(path)
+
+
+def _check_utf8(path: Path) -> None:
+    """read_text's checks of a file, made a block at a time: UTF-16, binary, valid UTF-8."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    error: tuple[int, int] | None = None  # the first invalid byte's offset (after a BOM) and line
+    newlines = 0
+    read = 0  # bytes handed to the decoder
+    with open_regular(path) as handle:
+        first = handle.read(max(READ_BLOCK, 5))  # enough for a BOM and a UTF-16 one
+        data = first[3:] if first.startswith(b"\xef\xbb\xbf") else first
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            raise InputError(
+                'the file is UTF-16 encoded; save it as UTF-8 (any editor\'s "Save as" offers it).', path=path
+            )
+        data = data or handle.read(READ_BLOCK)
+        while data:
+            if b"\x00" in data:
+                raise InputError(
+                    "this is a binary file, not a text article; remove it or move it out of the folder.", path=path
+                )
+            if error is None:
+                pending = len(decoder.getstate()[0])
+                try:
+                    decoder.decode(data)
+                except UnicodeDecodeError as exc:
+                    at = exc.start - pending  # in data (a character begun in the block before: negative)
+                    error = (read + at, newlines + data.count(b"\n", 0, max(at, 0)) + 1)
+            newlines += data.count(b"\n")
+            read += len(data)
+            data = handle.read(READ_BLOCK)
+        if error is None:
+            try:
+                decoder.decode(b"", final=True)
+            except UnicodeDecodeError as exc:
+                error = (read - len(decoder.getstate()[0]) + exc.start, newlines + 1)
+    if error is not None:
+        hint = ""
+        if _decodes(path, "cp949"):
+            hint = (
+                " It looks like Korean legacy encoding (CP949/EUC-KR): run the command with --encoding cp949, "
+                "or convert the file with `iconv -f cp949 -t utf-8`."
+            )
+        raise InputError(f"the file is not valid UTF-8.{hint}", path=path, line=error[1])
+
+
+def _decodes(path: Path, encoding: str) -> bool:
+    """Whether the file (after a UTF-8 BOM) is valid in ``encoding``."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    with open_regular(path) as handle:
+        data = handle.read(max(READ_BLOCK, 3))
+        data = (data[3:] if data.startswith(b"\xef\xbb\xbf") else data) or handle.read(READ_BLOCK)
+        try:
+            while data:
+                decoder.decode(data)
+                data = handle.read(READ_BLOCK)
+            decoder.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def _utf8_lines(path: Path) -> Iterator[str]:
+    """The lines of a file already checked (UTF-8, no NUL), without their LF (and a CR before it)."""
+    with open_regular(path) as handle:
+        ended = True  # an empty file, or one ending with LF, has an empty last line
+        for number, raw in enumerate(handle):
+            line = raw.decode("utf-8")
+            if number == 0 and line.startswith("\ufeff"):
+                line = line[1:]
+            ended = line.endswith("\n")
+            if ended:
+                line = line[:-2] if line.endswith("\r\n") else line[:-1]
+            yield line
+        if ended:
+            yield ""
 
 
 LOCK_FILE = ".translate.lock"

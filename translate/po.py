@@ -19,14 +19,14 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import polib
 
 from translate import __version__
 from translate.errors import InputError
-from translate.fileio import WriteBatch, atomic_write, read_text, write_pieces_if_changed
+from translate.fileio import WriteBatch, atomic_write, read_lines, write_pieces_if_changed
 from translate.history import comment_lines, rejects
 from translate.model import Catalog, Finding, KeptEntry, Severity, State, Unit
 
@@ -99,12 +99,12 @@ def load_catalog(path: Path, *, article: str, lang: str, source_lang: str) -> Ca
     The entries are read as polib reads them (:func:`_entries`), each made a unit as it is read."""
     catalog = Catalog(article=article, lang=lang, source_lang=source_lang)
     if path.exists():
-        catalog.units = _all_units(read_text(path)[0], path, catalog)
+        catalog.units = _all_units(_Source(path), catalog)
     return catalog
 
 
-# Characters of PO text: a file this large or larger is read by read_units one unit at a time.
-STREAMED_TEXT = 4_000_000
+# Bytes: a PO file this large or larger is read by read_units one unit at a time.
+STREAMED_BYTES = 4_000_000
 
 
 def read_units(path: Path, *, article: str, lang: str, source_lang: str) -> tuple[Catalog, Iterator[Unit]]:
@@ -119,18 +119,35 @@ def read_units(path: Path, *, article: str, lang: str, source_lang: str) -> tupl
 def _read_units(path: Path, catalog: Catalog) -> Iterator[Unit]:
     if not path.exists():
         return
-    text = read_text(path)[0]
-    if len(text) < STREAMED_TEXT:
-        yield from _all_units(text, path, catalog)
+    source = _Source(path)
+    if path.stat().st_size < STREAMED_BYTES:
+        yield from _all_units(source, catalog)
     else:  # which entry is the header must be known before the first unit goes out
-        yield from _units(text, path, catalog, _header_line(text, path))
+        yield from _units(source, catalog, _header_line(source))
 
 
-def _all_units(text: str, path: Path, catalog: Catalog) -> list[Unit]:
+class _Source:
+    """A PO file's lines, read again from the file each time they are asked for (a large file's text
+    is never whole in memory: see :func:`translate.fileio.read_lines`)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lines: list[str] | None = None
+
+    def lines(self) -> Iterable[str]:
+        if self._lines is not None:
+            return self._lines
+        lines = read_lines(self.path)
+        if isinstance(lines, list):  # a small file, read whole: kept for the next pass
+            self._lines = lines
+        return lines
+
+
+def _all_units(source: _Source, catalog: Catalog) -> list[Unit]:
     try:
-        return list(_units(text, path, catalog, _FIRST))
+        return list(_units(source, catalog, _FIRST))
     except _Ambiguous:  # several entries could be the header: find which one polib takes
-        return list(_units(text, path, catalog, _header_line(text, path)))
+        return list(_units(source, catalog, _header_line(source)))
 
 
 _FIRST = -1  # the first active entry without msgid is the header (unless there are several: _Ambiguous)
@@ -140,13 +157,13 @@ class _Ambiguous(Exception):
     """A second active entry without msgid: which one is the header is known only at the end."""
 
 
-def _header_line(text: str, path: Path) -> int | None:
+def _header_line(source: _Source) -> int | None:
     """The line (polib's ``linenum``) of the entry polib takes as the file's header and removes: the
     active entries without msgid are looked at (its ``find("")``, then ``remove``)."""
     try:
-        candidates = [entry for entry in _entries(text, path) if not entry.msgid and not entry.obsolete]
+        candidates = [e for e in _entries(source.lines(), source.path) if not e.msgid and not e.obsolete]
     except _ParseError as exc:
-        raise _input_error(exc, path) from None
+        raise _input_error(exc, source.path) from None
     if not candidates:
         return None
     found = candidates[0]
@@ -155,9 +172,10 @@ def _header_line(text: str, path: Path) -> int | None:
     return next(entry for entry in candidates if _polib_equal(entry, found)).linenum
 
 
-def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> Iterator[Unit]:
+def _units(source: _Source, catalog: Catalog, header_line: int | None) -> Iterator[Unit]:
     """The units of PO text, as load_catalog lists them; ``catalog`` gets the headers (of the entry at
     ``header_line``, or of the first one without msgid with ``_FIRST``) and the kept entries."""
+    path = source.path
     active: set[str] = set()  # the msgids seen, by kind: a msgid twice in one kind is an error
     obsolete: set[str] = set()
     with_context: set[tuple[str, str, bool]] = set()
@@ -165,11 +183,11 @@ def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> 
     header: _Entry | None = None
     others: list[_Entry] = []
     waiting: list[int] = []  # the kept entries (by line) whose end is the start of the next entry
-    following: dict[int, int] = {}  # a kept entry's line -> the offset where the next entry starts
+    following: dict[int, int] = {}  # a kept entry's line -> the line where the next entry starts
     skipped: list[_Entry] = []  # obsolete fuzzy entries without a msgid: polib lists them again, last
     places: dict[str, str] = {}  # one string for each file named in locations
     try:
-        for entry in _entries(text, path):
+        for entry in _entries(source.lines(), path):
             if not entry.msgid and not entry.obsolete and header is None:
                 if header_line == _FIRST or entry.linenum == header_line:
                     header = entry  # polib's metadata entry, not a unit; an entry before it ends after it
@@ -178,7 +196,7 @@ def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> 
                 raise _Ambiguous
             if entry.linenum:
                 for number in waiting:
-                    following[number] = entry.offset
+                    following[number] = entry.linenum
                 waiting.clear()
             if not entry.msgid and "fuzzy" in entry.flags:
                 if entry.obsolete:
@@ -204,7 +222,7 @@ def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> 
     metadata = _metadata(header.msgstr) if header is not None else {}
     plural_forms = metadata.get("Plural-Forms")
     if plural_forms is not None and not _PLURAL_FORMS_RE.match(plural_forms):
-        line = next((n for n, text_line in enumerate(text.split("\n"), 1) if "Plural-Forms:" in text_line), None)
+        line = next((n for n, text_line in enumerate(source.lines(), 1) if "Plural-Forms:" in text_line), None)
         raise InputError(
             f"the Plural-Forms header {plural_forms!r} is not valid (expected like "
             f"{DEFAULT_PLURAL_FORMS!r}); fix or delete that header line.",
@@ -222,7 +240,7 @@ def _units(text: str, path: Path, catalog: Catalog, header_line: int | None) -> 
         if entry.msgid not in obsolete if entry.msgctxt is None else key not in with_context:
             yield _unit_from_entry(entry, places)
     catalog.metadata = metadata
-    catalog.kept = [_kept(entry, text, following.get(entry.linenum, len(text))) for entry in others]
+    catalog.kept = _kept(others, following, source)
 
 
 def _input_error(exc: _ParseError, path: Path) -> InputError:
@@ -260,18 +278,32 @@ def _metadata(msgstr: str) -> dict[str, str]:
     return metadata
 
 
-def _kept(entry: _Entry, text: str, end: int) -> KeptEntry:
-    """An entry translate does not manage, as the lines it has in the file: from its first line to
-    the first line of the next entry (``end``), blank lines at the end left out."""
-    if entry.linenum:
-        block = text[entry.offset : end].split("\n")
-        while block and not block[-1].strip():
-            block.pop()
-        raw = "\n".join(block)
-    else:  # the first entry of the file (polib gives it no line): as polib writes it
-        raw = entry.as_polib().__unicode__(WRAP_WIDTH).rstrip("\n")
-    plural = entry.msgid_plural or None
-    return KeptEntry(raw, entry.msgid, entry.msgctxt, plural, bool(entry.obsolete), entry.linenum)
+def _kept(entries: list[_Entry], following: dict[int, int], source: _Source) -> list[KeptEntry]:
+    """The entries translate does not manage, each as the lines it has in the file: from its first line
+    to the first line of the next entry (``following``), blank lines at the end left out."""
+    blocks: dict[int, list[str]] = {entry.linenum: [] for entry in entries if entry.linenum}
+    if blocks:
+        starts = sorted(blocks)
+        at = 0  # the entry whose lines come next
+        for number, line in enumerate(source.lines(), 1):
+            while at < len(starts) and number >= following.get(starts[at], number + 1):
+                at += 1
+            if at == len(starts):
+                break
+            if number >= starts[at]:
+                blocks[starts[at]].append(line)
+    kept = []
+    for entry in entries:
+        if entry.linenum:
+            block = blocks[entry.linenum]
+            while block and not block[-1].strip():
+                block.pop()
+            raw = "\n".join(block)
+        else:  # the first entry of the file (polib gives it no line): as polib writes it
+            raw = entry.as_polib().__unicode__(WRAP_WIDTH).rstrip("\n")
+        plural = entry.msgid_plural or None
+        kept.append(KeptEntry(raw, entry.msgid, entry.msgctxt, plural, bool(entry.obsolete), entry.linenum))
+    return kept
 
 
 class _Entry:
@@ -280,10 +312,10 @@ class _Entry:
 
     __slots__ = (
         "comment", "flags", "linenum", "msgctxt", "msgid", "msgid_plural", "msgstr", "msgstr_plural", "obsolete",
-        "occurrences", "offset", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "tcomment",
+        "occurrences", "previous_msgctxt", "previous_msgid", "previous_msgid_plural", "tcomment",
     )  # fmt: skip
 
-    def __init__(self, linenum: int, offset: int) -> None:
+    def __init__(self, linenum: int) -> None:
         self.msgid = ""
         self.msgstr = ""
         self.msgid_plural = ""
@@ -298,7 +330,6 @@ class _Entry:
         self.previous_msgctxt: str | None = None
         self.obsolete = 0
         self.linenum = linenum  # the entry's first line (0 for the first entry of a file, as polib counts)
-        self.offset = offset  # where that line starts in the text
 
     def as_polib(self) -> polib.POEntry:
         """The same entry as polib's object (for polib's writer)."""
@@ -350,17 +381,6 @@ def _unescape(text: str) -> str:
     return polib.unescape(text) if "\\" in text else text
 
 
-def _lines(text: str) -> Iterator[tuple[int, str]]:
-    """Each line of text (ended at LF only) with the offset where it starts: ``text.split("\\n")``
-    without a list of every line."""
-    start = 0
-    find = text.find
-    while (end := find("\n", start)) >= 0:
-        yield start, text[start:end]
-        start = end + 1
-    yield start, text[start:]
-
-
 def _syntax_error(path: Path, number: int) -> InputError:
     return InputError(
         "this line is not valid PO syntax (a keyword with a quoted string, or a quoted "
@@ -370,7 +390,7 @@ def _syntax_error(path: Path, number: int) -> InputError:
     )
 
 
-def _entries(text: str, path: Path) -> Iterator[_Entry]:
+def _entries(lines: Iterable[str], path: Path) -> Iterator[_Entry]:
     """The entries of PO text, one at a time, exactly as polib's parser reads them (its state machine,
     ported), in file order; polib's metadata entry among them.
 
@@ -378,12 +398,12 @@ def _entries(text: str, path: Path) -> Iterator[_Entry]:
     the first such line is the error, else the first error polib's parser would raise."""
     number = 0
     state = "st"
-    entry = _Entry(0, 0)
+    entry = _Entry(0)
     tokens: list[str] = []
     failed: _ParseError | None = None
     plural_index = 0
     match_line = _PO_LINE_RE.match
-    for offset, raw in _lines(text):
+    for raw in lines:
         number += 1
         line = raw.strip()
         if not line:
@@ -492,7 +512,7 @@ def _entries(text: str, path: Path) -> Iterator[_Entry]:
                 continue  # a continuation keeps the state
             if state in ("ms", "mx") and symbol not in ("mp", "ms", "mx"):  # a new entry starts
                 yield entry
-                entry = _Entry(number, offset)
+                entry = _Entry(number)
             if following == "he":
                 pass  # a comment before the first entry: the file's header, which translate does not keep
             elif symbol == "tc":
