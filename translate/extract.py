@@ -147,9 +147,10 @@ def merge_segments(catalog: Catalog, segments: tuple[Segment, ...], location: st
     for segment in segments:
         unit = units.get(segment.source)
         if unit is None:
-            previous = old.get(segment.source)
+            previous = old.pop(segment.source, None)  # the rest of old: what left the article
             if previous is not None:
                 unit = previous
+                unit.source = segment.source  # the same text: the PO file's copy of it can go
                 if unit.state is State.APPROVED:
                     unit.previous_source = None  # reviewed: the change was seen
             elif segment.source in similar:

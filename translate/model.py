@@ -46,7 +46,7 @@ def text_hash(text: str) -> str:
     return hashlib.sha1(normalize_text(text).encode("utf-8")).hexdigest()[:8]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Span:
     """A half-open character range [start, end) in a document's text."""
 
@@ -54,7 +54,7 @@ class Span:
     end: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Segment:
     """One translatable unit of a source document and where it sits in the document.
 
@@ -72,7 +72,7 @@ class Segment:
         return segment_id(self.source)
 
 
-@dataclass
+@dataclass(slots=True)
 class Unit:
     """One entry of a translation catalogue: a source segment and its translation state."""
 
