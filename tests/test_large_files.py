@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from pathlib import Path
 from unittest.mock import patch
 
@@ -204,3 +205,41 @@ def test_a_large_file_read_line_by_line_reads_as_read_text(tmp_path: Path, conte
     assert read_outcome(read_lines, path) == expected  # a small file: read whole
     with patch.object(fileio, "WHOLE_FILE", 0), patch.object(fileio, "READ_BLOCK", block):
         assert read_outcome(read_lines, path) == expected  # as a large one: in blocks of a few bytes
+
+
+def test_every_command_reads_and_writes_a_large_file_as_a_small_one(
+    tmp_path: Path, runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each command run twice on the same project: as it runs on ordinary files, and with every file
+    taken for a large one (PO files read line by line, units one at a time, written in pieces)."""
+    project = review_site(tmp_path / "site", runner)
+    source = project.root / "content" / "ko" / "a-care.md"
+    source.write_text(source.read_text(encoding="utf-8") + "\n새로 추가된 5회 안내 문장입니다.\n", encoding="utf-8")
+    commands = [
+        ("status", "--json"),
+        ("check", "--json"),
+        ("review", "list", "--json"),
+        ("review", "list", "--all"),
+        ("publish",),
+        ("extract",),
+        ("status", "--json"),
+        ("review", "list", "--search", "관리 1"),
+    ]
+    results: list[list[object]] = []
+    for large in (False, True):
+        root = tmp_path / f"copy-{large}"
+        shutil.copytree(project.root, root)
+        with monkeypatch.context() as patched:
+            if large:
+                patched.setattr(po, "STREAMED_BYTES", 0)
+                patched.setattr(po, "STREAMED_ENTRIES", 0)
+                patched.setattr(fileio, "WHOLE_FILE", 0)
+                patched.setattr(fileio, "READ_BLOCK", 64)
+                patched.setattr(review, "SPOOL_BATCH", 3)
+            outputs: list[object] = [run(runner, root, *command) for command in commands]
+        outputs.append(sorted((p.relative_to(root).as_posix(), p.read_bytes()) for p in (root / "po").rglob("*.po")))
+        results.append([str(output).replace(str(root), "ROOT") for output in outputs])
+    assert results[0] == results[1]
+    listed = json.loads(run(runner, tmp_path / "copy-True", "review", "list", "--json")[1])
+    assert {"draft", "untranslated"} <= {row["state"] for row in listed}
+    assert "새로 추가된".encode() in (tmp_path / "copy-True" / "po" / "ja" / "a-care.po").read_bytes()
