@@ -17,8 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from tests.conftest import make_project
-from tests.test_cli import run
+from tests.helpers import make_project, run
 from translate import fileio, po, review
 from translate.errors import InputError
 from translate.fileio import read_lines, read_text, write_pieces_if_changed
