@@ -41,15 +41,10 @@ from translate.render import render, render_with_spans, shortcode_pipe_errors
 #: po-line-separator, link/image/reference titles, footnote, html-text, html-attribute,
 #: shortcode-param and front-matter-key-path are fixed; so are the new reference-label,
 #: table-backslash-pipe, table-in-quote, shortcode-multiline, shortcode-in-html,
-#: multiline-code-in-container, publish-line-separator, table-image-alt-pipe, code-span-block-start
-#: and setext-table, and table-shortcode-pipe is refused (publish names the line: no escape works
-#: for both Hugo and Markdown).
-KNOWN_BROKEN: frozenset[str] = frozenset(
-    {
-        # new, found by this test:
-        "table-cell-nel",
-    }
-)
+#: multiline-code-in-container, publish-line-separator, table-image-alt-pipe, code-span-block-start,
+#: setext-table and table-cell-nel, and table-shortcode-pipe is refused (publish names the line: no
+#: escape works for both Hugo and Markdown).
+KNOWN_BROKEN: frozenset[str] = frozenset()
 
 #: What each switch leaves out (fixed ones stay listed: their examples are regression tests).
 KNOWN_BROKEN_WHY: dict[str, str] = {

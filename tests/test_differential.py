@@ -199,6 +199,7 @@ CASES = [
     _case("table-shortcode-pipe", '| 가 | 나 |\n|---|---|\n| 다 | {{< figure src="/a.jpg" alt="시술" >}} 라 |\n', "| "),
     _case("table-in-quote", "> | 가 | 나 |\n> |---|---|\n> | 다 | 라 |\n"),
     _case("table-cell-nel", "| 가 | 나 |\n|---|---|\n| \x85관리는 <b>설명</b> | 다 |\n"),
+    _case("table-cell-nel-cli", "| 가 | 나 |\n|---|---|\n| 관리는 <b>설명</b>\x85 | \x85`x` 다 |\n", "| ", cli=True),
 ]
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from markdown_it import MarkdownIt
+from markdown_it.common import utils as _mdit_utils
 from markdown_it.common.html_re import HTML_TAG_RE, attr_name, attr_value
 from markdown_it.common.utils import isMdAsciiPunct, isPunctChar, isWhiteSpace, normalizeReference
 from markdown_it.parser_inline import ParserInline
@@ -191,6 +192,9 @@ _TASK_RE = re.compile(r"\[[ xX]\][ \t]+")  # a GFM task list item's check box
 _TITLE_OPENER = {'"': '"', "'": "'", ")": "("}
 # The label of a full reference link or image in a segment's text: [text][label]
 _FULL_REFERENCE_RE = re.compile(r"\]\[((?:[^\[\]\\]|\\.)+)\]")
+# How the table rule trims a row and its cells: markdown-it-py 4.3+ keeps U+0085 and U+001C-U+001F
+# (CommonMark white space only), older versions strip what str.strip() strips.
+_table_trim: Callable[[str], str] = getattr(_mdit_utils, "mdTrim", str.strip)
 
 
 class _Unlocatable(Exception):
@@ -491,7 +495,7 @@ def _inline_view(text: str, line_starts: list[int], token: Token, first_line: in
 def _split_row(line: str) -> list[tuple[int, int]]:
     """Cell ranges of a GFM table row: split on pipes that are not escaped."""
     bounds = [i for i, ch in enumerate(line) if ch == "|" and (i == 0 or line[i - 1] != "\\")]
-    stripped = line.strip()
+    stripped = _table_trim(line)
     edges = [-1, *bounds, len(line)]
     cells = [(edges[k] + 1, edges[k + 1]) for k in range(len(edges) - 1)]
     if stripped.startswith("|"):
@@ -530,8 +534,8 @@ def _cell_view(text: str, line_starts: list[int], token: Token, line_no: int) ->
         raise _Unlocatable
     a, b = cells[column]
     raw = line[a:b]
-    lead = len(raw) - len(raw.lstrip())
-    content = raw.strip()
+    content = _table_trim(raw)
+    lead = raw.find(content) if content else 0
     return _View(content, (0,), (start + a + lead,))
 
 
