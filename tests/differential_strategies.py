@@ -278,7 +278,8 @@ class _Gen:
             if "multiline-code-in-container" in self.broken:  # nor inside an HTML tag or a link's (url "title")
                 text = _TAG_OR_LINK_TAIL_RE.sub(lambda m: m.group().replace(" ", "\0"), text)
             words = text.split(" ")
-            text = "".join(w + ("\n" if self.draw(st.integers(0, 3)) == 3 else " ") for w in words[:-1]) + words[-1]
+            newline = "\n" + self.pick(["", "", "  ", "\t"])  # a continuation line may be indented (a shortcode's too)
+            text = "".join(w + (newline if self.draw(st.integers(0, 3)) == 3 else " ") for w in words[:-1]) + words[-1]
         return "\n".join(line for line in text.split("\n") if line.strip()).strip("\n ").replace("\0", " ")
 
     def phrase_on_a_line(self) -> str:

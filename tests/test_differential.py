@@ -199,6 +199,8 @@ CASES = [
     _case("table-shortcode-pipe", '| 가 | 나 |\n|---|---|\n| 다 | {{< figure src="/a.jpg" alt="시술" >}} 라 |\n', "| "),
     _case("table-in-quote", "> | 가 | 나 |\n> |---|---|\n> | 다 | 라 |\n"),
     _case("table-cell-nel", "| 가 | 나 |\n|---|---|\n| \x85관리는 <b>설명</b> | 다 |\n"),
+    _case("shortcode-indented-line", '가 `x` {{< ref\n  "care.md" >}} 2주를 `y` 중요합니다.\n'),
+    _case("shortcode-indented-line-in-list", '* 관리\n  > 확인 {{<\n  ref "care.md" >}} 2주를 중요합니다.\n', cli=True),
     _case("table-cell-nel-cli", "| 가 | 나 |\n|---|---|\n| 관리는 <b>설명</b>\x85 | \x85`x` 다 |\n", "| ", cli=True),
 ]
 

@@ -667,6 +667,7 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
     stack: list[tuple[int, Token]] = []
     pos = 0
     skip_until_close = False
+    masked = _mask_shortcodes(view)  # as the parser read it: a line break skips no space inside a shortcode
     for child in children:
         kind = child.type
         if skip_until_close:
@@ -684,7 +685,7 @@ def _scan(view: str, children: Sequence[Token]) -> list[_Piece]:
             if not view.startswith("\n", pos):
                 raise _Unlocatable
             pos += 1
-            while pos < len(view) and view[pos] in " \t":
+            while pos < len(view) and masked[pos] in " \t":
                 pos += 1
             pieces.append(_Piece("soft" if kind == "softbreak" else "hard", start, pos))
         elif kind == "code_inline":
