@@ -79,6 +79,16 @@ def test_the_judge_passes_a_good_page_and_names_each_kind_of_damage() -> None:
     assert "front matter keys added" in judge(SAMPLE, good, KEYS, {"translationKey": "care"})[0]
 
 
+def test_the_judge_reads_a_shortcode_over_two_lines_as_hugo_does() -> None:
+    # Hugo takes shortcodes out before Markdown: the line break in one is no structure of the page.
+    source = '관리 {{< figure src="/a.jpg"\nalt="시술 전후" >}} `x` 안내\n'
+    assert judge(source, 'Care {{< figure src="/a.jpg" alt="Before and after" >}} `x` guide\n', (), {}) == []
+    moved = 'Care {{< figure src="/b.jpg"\nalt="Before" >}} `x` guide\n'
+    assert "structure differs" in judge(source, moved, (), {})[0]
+    broken = 'Care {{< figure src="/a.jpg"\n\nalt="Before" >}} `x` guide\n'
+    assert "structure differs" in judge(source, broken, (), {})[0]
+
+
 # --- layer (a): the library, 1,000 articles -------------------------------------------------------
 
 
@@ -201,6 +211,17 @@ CASES = [
     _case("table-cell-nel", "| 가 | 나 |\n|---|---|\n| \x85관리는 <b>설명</b> | 다 |\n"),
     _case("shortcode-indented-line", '가 `x` {{< ref\n  "care.md" >}} 2주를 `y` 중요합니다.\n'),
     _case("shortcode-indented-line-in-list", '* 관리\n  > 확인 {{<\n  ref "care.md" >}} 2주를 중요합니다.\n', cli=True),
+    # a quoted value over two lines (Hugo refuses it): publish writes its translation on one line
+    _case(
+        "shortcode-value-two-lines",
+        '{{< figure src="/a.jpg" alt="탄력은\n시술은" >}} 주의사항! ` x ` 효과입니다.\n',
+        "> ",
+    ),
+    _case(
+        "shortcode-value-two-lines-in-quote",
+        '> 레이저. {{< figure src="/a.jpg" alt="시술은\n> 안면" >}}는 `x` 효과.\n',
+        "1. ",
+    ),
     _case("table-cell-nel-cli", "| 가 | 나 |\n|---|---|\n| 관리는 <b>설명</b>\x85 | \x85`x` 다 |\n", "| ", cli=True),
 ]
 
