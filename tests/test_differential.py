@@ -222,6 +222,8 @@ CASES = [
         '> 레이저. {{< figure src="/a.jpg" alt="시술은\n> 안면" >}}는 `x` 효과.\n',
         "1. ",
     ),
+    _case("html-text-autolink", "<div>\n효과는 <https://example.com/피부> 참고하세요.\n</div>\n"),
+    _case("html-text-autolink-cli", "<p>\n관리는 <https://example.com/피부> 1회입니다.\n</p>\n", cli=True),
     _case("table-cell-nel-cli", "| 가 | 나 |\n|---|---|\n| 관리는 <b>설명</b>\x85 | \x85`x` 다 |\n", "| ", cli=True),
 ]
 

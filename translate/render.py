@@ -60,7 +60,7 @@ def _body_text(segment: Segment, value: str, doc_text: str) -> str:
             if "\n" in code and (found := _find_code(original, code)):
                 value = value.replace(code, found[1])
     if segment.kind == "html-text":
-        return _html_text(value)
+        return _html_text(value, tuple(code for code in inline_codes(segment.source) if code.startswith("<")))
     if "|" in value:
         if segment.kind == "table-cell" or segment.line in _table_rows(doc_text):  # \| is | in a cell
             value = _UNESCAPED_PIPE_RE.sub(r"\\|", value)
@@ -160,16 +160,20 @@ def _find_code(original: str, code: str, start: int = 0) -> tuple[int, str] | No
     return (found.start(), found.group()) if found else None
 
 
-def _html_text(value: str) -> str:
-    """Text for raw HTML: & and < escaped where they would not read as text (tags stay tags)."""
+def _html_text(value: str, kept: tuple[str, ...] = ()) -> str:
+    """Text for raw HTML: & and < escaped where they would not read as text (tags stay tags, and so
+    does a <…> of the source's, kept: <https://…> is a tag to a browser, not an autolink)."""
     codes = _SHORTCODE_RE.findall(value) if "{{" in value else []
     if codes:  # a Hugo shortcode in the text stays as it is
         parts = _SHORTCODE_RE.split(value)
-        return "".join(_html_text(part) + (codes[i] if i < len(codes) else "") for i, part in enumerate(parts))
+        return "".join(_html_text(part, kept) + (codes[i] if i < len(codes) else "") for i, part in enumerate(parts))
     value = _BARE_AMPERSAND_RE.sub("&amp;", value)
     if "<" not in value:
         return value
-    return "".join("&lt;" if ch == "<" and not HTML_TAG_RE.match(value, i) else ch for i, ch in enumerate(value))
+    return "".join(
+        "&lt;" if ch == "<" and not HTML_TAG_RE.match(value, i) and not value.startswith(kept, i) else ch
+        for i, ch in enumerate(value)
+    )
 
 
 def _with_values(
