@@ -8,7 +8,8 @@ Source-side matching rules (Korean):
   but a term without a space never matches across one (피부 does not match ``피 부``).
 * A match starts a word (the previous character is not a letter or digit; a quote or bracket is
   fine) and the rest of its word is empty or a chain of particles, copulas and the plural 들
-  (특징은, 특징입니다, 피부과에서는). Derivational suffixes make a new word and do not match:
+  (특징은, 특징입니다, 피부과에서는), perhaps closed by an ending after which only 요 may come
+  (특징인데요, 부작용이니까, 피부라서). Derivational suffixes make a new word and do not match:
   특징적, 상담실. A term of two or more syllables also matches as the noun of a light verb
   (상담하세요, 상담받으실, 시술합니다, 감염된: 하다, 받다, 되다, 시키다, 드리다 in any form);
   there the translation may use the English verb ("consult" for consultation). A word may also
