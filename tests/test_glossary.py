@@ -708,7 +708,8 @@ TERM_PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실",
 TEXT_PIECES = [*TERM_PIECES, "은", "에서는", "적", "들이", "과", "를", "하", "합니다", "받으실", "되는", "하고",
                "요", "야", "이야", "기에", "지", "니까", "인데", "도",
                " ", "  ", "\n", "\t", " \n ", "\u3000",
-               "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ"]  # fmt: skip
+               "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ",
+               "\u0301", "\u0323", "\u0315", "\u0f73"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
@@ -805,12 +806,23 @@ def test_nfc_spans_follow_the_unicode_cuts() -> None:
     assert nfc_with_spans("가\u0301 \u1100\u1161") == ("가\u0301 가", [0, 1, 2, 3], [1, 2, 3, 5])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: a span takes in a combining mark only when the text is not NFC")
 def test_a_terms_span_does_not_depend_on_decomposed_text_elsewhere() -> None:
     glossary = Glossary([Term("가", {"en": "x"}, {}, None, False, 1)])
     alone = [(m.start, m.end) for m in glossary.find("가\u0301 나")]
     with_decomposed = [(m.start, m.end) for m in glossary.find("가\u0301 \u1102\u1161")]
     assert alone == [(0, 1)] and with_decomposed == [(0, 1)]
+
+
+MARKED_PIECES = ["가", "특징", "피부", "e", " ", "은", "\u0301", "\u0323", "\u0315", "\u0300", "\u0f73",
+                 "\u1100\u1161", "\u1102", "\u1161", "\u11ab"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKED_PIECES), max_size=12))
+def test_spans_around_combining_marks_follow_the_unicode_cuts(pieces: list[str]) -> None:
+    glossary = Glossary(Term(source, {"en": "x"}, {}, None, False, 1) for source in ("가", "특징", "피부", "e"))
+    text = "".join(pieces)
+    assert [(m.term, m.start, m.end) for m in glossary.find(text)] == reference_find(glossary.terms, text)
 
 
 @pytest.mark.parametrize("start", sorted(light_verb_starts()))
