@@ -531,11 +531,15 @@ COPULA_PAIRS = [
     ("이지만", "지만"), ("이죠", "죠"), ("이면", "면"), ("이므로", "므로"), ("이어서", "여서"),
     ("이어야", "여야"), ("이기에", "기에"), ("입니다", "입니다"), ("인", "인"),
 ]  # fmt: skip
-# Forms the grammar has and the matcher does not know (a term followed by one is not found): issue 16.
-PARTICLES_THE_MATCHER_MISSES = [
+# Endings that close the word: the polite 보조사 요, and endings of the copula (종결·연결 어미) after
+# which nothing comes but 요 (특징인데요, 특징이니까요, 피부지요) or, after ㄴ데, the 보조사 도
+# (특징인데도). They may follow particles (특징들이니까, 피부에서요).
+CLOSING_PAIRS = [
     ("요", "요"), ("이요", "이요"), ("이야", "야"), ("인데", "인데"), ("이니까", "니까"), ("이지", "지"),
     ("입니까", "입니까"), ("이라서", "라서"),
 ]  # fmt: skip
+AFTER_CLOSING = {"인데": ("요", "도"), "이니까": ("요",), "니까": ("요",), "이지": ("요",), "지": ("요",),
+                 "이라서": ("요",), "라서": ("요",)}  # fmt: skip
 ALL_PAIRS = PARTICLE_PAIRS + COPULA_PAIRS
 # The light verbs of the docstring, stem and contracted stem (하+여 → 해, 되+어 → 돼, 시키+어 → 시켜,
 # 드리+어 → 드려). An ending may fuse into the last syllable: ㄴ ㄹ ㅁ ㅂ into the stem (한, 될, 시킴,
@@ -564,7 +568,8 @@ def fits(particle: tuple[str, str], form: str, final: str) -> bool:
     Hangul (HIFES) takes either form; 로, 로서, 로써 also follow a final ㄹ."""
     after_consonant, after_vowel = particle
     ending = final_consonant(final)
-    if ending is None or after_consonant == after_vowel or (particle in COPULA_PAIRS and form == after_consonant):
+    copula = particle in COPULA_PAIRS or particle in CLOSING_PAIRS
+    if ending is None or after_consonant == after_vowel or (copula and form == after_consonant):
         return form in particle
     if form == after_vowel:
         return ending == "" or (ending == "ㄹ" and form.startswith("로"))
@@ -572,20 +577,26 @@ def fits(particle: tuple[str, str], form: str, final: str) -> bool:
 
 
 def particle_chain(tail: str, final: str) -> bool:
-    """Whether ``tail`` is one or more particles, the first fitting ``final`` (특징 + 에서는, 들이)."""
+    """Whether ``tail`` is one or more particles, the first fitting ``final`` (특징 + 에서는, 들이),
+    the last perhaps a closing ending with what may follow it (특징 + 들이니까, 인데요)."""
     if len(tail) > 12:  # the docstring's "particles" are short; a longer run is a word of its own
         return False
 
+    def closes(form: str, at: int) -> bool:
+        return tail.startswith(form, at) and tail[at + len(form) :] in ("", *AFTER_CLOSING.get(form, ()))
+
     def rest(at: int) -> bool:
-        return at == len(tail) or any(
-            tail.startswith(form, at) and rest(at + len(form)) for pair in ALL_PAIRS for form in set(pair)
+        return (
+            at == len(tail)
+            or any(tail.startswith(form, at) and rest(at + len(form)) for pair in ALL_PAIRS for form in set(pair))
+            or any(closes(form, at) for pair in CLOSING_PAIRS for form in set(pair))
         )
 
     return any(
         fits(pair, form, final) and tail.startswith(form) and rest(len(form))
         for pair in ALL_PAIRS
         for form in set(pair)
-    )
+    ) or any(fits(pair, form, final) and closes(form, 0) for pair in CLOSING_PAIRS for form in set(pair))
 
 
 def light_verb_starts() -> set[str]:
@@ -695,8 +706,10 @@ def reference_find(terms: tuple[Term, ...], text: str) -> list[tuple[Term, int, 
 
 TERM_PIECES = ["특징", "피부", "피부과", "전문의", "리프팅", "실", "엠페이스", "HIFES", "Rf", "Σ", "가", "이", "하관"]
 TEXT_PIECES = [*TERM_PIECES, "은", "에서는", "적", "들이", "과", "를", "하", "합니다", "받으실", "되는", "하고",
+               "요", "야", "이야", "기에", "지", "니까", "인데", "도",
                " ", "  ", "\n", "\t", " \n ", "\u3000",
-               "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ"]  # fmt: skip
+               "(", "'", ".", "노", "\u1100\u1161", "\u1111\u1175", "ς", "σ", "İ",
+               "\u0301", "\u0323", "\u0315", "\u0f73"]  # fmt: skip
 
 
 @settings(max_examples=400, deadline=None)
@@ -753,7 +766,7 @@ def test_anchors_and_aliases_are_yaml_as_before(tmp_path: Path) -> None:
 
 PARTICLE_CASES = [
     (noun, form, fits(pair, form, noun[-1]))
-    for pair in ALL_PAIRS
+    for pair in ALL_PAIRS + CLOSING_PAIRS
     for form in sorted(set(pair))
     for noun in ("특징", "피부", "HIFES")
 ]
@@ -765,12 +778,27 @@ def test_a_term_is_found_before_each_particle_of_the_grammar_that_fits_it(noun: 
     assert [m.term.source for m in glossary.find(f"그 {noun}{form} 안내")] == ([noun] if expected else [])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: the matcher's particle list lacks these forms of the grammar")
-@pytest.mark.parametrize("form", sorted({form for pair in PARTICLES_THE_MATCHER_MISSES for form in pair}))
-def test_a_term_is_found_before_the_particles_the_matcher_misses(form: str) -> None:
-    noun = "피부" if form[0] != "이" else "특징"
-    glossary = Glossary([Term(noun, {"en": "x"}, {}, None, False, 1)])
-    assert [m.term.source for m in glossary.find(f"그 {noun}{form} 안내")] == [noun]
+CLOSING_CASES = [
+    ("특징인데요", ["특징"]), ("부작용이니까요", ["부작용"]), ("피부니까요", ["피부"]), ("피부인데도", ["피부"]),
+    ("특징들이니까", ["특징"]), ("피부에서요", ["피부"]), ("특징이라고요", ["특징"]), ("피부지요", ["피부"]),
+    ("특징이라서요", ["특징"]), ("특징입니까?", ["특징"]), ("특징이요,", ["특징"]), ("(피부야)", ["피부"]),
+    # forms that do not fit the syllable before them
+    ("특징니까", []), ("특징야", []), ("특징지요", []), ("특징라서", []),
+    # other nouns, not a term and its endings: nothing but 요 (or 도 after 인데) follows a closing ending
+    ("노화요인을 줄입니다", []), ("상담이야기에 귀 기울입니다", []), ("병원 소재지에서", []),
+    ("얼굴요가를", []), ("특징요소", []), ("피부인데요도", []),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("text", "expected"), CLOSING_CASES)
+def test_closing_endings_and_what_may_follow_them(text: str, expected: list[str]) -> None:
+    glossary = parse_glossary(
+        "terms:\n"
+        + "".join(f"  - ko: {ko}\n    en: x\n" for ko in ("특징", "피부", "부작용", "노화", "상담", "소재", "얼굴")),
+        Path("glossary.yaml"),
+    )
+    assert [m.term.source for m in glossary.find(text)] == expected
+    assert [term.source for term, _, _ in reference_find(glossary.terms, text)] == expected
 
 
 def test_nfc_spans_follow_the_unicode_cuts() -> None:
@@ -778,12 +806,23 @@ def test_nfc_spans_follow_the_unicode_cuts() -> None:
     assert nfc_with_spans("가\u0301 \u1100\u1161") == ("가\u0301 가", [0, 1, 2, 3], [1, 2, 3, 5])
 
 
-@pytest.mark.xfail(strict=True, reason="issue 16: a span takes in a combining mark only when the text is not NFC")
 def test_a_terms_span_does_not_depend_on_decomposed_text_elsewhere() -> None:
     glossary = Glossary([Term("가", {"en": "x"}, {}, None, False, 1)])
     alone = [(m.start, m.end) for m in glossary.find("가\u0301 나")]
     with_decomposed = [(m.start, m.end) for m in glossary.find("가\u0301 \u1102\u1161")]
     assert alone == [(0, 1)] and with_decomposed == [(0, 1)]
+
+
+MARKED_PIECES = ["가", "특징", "피부", "e", " ", "은", "\u0301", "\u0323", "\u0315", "\u0300", "\u0f73",
+                 "\u1100\u1161", "\u1102", "\u1161", "\u11ab"]  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(MARKED_PIECES), max_size=12))
+def test_spans_around_combining_marks_follow_the_unicode_cuts(pieces: list[str]) -> None:
+    glossary = Glossary(Term(source, {"en": "x"}, {}, None, False, 1) for source in ("가", "특징", "피부", "e"))
+    text = "".join(pieces)
+    assert [(m.term, m.start, m.end) for m in glossary.find(text)] == reference_find(glossary.terms, text)
 
 
 @pytest.mark.parametrize("start", sorted(light_verb_starts()))

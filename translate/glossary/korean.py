@@ -2,7 +2,8 @@
 
 After a term the rest of its word may be a chain of particles, copulas and the plural 들
 (특징은, 특징입니다, 피부과에서는), each particle in the form that fits the syllable before it
-(특징은 but 피부는); or, after a term of two or more syllables, a light verb in any form
+(특징은 but 피부는), perhaps closed by an ending after which only 요 may come (특징인데요, 피부니까,
+특징이야); or, after a term of two or more syllables, a light verb in any form
 (상담하세요, 상담받으실, 시술합니다, 감염된).
 """
 
@@ -27,12 +28,21 @@ _PARTICLE_GROUPS = (
     "들 님",
 )
 _PARTICLES = frozenset(word for group in _PARTICLE_GROUPS for word in group.split())
+# Endings that close a word (the polite 요, endings of the copula) and what may still follow each:
+# 특징인데요, 특징인데도, 피부니까요. A chain of particles may come before them (특징들이니까, 피부에서요);
+# 노화요인, 상담이야기, 소재지에서 are other nouns, not a term and its endings.
+_CLOSING = {
+    "요": "", "이요": "", "이야": "", "야": "", "입니까": "", "인데": "요 도", "이니까": "요", "니까": "요",
+    "이지": "요", "지": "요", "이라서": "요", "라서": "요",
+}  # fmt: skip
+_CLOSING_TAILS = {ending + more: ending for ending, after in _CLOSING.items() for more in ("", *after.split())}
+_MAX_CLOSING = max(map(len, _CLOSING_TAILS))
 _AFTER_CONSONANT = frozenset({"은", "이", "을", "과", "으로", "으로서", "으로써"})
 _AFTER_VOWEL = frozenset(
     {
         "는", "가", "를", "와", "로", "로서", "로써", "나", "나마", "든", "든지", "라도", "랑", "다", "며", "고",
         "라", "라는", "라고", "란", "예요", "였다", "였고", "였습니다", "지만", "죠", "면", "므로", "여서",
-        "여야", "기에",
+        "여야", "기에", "야", "니까", "지", "라서",
     }
 )  # fmt: skip
 _MAX_PARTICLE = max(map(len, _PARTICLES))
@@ -72,8 +82,8 @@ def _agrees(final: str, particle: str) -> bool:
 
 @lru_cache(maxsize=8192)
 def _is_particles(tail: str, final: str) -> bool:
-    """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이) whose first
-    particle fits ``final``, the last character of the word it is attached to."""
+    """Whether ``tail`` is a chain of particles / copula endings (은, 에서는, 입니다, 들이, 인데요) whose
+    first particle fits ``final``, the last character of the word it is attached to."""
     if len(tail) > _MAX_TAIL:
         return False
     ok = [True] + [False] * len(tail)
@@ -82,4 +92,8 @@ def _is_particles(tail: str, final: str) -> bool:
             ok[i] and tail[i:j] in _PARTICLES and (i > 0 or _agrees(final, tail[:j]))
             for i in range(max(0, j - _MAX_PARTICLE), j)
         )
-    return ok[-1]
+    size = len(tail)
+    return ok[-1] or any(
+        ok[i] and tail[i:] in _CLOSING_TAILS and (i > 0 or _agrees(final, _CLOSING_TAILS[tail]))
+        for i in range(max(0, size - _MAX_CLOSING), size)
+    )

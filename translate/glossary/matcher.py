@@ -8,7 +8,8 @@ Source-side matching rules (Korean):
   but a term without a space never matches across one (피부 does not match ``피 부``).
 * A match starts a word (the previous character is not a letter or digit; a quote or bracket is
   fine) and the rest of its word is empty or a chain of particles, copulas and the plural 들
-  (특징은, 특징입니다, 피부과에서는). Derivational suffixes make a new word and do not match:
+  (특징은, 특징입니다, 피부과에서는), perhaps closed by an ending after which only 요 may come
+  (특징인데요, 부작용이니까, 피부라서). Derivational suffixes make a new word and do not match:
   특징적, 상담실. A term of two or more syllables also matches as the noun of a light verb
   (상담하세요, 상담받으실, 시술합니다, 감염된: 하다, 받다, 되다, 시키다, 드리다 in any form);
   there the translation may use the English verb ("consult" for consultation). A word may also
@@ -301,12 +302,33 @@ def _nfc_with_map(text: str) -> tuple[str, list[int] | None, list[int] | None]:
         if i < len(text) and (
             unicodedata.combining(text[i])
             or len(unicodedata.normalize("NFC", text[begin : i + 1]))
-            == len(unicodedata.normalize("NFC", text[begin:i]))
+            != len(unicodedata.normalize("NFC", text[begin:i])) + 1
         ):
-            continue  # text[i] combines with the cluster that starts at ``begin``
+            continue  # text[i] combines with the cluster that starts at ``begin`` (or may: U+0F73)
         piece = unicodedata.normalize("NFC", text[begin:i])
-        out.append(piece)
-        starts += [begin] * len(piece)
-        ends += [i] * len(piece)
+        if len(piece) == 1:
+            out.append(piece)
+            starts.append(begin)
+            ends.append(i)
+        else:
+            for cut, stop, part in _pieces(text[begin:i], piece):
+                out.append(part)
+                starts += [begin + cut] * len(part)
+                ends += [begin + stop] * len(part)
         begin = i
     return "".join(out), starts, ends
+
+
+def _pieces(cluster: str, nfc: str) -> list[tuple[int, int, str]]:
+    """``cluster`` (NFC ``nfc``) cut wherever normalising the two sides apart gives ``nfc``: each
+    piece's start and end in ``cluster`` and its NFC. A mark that combines with nothing
+    (가 + U+0301) is a piece of its own, as it is where the rest of the text is NFC."""
+    cuts = [
+        b
+        for b in range(1, len(cluster))
+        if unicodedata.normalize("NFC", cluster[:b]) + unicodedata.normalize("NFC", cluster[b:]) == nfc
+    ]
+    return [
+        (a, b, unicodedata.normalize("NFC", cluster[a:b]))
+        for a, b in zip([0, *cuts], [*cuts, len(cluster)], strict=True)
+    ]
