@@ -8,20 +8,20 @@ import unicodedata
 from collections.abc import Iterator, Sequence
 from dataclasses import astuple, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from translate import visible
 from translate.cache import Stamp, StampCache, file_stamp
-from translate.checks import check_translation
 from translate.errors import ARTICLE_ERRORS, InputError, PerArticle, TranslateError
 from translate.fileio import WriteBatch
-from translate.glossary import Glossary, load_glossary
 from translate.model import Catalog, Document, Segment, Span, State, Unit, text_hash
 from translate.pages import SOURCE_HASH_KEY, load_source, source_hash
 from translate.parallel import map_chunks
-from translate.po import load_catalog, save_catalog
 from translate.project import Project
+
+if TYPE_CHECKING:  # a run with nothing to do imports none of the parsing and checking modules
+    from translate.glossary import Glossary
 
 
 def glossary_notes(glossary: Glossary, source: str, lang: str) -> list[str]:
@@ -109,6 +109,8 @@ def _near(
 
 def _from_previous(source: str, previous: Unit, lang: str, glossary: Glossary) -> Unit:
     """A changed sentence: the old translation as a draft, with the old source for the reviewer."""
+    from translate.checks import check_translation
+
     return Unit(
         source=source,
         target=previous.target,
@@ -212,6 +214,8 @@ def orphan_catalogs(project: Project, lang: str, articles: set[str] | None = Non
 def find_renamed(project: Project, lang: str, doc: Document, orphans: list[str]) -> str | None:
     """The orphan catalogue that most likely belonged to this article before it was renamed or moved:
     the same source hash, else more than half of its translated sentences (or of the article's) shared."""
+    from translate.po import load_catalog
+
     current = {s.source for s in doc.segments}
     best, best_share = None, 0.5
     for slug in orphans:
@@ -238,13 +242,13 @@ class Untranslatable:
     hint: str  # what to do about it
 
 
-_HINTS = {
-    visible.TEXT: "translate cannot place a translation here (a block it cannot map back onto the file): write "
+_HINTS = {  # by translate.visible's kinds of place
+    "text": "translate cannot place a translation here (a block it cannot map back onto the file): write "
     "it as plain Markdown text to have it translated",
-    visible.ATTRIBUTE: "only the alt, title, aria-*, placeholder, label, summary, data-caption and data-title "
+    "attribute": "only the alt, title, aria-*, placeholder, label, summary, data-caption and data-title "
     "attributes are translated (value: of a button): write the text in one of them or in Markdown",
-    visible.TITLE: "this title cannot be placed (it runs across quoted lines): write it on one line",
-    visible.SHORTCODE: "positional shortcode parameters are copied untranslated: move the text into the "
+    "title": "this title cannot be placed (it runs across quoted lines): write it on one line",
+    "shortcode": "positional shortcode parameters are copied untranslated: move the text into the "
     "shortcode's inner content or a named parameter",
 }
 
@@ -252,6 +256,8 @@ _HINTS = {
 def untranslatable(doc: Document, location: str, path: object = None) -> list[Untranslatable]:
     """The Korean of an article that readers would see and no segment translates (outside URLs,
     code and comments), phrase by phrase, with what to do about each."""
+    from translate import visible
+
     found: list[Untranslatable] = []
     runs = visible.visible_hangul(doc.text, path=path, skip=_disjoint_spans(doc.segments))
     for run in visible.phrases(doc.text, runs):
@@ -320,7 +326,6 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     since the last run are skipped without being read; many changed ones are extracted in parallel.
     """
     report = ExtractReport()
-    glossary = load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
     langs = project.languages(lang)
     per_article = PerArticle()
     cache = StampCache(project, "extract", [project.settings, project.encoding, file_stamp(project.glossary_path)])
@@ -341,7 +346,10 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
         maybe_renamed = [s for s in todo if any(orphans[t] and not project.po_path(t, s).exists() for t in langs)]
         one_by_one = set(maybe_renamed)
         independent = [s for s in todo if s not in one_by_one]
-        results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
+        results = []
+        if maybe_renamed:
+            glossary = _extract_setup(project, langs)[2]
+            results = [_extract_article(project, slug, langs, glossary, orphans) for slug in maybe_renamed]
         results.extend(map_chunks(_extract_chunk, independent, _extract_setup, project, langs))
         for result in results:
             if result.error is not None:
@@ -360,10 +368,12 @@ def extract(project: Project, article: str | None = None, lang: str | None = Non
     return report
 
 
-_ExtractState = tuple[Project, tuple[str, ...], Glossary]
+_ExtractState = tuple[Project, tuple[str, ...], "Glossary"]
 
 
 def _extract_setup(project: Project, langs: tuple[str, ...]) -> _ExtractState:
+    from translate.glossary import load_glossary
+
     return project, langs, load_glossary(project.glossary_path, project.settings.source, project.settings.targets)
 
 
@@ -390,6 +400,8 @@ def _extract_article(
 
     The result's stamp is the source file's, taken before reading it, then (without a batch; with
     one, the caller adds them once the files are written) the PO files'."""
+    from translate.po import load_catalog, save_catalog
+
     result = _Extracted(slug)
     try:
         source = project.source_path(slug)

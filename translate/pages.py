@@ -13,9 +13,7 @@ import hashlib
 import unicodedata
 from pathlib import Path
 
-from translate import frontmatter
 from translate.fileio import read_text
-from translate.markdown import DEFAULT_SHORTCODES, parse_document
 from translate.model import Document
 from translate.project import Project
 
@@ -32,6 +30,8 @@ def source_hash(text: str) -> str:
 
 def load_source(project: Project, article: str, path: Path | None = None) -> Document:
     """Read and parse a source article (at ``path`` when the caller has it already)."""
+    from translate.markdown import parse_document  # here: what only reads page provenance starts faster
+
     path = path or project.source_path(article)
     text, newline, bom = read_text(path, project.encoding)
     text = unicodedata.normalize("NFC", text)
@@ -49,16 +49,22 @@ def load_source(project: Project, article: str, path: Path | None = None) -> Doc
 
 def shortcodes(project: Project) -> dict[str, tuple[str, ...]]:
     """The shortcode parameters that hold text: Hugo's built-in ones and the project's settings."""
+    from translate.markdown import DEFAULT_SHORTCODES
+
     return {**DEFAULT_SHORTCODES, **project.settings.shortcodes}
 
 
 def page_field(text: str, key: str) -> str | None:
     """A string value of the page's front matter (translationHash, translationSourceHash...), if set."""
+    from translate import frontmatter  # YAML: loaded by what reads pages, not by a run that reads none
+
     return frontmatter.added_value(text, key)
 
 
 def without_page_hash(text: str) -> str:
     """The page with its translationHash front-matter line left out."""
+    from translate import frontmatter
+
     return frontmatter.without_key(text, PAGE_HASH_FIELD)
 
 
@@ -69,6 +75,8 @@ def page_hash(text: str) -> str:
 
 def stamp(text: str) -> str:
     """The page with its translationHash added as the last front-matter line (render always writes one)."""
+    from translate import frontmatter
+
     return frontmatter.with_key(text, PAGE_HASH_FIELD, page_hash(text))
 
 

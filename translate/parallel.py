@@ -26,6 +26,7 @@ PARALLEL_FROM = 64  # articles before the work is spread over processes (start-u
 CHUNK = 16  # articles one process handles in one go (its files are written in the background)
 
 _state: Any = None
+_setup_error: Exception | None = None  # what setup raised in this worker: raised again for each chunk
 
 
 def map_chunks(
@@ -35,7 +36,9 @@ def map_chunks(
     *args: Any,
 ) -> list[R]:
     """work's results for every article, in order: in one process for a few articles, else in one
-    per CPU."""
+    per CPU. No article: no setup either, so a run with nothing to do reads and imports nothing for it."""
+    if not slugs:
+        return []
     chunks = [list(slugs[i : i + CHUNK]) for i in range(0, len(slugs), CHUNK)]
     if len(slugs) < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         state = setup(*args)
@@ -47,9 +50,12 @@ def map_chunks(
 
 
 def _start(parent: int, setup: Callable[..., Any], args: tuple[Any, ...]) -> None:
-    global _state
+    global _state, _setup_error
     watch_parent(parent)
-    _state = setup(*args)
+    try:
+        _state = setup(*args)
+    except Exception as exc:  # a bad glossary, say: the command reports it as it does without workers
+        _setup_error = exc
 
 
 def watch_parent(parent: int) -> None:
@@ -68,4 +74,6 @@ def watch_parent(parent: int) -> None:
 
 
 def _run(work: Callable[[Any, list[str]], list[R]], chunk: list[str]) -> list[R]:
+    if _setup_error is not None:
+        raise _setup_error
     return work(_state, chunk)
