@@ -76,6 +76,9 @@ class _Group(TyperGroup):
                     clone.callback, clone.expose_value, clone.default = _store_global, False, None
                     clone.show_default = False
                     command.params.append(clone)
+        for command in [self, *_subcommands(self)]:
+            for param in [*command.params, command.get_help_option(typer.Context(command))]:
+                _plain_values(param)
 
     def invoke(self, ctx: Any) -> Any:
         try:
@@ -121,6 +124,47 @@ def _tidy_flags(command: Any) -> None:
     for param in [*command.params, command.get_help_option(typer.Context(command))]:
         if getattr(param, "is_flag", False) and param.metavar is None:
             param.metavar = ""
+
+
+class _PlainValues:
+    """A parameter's values as typer gives them, without pydantic where they need no conversion.
+
+    typer (0.29 on) converts every value with a pydantic validator, and importing pydantic and
+    building the validators is a third of a command's start-up. An absent value, a string and a
+    plain path are returned here as typer returns them (tests/test_startup.py compares the two);
+    any other value (a number with its range, a choice) still goes through typer's own conversion.
+    """
+
+    def __init__(self, param: Any, typer_conversion: Any) -> None:
+        self.typer_conversion = typer_conversion  # param.get_runtime_param as typer defines it
+        info = param.type_descriptor.parameter_info
+        plain_path = not any(
+            getattr(info, flag, False) for flag in ("exists", "resolve_path", "allow_dash", "writable", "path_type")
+        ) and all(getattr(info, flag, True) for flag in ("file_okay", "dir_okay"))
+        self.kind = {str: "str", list[str]: "strings", Path: "path" if plain_path else ""}.get(
+            param.type_descriptor.annotation, ""
+        )
+
+    def coerce(self, value: Any, param: Any, ctx: Any) -> Any:
+        multiple = param.multiple or param.nargs == -1
+        if value is None:
+            return () if multiple else None
+        if self.kind == "str" and type(value) is str:
+            return value
+        if self.kind == "strings" and isinstance(value, tuple | list) and all(type(v) is str for v in value):
+            return list(value)
+        if self.kind == "path" and type(value) is str and not (os.path.exists(value) and not os.access(value, os.R_OK)):
+            return Path(value)  # typer refuses an unreadable path: that one is left to it
+        return self.typer_conversion().coerce(value, param=param, ctx=ctx)
+
+
+def _plain_values(param: Any) -> None:
+    """Let the parameter convert its plain values without pydantic (:class:`_PlainValues`); a typer
+    without per-parameter conversion (before 0.29) is left as it is."""
+    own = vars(param).get("get_runtime_param")
+    if own is None and hasattr(param, "get_runtime_param") and hasattr(param, "type_descriptor"):
+        light = _PlainValues(param, param.get_runtime_param)
+        param.get_runtime_param = lambda: light
 
 
 def _count(n: int, noun: str, *, grouped: bool = False) -> str:
