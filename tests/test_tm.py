@@ -221,3 +221,50 @@ def test_export_carries_only_what_was_approved_in_the_project(tmp_path: Path) ->
     assert code == 0 and "3 translation units written" in out
     units = {tu[0].findtext("seg"): tu[1].findtext("seg") for tu in ET.parse(exported).getroot().iter("tu")}
     assert units == {s1: f"Approved {len(s1)}.", s4: f"Approved {len(s4)}.", s6: f"Approved {len(s6)}."}
+
+
+@pytest.mark.parametrize("threshold", [50, 60, 66.7, 75, 75.5, 80, 90, 100])
+def test_entries_at_the_edges_of_the_length_band_are_found(threshold: float) -> None:
+    """Entries just long or short enough to reach the threshold (a prefix of the query, or the
+    query with characters added) are suggested; one character more or less and they are not."""
+    query = "가나다라마바사아자차카타파하" * 2 + "abc"  # 31 characters, repeated syllables
+    for length in range(1, 3 * len(query)):
+        source = query[:length] if length <= len(query) else query + "ㅋ" * (length - len(query))
+        unit = Unit(query, target="own")
+        far = [MemoryEntry("ㅎ" * n, f"F{n}") for n in range(1, 12)]  # the lookup scores only what is close
+        memory = [*far[:5], MemoryEntry(source, f"T{length}"), *far[5:]]
+        expected = reference_suggestions(memory, unit, threshold)
+        found = [(s.target, s.score, s.source) for s in FuzzyIndex(memory, threshold).suggest(unit)]
+        assert found == expected
+        score = 200 * min(length, len(query)) / (length + len(query))
+        assert bool(found) == (score >= threshold or fuzz.ratio(query, source) >= threshold)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from([0, 50, 60, 75, 75.5, 80, 100]))
+def test_suggestions_of_a_memory_of_many_lengths_near_the_threshold(seed: int, threshold: float) -> None:
+    """Many entries of every length around the query's, most scoring close to the threshold, some
+    made of one repeated character: the suggestions are still those of the whole memory."""
+    rng = random.Random(seed)
+    alphabet = rng.sample(SYLLABLES, 6) + list("a ")
+    base = "".join(rng.choices(alphabet, k=rng.randint(5, 60)))
+
+    def near() -> str:
+        text = list(base)
+        for _ in range(rng.randint(0, len(base) // 2)):
+            at = rng.randrange(len(text) + 1)
+            if rng.random() < 0.5 and at < len(text):
+                del text[at]
+            else:
+                text.insert(at, rng.choice(alphabet))
+        if rng.random() < 0.1:
+            return rng.choice(alphabet) * rng.randint(1, 90)
+        return "".join(text) or "a"
+
+    memory = [MemoryEntry(near(), f"T{n}") for n in range(rng.randint(1, 300))]
+    index = FuzzyIndex(memory, threshold)
+    for _ in range(10):
+        unit = Unit(near(), target=rng.choice(["", "T1"]))
+        assert [(s.target, s.score, s.source) for s in index.suggest(unit)] == reference_suggestions(
+            memory, unit, threshold
+        )

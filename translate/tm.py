@@ -10,7 +10,10 @@
 
 from __future__ import annotations
 
+import bisect
+import math
 import xml.etree.ElementTree as ET
+from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -114,6 +117,9 @@ class FuzzyIndex:
     rapidfuzz compares one-byte text several times faster, and the coarse score is never below the
     real one (a common subsequence stays common when characters are merged), so the entries it
     keeps include every entry at or above the threshold; only those are scored on the real text.
+    Only entries whose length lets them reach the threshold are looked at: the score is
+    200·LCS/(la+lb) and LCS ≤ min(la, lb), so the coarse copy is kept sorted by length and a lookup
+    scores one slice of it (a sentence of 30 characters, at 75: entries of 18 to 50).
     The result is ``process.extract`` over the whole memory: the same entries, scores and order.
     """
 
@@ -124,7 +130,10 @@ class FuzzyIndex:
         sample = self._keys[:: max(1, len(self._keys) // 3000)]  # enough to rank the frequent characters
         ranked = Counter("".join(sample)).most_common(255)
         self._codes = _ByteCodes({ord(char): chr(rank) for rank, (char, _) in enumerate(ranked)})
-        self._coarse = [key.translate(self._codes) for key in self._keys]
+        lengths = [len(key) for key in self._keys]
+        self._order = array("L", sorted(range(len(lengths)), key=lengths.__getitem__))
+        self._lengths = array("L", sorted(lengths))
+        self._coarse = [self._keys[index].translate(self._codes) for index in self._order]
         self._found: dict[tuple[str, int], list[tuple[float, int]]] = {}
 
     def __len__(self) -> int:
@@ -150,11 +159,12 @@ class FuzzyIndex:
         found = self._found.get((query, limit))
         if found is None:
             keys = self._keys
+            low, high = self._band(len(query))
             coarse = process.extract(
-                query.translate(self._codes), self._coarse, scorer=fuzz.ratio, processor=None,
+                query.translate(self._codes), self._coarse[low:high], scorer=fuzz.ratio, processor=None,
                 score_cutoff=self.threshold, limit=None,
             )  # fmt: skip
-            close = sorted(index for _, _, index in coarse)
+            close = sorted(self._order[low + index] for _, _, index in coarse)
             if len(close) < len(keys) // 2:
                 keys = [keys[index] for index in close]
             else:
@@ -164,6 +174,16 @@ class FuzzyIndex:
             )
             found = self._found[(query, limit)] = [(score, close[index]) for _, score, index in exact]
         return found
+
+    def _band(self, length: int) -> tuple[int, int]:
+        """The slice of the length-sorted entries that can reach the threshold against a query of
+        ``length`` characters: 200·min(la, lb)/(la+lb) >= threshold (with room for rounding)."""
+        ratio = min(max(self.threshold, 0.0), 100.0) / 200.0
+        if ratio <= 0.0:
+            return 0, len(self._lengths)
+        shortest = math.floor(length * ratio / (1.0 - ratio) * (1.0 - 1e-9))
+        longest = math.ceil(length * (1.0 - ratio) / ratio * (1.0 + 1e-9))
+        return bisect.bisect_left(self._lengths, shortest), bisect.bisect_right(self._lengths, longest)
 
 
 class _ByteCodes(dict[int, str]):
