@@ -160,8 +160,11 @@ class FuzzyIndex:
         if found is None:
             keys = self._keys
             low, high = self._band(len(query))
+            if high - low > len(keys) * 0.95:  # copying the slice would cost more than it saves
+                low, high = 0, len(keys)
+            choices = self._coarse if high - low == len(keys) else self._coarse[low:high]
             coarse = process.extract(
-                query.translate(self._codes), self._coarse[low:high], scorer=fuzz.ratio, processor=None,
+                query.translate(self._codes), choices, scorer=fuzz.ratio, processor=None,
                 score_cutoff=self.threshold, limit=None,
             )  # fmt: skip
             close = sorted(self._order[low + index] for _, _, index in coarse)
