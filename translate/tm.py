@@ -17,6 +17,7 @@ from array import array
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import accumulate, repeat
 from pathlib import Path
 from typing import Protocol
 
@@ -120,6 +121,9 @@ class FuzzyIndex:
     Only entries whose length lets them reach the threshold are looked at: the score is
     200·LCS/(la+lb) and LCS ≤ min(la, lb), so the coarse copy is kept sorted by length and a lookup
     scores one slice of it (a sentence of 30 characters, at 75: entries of 18 to 50).
+    A large memory asked many times (``review list`` over a long article) also gets character bags
+    (``_Bags``): only entries that share enough characters with the query to reach the threshold
+    are scored, found with bit operations over all entries at once instead of a scan.
     The result is ``process.extract`` over the whole memory: the same entries, scores and order.
     """
 
@@ -135,6 +139,11 @@ class FuzzyIndex:
         self._lengths = array("L", sorted(lengths))
         self._coarse = [self._keys[index].translate(self._codes) for index in self._order]
         self._found: dict[tuple[str, int], list[tuple[float, int]]] = {}
+        self._scanned = 0  # entries scanned so far; past BAGS_AFTER times the memory, the bags are built
+        self._bags: _Bags | None = None
+
+    BAGS_AFTER = 100  # the bags of all characters cost about as much as 150-400 scans of the memory
+    BAGS_FROM = 20_000  # entries; in a smaller memory a scan is as fast
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -160,14 +169,25 @@ class FuzzyIndex:
         if found is None:
             keys = self._keys
             low, high = self._band(len(query))
-            if high - low > len(keys) * 0.95:  # copying the slice would cost more than it saves
-                low, high = 0, len(keys)
-            choices = self._coarse if high - low == len(keys) else self._coarse[low:high]
-            coarse = process.extract(
-                query.translate(self._codes), choices, scorer=fuzz.ratio, processor=None,
-                score_cutoff=self.threshold, limit=None,
-            )  # fmt: skip
-            close = sorted(self._order[low + index] for _, _, index in coarse)
+            wanted = len(keys) >= self.BAGS_FROM and self._scanned > self.BAGS_AFTER * len(keys)
+            if self._bags is None and self.threshold > 0 and wanted:
+                self._bags = _Bags(self._coarse)
+            coded = query.translate(self._codes)
+            kept = None
+            if self._bags is not None and low < high:
+                needed = math.ceil(self.threshold * (len(query) + self._lengths[low]) / 200 - 1e-6)
+                kept = self._bags.sharing(coded, needed, low, high)
+            if kept is not None:
+                close = sorted(self._order[position] for position in kept)
+            else:
+                self._scanned += high - low
+                if high - low > len(keys) * 0.95:  # copying the slice would cost more than it saves
+                    low, high = 0, len(keys)
+                choices = self._coarse if high - low == len(keys) else self._coarse[low:high]
+                coarse = process.extract(
+                    coded, choices, scorer=fuzz.ratio, processor=None, score_cutoff=self.threshold, limit=None
+                )
+                close = sorted(self._order[low + index] for _, _, index in coarse)
             if len(close) < len(keys) // 2:
                 keys = [keys[index] for index in close]
             else:
@@ -187,6 +207,89 @@ class FuzzyIndex:
         shortest = math.floor(length * ratio / (1.0 - ratio) * (1.0 - 1e-9))
         longest = math.ceil(length * (1.0 - ratio) / ratio * (1.0 + 1e-9))
         return bisect.bisect_left(self._lengths, shortest), bisect.bisect_right(self._lengths, longest)
+
+
+class _Bags:
+    """Which entries share enough characters with a query to reach the threshold.
+
+    The score is 200·LCS/(la+lb), and LCS is at most the characters two texts have in common
+    counted with repeats (sum over characters of the smaller count). For each character and each
+    count k up to ``CAP``, one integer holds a bit per entry (in the index's length order): set if
+    the entry has the character at least k times. A lookup adds the query's masks in bit-sliced
+    counters, 64 entries per machine word, so no entry is looked at one by one.
+    """
+
+    CAP = 8
+
+    def __init__(self, coarse: Sequence[str]) -> None:
+        self.coarse = coarse
+        self.size = len(coarse)
+        self.joined = "".join(coarse)
+        self.starts = array("L", accumulate(map(len, coarse), initial=0))
+        self.masks: dict[tuple[str, int], int] = {}
+        self.known: set[str] = set()
+
+    def _learn(self, char: str) -> None:
+        """The masks of one character, made on first use (a memory has hundreds of characters)."""
+        self.known.add(char)
+        if self.joined.count(char) < self.size // 8:  # a rare character: find its entries
+            found = Counter[int]()
+            at = self.joined.find(char)
+            while at >= 0:
+                found[bisect.bisect_right(self.starts, at) - 1] += 1
+                at = self.joined.find(char, at + 1)
+            for k in range(1, min(max(found.values(), default=0), self.CAP) + 1):
+                bits = bytearray((self.size + 7) // 8)
+                for position, count in found.items():
+                    if count >= k:
+                        bits[position >> 3] |= 1 << (position & 7)
+                self.masks[char, k] = int.from_bytes(bits, "little")
+            return
+        counts = list(map(str.count, self.coarse, repeat(char)))
+        most = max(counts)
+        if most > 255:
+            counts = [min(count, 255) for count in counts]
+        row = bytes(counts)  # one byte per entry: how often it has the character
+        for k in range(1, min(most, self.CAP) + 1):
+            self.masks[char, k] = int(row.translate(_AT_LEAST[k])[::-1], 2)
+
+    def sharing(self, coded: str, needed: int, low: int, high: int) -> list[int] | None:
+        """Positions in ``low:high`` of the entries that have at least ``needed`` of the (coarse)
+        query's characters in common with it; None when every entry might."""
+        masks = []
+        free = 0  # repeats past CAP: counted as shared by every entry
+        for char, count in Counter(coded).items():
+            if char not in self.known:
+                self._learn(char)
+            free += max(0, count - self.CAP)
+            masks += [self.masks.get((char, k), 0) for k in range(1, min(count, self.CAP) + 1)]
+        needed -= free
+        if needed <= 0:
+            return None
+        full = (1 << self.size) - 1
+        planes = (needed - 1).bit_length()
+        start = (1 << planes) - needed  # counters start there: reaching 2**planes means enough
+        counters = [full if start >> plane & 1 else 0 for plane in range(planes)]
+        enough = 0
+        for mask in masks:
+            carry = mask
+            for plane in range(planes):
+                if not carry:
+                    break
+                counters[plane], carry = counters[plane] ^ carry, counters[plane] & carry
+            enough |= carry
+        enough &= (1 << high) - (1 << low)
+        bits = format(enough, "b")[::-1]
+        found = []
+        position = bits.find("1")
+        while position >= 0:
+            found.append(position)
+            position = bits.find("1", position + 1)
+        return found
+
+
+_AT_LEAST = [bytes(b"1"[0] if value >= k else b"0"[0] for value in range(256)) for k in range(_Bags.CAP + 1)]
+"""str.translate tables: a count at least k becomes the digit 1, others 0."""
 
 
 class _ByteCodes(dict[int, str]):
