@@ -39,19 +39,14 @@ FINISHED_SHOWN = 120.0  # seconds the outcome of a Draft or Approve-all job stay
 
 
 @dataclass(frozen=True)
-class Filters:
-    """What part of the queue the reviewer looks at, and which page of it."""
+class Filters(Query):
+    """What part of the queue the reviewer looks at (the index's :class:`Query`), and which page of it."""
 
-    article: str = ""
-    lang: str = ""
-    state: str = "review"  # a key of STATE_FILTERS
-    check: str = ""  # "" | error | warning | clean | a check's name
-    q: str = ""  # text in the source or the translation
     page: int = 0  # from 0
 
     @classmethod
     def read(cls, params: Mapping[str, Any], project: Project) -> Filters:
-        """Filters from query or form parameters, each validated (slug, language, state)."""
+        """Filters from query or form parameters (the text as ``q``), each validated (slug, language, state)."""
         article = str(params.get("article") or "").strip()
         lang = str(params.get("lang") or "")
         state = str(params.get("state") or "review")
@@ -63,15 +58,18 @@ class Filters:
             raise ConfigError(f"unknown state filter {state!r}; use one of {', '.join(STATE_FILTERS)}.")
         page = str(params.get("page") or "1")
         number = int(page) - 1 if page.isdigit() and len(page) < 8 else 0
-        q = str(params.get("q") or "")[:200]
-        return cls(article, lang, state, str(params.get("check") or "")[:40], q, max(0, number))
+        text = str(params.get("q") or "")[:200]
+        return cls(article, lang, state, str(params.get("check") or "")[:40], text, max(0, number))
 
     def query(self) -> Query:
-        return Query(self.article, self.lang, self.state, self.check, self.q)
+        """The filters without the page: what the index counts and caches by."""
+        return Query(self.article, self.lang, self.state, self.check, self.text)
 
     def params(self) -> dict[str, str]:
         """The filters as parameters (the page aside: a link to a segment finds its page)."""
-        return {k: v for k, v in vars(self).items() if k != "page" and v and (k != "state" or v != "review")}
+        state = "" if self.state == "review" else self.state
+        named = {"article": self.article, "lang": self.lang, "state": state, "check": self.check, "q": self.text}
+        return {k: v for k, v in named.items() if v}
 
 
 @dataclass(frozen=True)
@@ -144,8 +142,8 @@ def scope_text(filters: Filters) -> str:
         parts.append(f"[{filters.lang}]")
     if filters.check:
         parts.append(f"with findings: {filters.check}")
-    if filters.q:
-        parts.append(f"holding “{filters.q}”")
+    if filters.text:
+        parts.append(f"holding “{filters.text}”")
     return " ".join(parts)
 
 
